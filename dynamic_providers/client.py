@@ -1,0 +1,265 @@
+"""The SparkPost tracking-domains API client: the only module that speaks HTTP.
+
+One place for the base URL, auth, subaccount scoping, timeouts, retries and error mapping.
+Retries are urllib3's ``Retry`` (through a ``requests`` adapter) with a total-time bound on top:
+- idempotent calls (GET, PUT, DELETE, and the read-only probes ``verify`` and ``certificate/check``)
+  are retried on connection errors, read timeouts, dropped connections, 429 and 5xx;
+- state-changing POSTs (create, ``certificate/enable``) are retried only when the request
+  provably did not reach SparkPost (connect errors) or on 429. A create whose answer was lost
+  is recovered by reading the domain back, so a retry never creates a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from . import errors
+
+log = logging.getLogger("sparkpost_tracking.client")
+
+USER_AGENT = "sparkpost-tracking-pulumi/0.1"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Defaults follow SparkPost's advice: wait 1-5 s on 429, then back off."""
+
+    attempts: int = 5  # retries after the first try
+    backoff_factor: float = 1.0  # 1 s, 2 s, 4 s, ... capped at backoff_max
+    backoff_max: float = 8.0
+    jitter: float = 0.5  # up to this many seconds added to each wait
+    total_seconds: float = 60.0  # no call retries for longer than this
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry number ``attempt`` (0-based), as urllib3 computes it."""
+        base = min(self.backoff_max, self.backoff_factor * (2**attempt))
+        return base + random.uniform(0, self.jitter)
+
+
+class _BoundedRetry(Retry):
+    """urllib3 Retry that also gives up once ``total_seconds`` have passed since the first failure."""
+
+    def __init__(self, *args: Any, total_seconds: float | None = None, first_failure: float | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.total_seconds = total_seconds
+        self.first_failure = first_failure
+
+    def new(self, **kw: Any) -> _BoundedRetry:
+        kw.setdefault("total_seconds", self.total_seconds)
+        kw.setdefault("first_failure", self.first_failure or time.monotonic())
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def is_exhausted(self) -> bool:
+        if self.total_seconds is not None and self.first_failure is not None:
+            if time.monotonic() - self.first_failure > self.total_seconds:
+                return True
+        return bool(super().is_exhausted())
+
+
+def _retry(policy: RetryPolicy, *, idempotent: bool) -> Retry:
+    common: dict[str, Any] = dict(
+        total=policy.attempts,
+        connect=policy.attempts,
+        backoff_factor=policy.backoff_factor,
+        backoff_max=policy.backoff_max,
+        backoff_jitter=policy.jitter,
+        raise_on_status=False,  # hand the last 429/5xx back so it becomes a typed error
+        respect_retry_after_header=True,
+        total_seconds=policy.total_seconds,
+    )
+    if idempotent:
+        return _BoundedRetry(read=policy.attempts, status=policy.attempts, other=policy.attempts,
+                             allowed_methods=frozenset({"GET", "PUT", "DELETE", "POST"}),
+                             status_forcelist=RETRY_STATUSES, **common)
+    # A POST that may have reached the server is never replayed blindly: read=0 and no 5xx.
+    return _BoundedRetry(read=0, other=0, status=policy.attempts, allowed_methods=frozenset({"POST"}),
+                         status_forcelist=frozenset({429}), **common)
+
+
+class SparkPostClient:
+    """Tracking-domains calls for one API base, one key and (optionally) one subaccount.
+
+    Every call carries ``X-MSYS-SUBACCOUNT`` when ``subaccount_id`` is set, because SparkPost
+    scopes PUT/DELETE/verify to the primary account otherwise (spec §1.4).
+    """
+
+    def __init__(self, api_base: str, api_key: str, *, subaccount_id: int | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        if not api_key:
+            raise errors.ConfigurationError("a SparkPost API key is required")
+        self.api_base = api_base.rstrip("/")
+        self.subaccount_id = subaccount_id
+        self.policy = policy or RetryPolicy()
+        self.__api_key = api_key  # name-mangled and never printed; see __repr__
+        self._sessions: dict[bool, requests.Session] = {}
+
+    def __repr__(self) -> str:
+        return f"SparkPostClient(api_base={self.api_base!r}, subaccount_id={self.subaccount_id!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("SparkPostClient holds an API key and must not be pickled")
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
+
+    def __enter__(self) -> SparkPostClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- tracking-domain calls -------------------------------------------------------------
+
+    def list_domains(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/tracking-domains") or [])
+
+    def get_domain(self, domain: str) -> dict[str, Any]:
+        return dict(self._call("GET", self._path(domain)))
+
+    def create_domain(self, domain: str, *, secure: bool) -> None:
+        """POST the domain; if the answer is lost, read it back instead of posting twice.
+
+        Raises ``errors.Conflict`` only when the domain existed before this call.
+        """
+        def stored() -> bool:
+            try:
+                self.get_domain(domain)
+                return True
+            except errors.NotFound:
+                return False
+
+        self._post_recovering("/tracking-domains", {"domain": domain, "secure": secure}, stored,
+                              conflict_means_stored=True)
+
+    def update_domain(self, domain: str, fields: Mapping[str, Any]) -> None:
+        self._call("PUT", self._path(domain), dict(fields))
+
+    def delete_domain(self, domain: str) -> None:
+        self._call("DELETE", self._path(domain))
+
+    def verify_domain(self, domain: str) -> dict[str, Any]:
+        # Verify has no body and only re-checks the chain, so it is safe to repeat.
+        return dict(self._call("POST", self._path(domain) + "/verify", idempotent=True) or {})
+
+    def check_certificate(self, domain: str) -> dict[str, Any]:
+        # Read-only eligibility probe (spec §1.6): safe to repeat.
+        return dict(self._call("POST", self._path(domain) + "/certificate/check", idempotent=True) or {})
+
+    def enable_certificate(self, domain: str) -> None:
+        """Start managed-certificate issuance; a lost answer is settled by reading the domain back."""
+        def started() -> bool:
+            found = self.get_domain(domain)
+            tls = (found.get("status") or {}).get("tls_status")
+            return bool(found.get("uses_managed_certificate")) or tls in ("pending", "valid")
+
+        self._post_recovering(self._path(domain) + "/certificate/enable", None, started)
+
+    # ---- plumbing --------------------------------------------------------------------------
+
+    @staticmethod
+    def _path(domain: str) -> str:
+        return "/tracking-domains/" + quote(domain, safe="")
+
+    def _session(self, idempotent: bool) -> requests.Session:
+        session = self._sessions.get(idempotent)
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(max_retries=_retry(self.policy, idempotent=idempotent))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.headers.update({
+                "Authorization": self.__api_key,  # raw key, no "Bearer" (spec §2)
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            })
+            if self.subaccount_id is not None:
+                session.headers["X-MSYS-SUBACCOUNT"] = str(self.subaccount_id)
+            self._sessions[idempotent] = session
+        return session
+
+    def _post_recovering(self, path: str, body: Mapping[str, Any] | None, landed: Callable[[], bool], *,
+                         conflict_means_stored: bool = False) -> None:
+        """POST something that must happen exactly once.
+
+        When the answer is lost (dropped connection, read timeout, 5xx), ``landed()`` reads the
+        server's state back: if the POST took effect we are done, otherwise we post again after
+        a backoff, within the retry policy's bounds.
+        """
+        lost: errors.SparkPostTrackingError | None = None
+        for attempt in range(self.policy.attempts + 1):
+            try:
+                self._call("POST", path, body, idempotent=False)
+                return
+            except errors.Conflict:
+                if lost is None or not conflict_means_stored:
+                    raise
+                log.info("POST %s: an earlier attempt was stored after all", path)
+                return
+            except (errors.TransportError, errors.ServerError) as exc:
+                lost = exc
+                log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
+                if landed():
+                    log.info("POST %s had taken effect; not posting again", path)
+                    return
+                time.sleep(self.policy.backoff(attempt))
+        assert lost is not None
+        raise lost
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.__api_key, "***") if self.__api_key else text
+
+    def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, *,
+              idempotent: bool | None = None) -> Any:
+        """Send one request (with its retries) and return ``results`` or raise a typed error."""
+        if idempotent is None:
+            idempotent = method != "POST"
+        url = self.api_base + path
+        started = time.monotonic()
+        try:
+            response = self._session(idempotent).request(
+                method, url, json=body,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+            )
+        except requests.RequestException as exc:
+            raise errors.TransportError(
+                f"SparkPost {method} {path} did not complete: {self._redact(type(exc).__name__)}: "
+                f"{self._redact(str(exc))}") from None
+        log.debug("%s %s -> %s in %.3fs", method, path, response.status_code, time.monotonic() - started)
+        payload = _json_or_none(response)
+        if response.status_code >= 400:
+            raise errors.error_for_status(response.status_code, method, path, _error_list(payload, response))
+        if isinstance(payload, dict):
+            return payload.get("results")
+        return None
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _error_list(payload: Any, response: requests.Response) -> list[dict[str, Any]]:
+    if isinstance(payload, dict) and isinstance(payload.get("errors"), list):
+        return [e if isinstance(e, dict) else {"message": str(e)} for e in payload["errors"]]
+    text = response.text.strip()[:200] if response.content else ""
+    return [{"message": text or response.reason or f"HTTP {response.status_code}"}]

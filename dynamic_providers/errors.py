@@ -1,0 +1,107 @@
+"""Typed errors for the SparkPost side. None of them ever carries the API key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class SparkPostTrackingError(Exception):
+    """Base class of every error this library raises about SparkPost."""
+
+
+class ConfigurationError(SparkPostTrackingError):
+    """Something the user must set (a key, a config value) is missing or wrong."""
+
+
+class SparkPostAPIError(SparkPostTrackingError):
+    """SparkPost answered with an error status.
+
+    ``errors`` is SparkPost's ``errors`` array as sent: dicts with ``message`` and optionally
+    ``description``, ``param``, ``value`` and ``code`` (a string or a number, spec §2).
+    """
+
+    def __init__(self, status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.errors: list[dict[str, Any]] = [dict(e) for e in errors]
+        super().__init__(f"SparkPost {method} {path} failed with HTTP {status}: {self.detail}")
+
+    @property
+    def detail(self) -> str:
+        """SparkPost's own words: message and description joined, param/value named when present."""
+        parts: list[str] = []
+        for err in self.errors:
+            text = " ".join(str(err[k]) for k in ("message", "description") if err.get(k))
+            if err.get("param"):
+                text += f" (param {err['param']!r}"
+                text += f", value {err['value']!r})" if "value" in err else ")"
+            if err.get("code") not in (None, ""):
+                text += f" [code {err['code']}]"
+            parts.append(text or "(no message)")
+        return "; ".join(parts) or "(empty error body)"
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(e.get("message", "")) for e in self.errors]
+
+
+class BadRequest(SparkPostAPIError):
+    """400: the request was refused as malformed (also verify's 'HTTP request ... failed')."""
+
+
+class Unauthorized(SparkPostAPIError):
+    """401: the API key is wrong, revoked, or for the other region."""
+
+
+class Forbidden(SparkPostAPIError):
+    """403: the key lacks a grant, or (managed HTTPS) Let's Encrypt policy refuses the domain."""
+
+
+class NotFound(SparkPostAPIError):
+    """404: no such tracking domain in this account/subaccount."""
+
+
+class Conflict(SparkPostAPIError):
+    """409: the tracking domain already exists."""
+
+
+class Unprocessable(SparkPostAPIError):
+    """422: semantic validation failed (invalid domain, default on an unverified domain)."""
+
+
+class RateLimited(SparkPostAPIError):
+    """429 still returned after every retry allowed."""
+
+
+class ServerError(SparkPostAPIError):
+    """5xx still returned after every retry allowed."""
+
+
+_BY_STATUS: dict[int, type[SparkPostAPIError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    422: Unprocessable,
+    429: RateLimited,
+}
+
+
+def error_for_status(status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]]) -> SparkPostAPIError:
+    cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else SparkPostAPIError)
+    return cls(status, method, path, errors)
+
+
+class TransportError(SparkPostTrackingError):
+    """The request could not be completed (connection refused or dropped, timeout) after retries."""
+
+
+class VerificationFailed(SparkPostTrackingError):
+    """SparkPost did not report the domain verified within the configured bound."""
+
+
+class ManagedCertificateError(SparkPostTrackingError):
+    """The SparkPost-managed certificate cannot be (or was not) issued."""

@@ -1,0 +1,248 @@
+"""The SparkPost side of one tracking domain: create or adopt, converge, verify, managed HTTPS, default.
+
+Every flow asks SparkPost for as little as it can: a create with verify off is one POST, a create
+that verifies at the first try is two calls, a change of ``secure`` is one PUT.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import errors
+from .client import SparkPostClient
+from .settings import Settings
+
+log = logging.getLogger("sparkpost_tracking.lifecycle")
+
+MAX_POLL_INTERVAL = 60.0
+
+
+@dataclass(frozen=True)
+class Desired:
+    """The declared state of one tracking domain (checked inputs)."""
+
+    domain: str
+    secure: bool = True
+    default: bool = False
+    verify: bool = True
+    managed_certificate: bool = False
+    adopt_existing: bool = False
+    subaccount_id: int | None = None
+
+    @classmethod
+    def from_inputs(cls, props: Mapping[str, Any]) -> Desired:
+        sub = props.get("subaccount_id")
+        return cls(
+            domain=str(props["domain"]).lower(),
+            secure=bool(props.get("secure", True)),
+            default=bool(props.get("default", False)),
+            verify=bool(props.get("verify", True)),
+            managed_certificate=bool(props.get("managed_certificate", False)),
+            adopt_existing=bool(props.get("adopt_existing", False)),
+            subaccount_id=int(sub) if sub is not None else None,
+        )
+
+    @property
+    def scope(self) -> str:
+        return f"subaccount {self.subaccount_id}" if self.subaccount_id else "the primary account"
+
+
+def port_for(secure: bool) -> int:
+    return 443 if secure else 80
+
+
+def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten SparkPost's tracking-domain object into our output keys.
+
+    The 2026 fields (``tls_status``, ``uses_managed_certificate``) may be missing on older
+    domains, and ``cname_status`` may be ``""`` after verification (spec §1.1): both are fine.
+    """
+    status = obj.get("status") or {}
+    secure = bool(obj.get("secure", False))
+    return {
+        "secure": secure,
+        "default": bool(obj.get("default", False)),
+        "port": int(obj.get("port") or port_for(secure)),
+        "verified": bool(status.get("verified", False)),
+        "cname_status": status.get("cname_status"),
+        "compliance_status": status.get("compliance_status"),
+        "tls_status": status.get("tls_status"),
+        "uses_managed_certificate": bool(obj.get("uses_managed_certificate", False)),
+        "subaccount_id": obj.get("subaccount_id"),
+    }
+
+
+def _status_fields(status: Mapping[str, Any]) -> dict[str, Any]:
+    fields = {k: status[k] for k in ("verified", "cname_status", "compliance_status", "tls_status") if k in status}
+    fields["verified"] = bool(status.get("verified", False))
+    return fields
+
+
+class TrackingDomainLifecycle:
+    """Drives one domain toward its declared state through a ``SparkPostClient``."""
+
+    def __init__(self, client: SparkPostClient, settings: Settings, *,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.settings = settings
+        self.sleep = sleep
+        self.clock = clock
+
+    # ---- create ----------------------------------------------------------------------------
+
+    def create(self, desired: Desired) -> dict[str, Any]:
+        """Create (or adopt) the domain and converge it; returns the observed state.
+
+        A create that fails after the POST deletes what it created, so the next ``pulumi up``
+        starts clean instead of tripping over a 409 for a domain not in state.
+        """
+        # Managed HTTPS: SparkPost verifies over plain http until its own certificate exists,
+        # and switches the domain to secure itself when the certificate is issued.
+        post_secure = desired.secure and not desired.managed_certificate
+        try:
+            self.client.create_domain(desired.domain, secure=post_secure)
+        except errors.Conflict as exc:
+            if not desired.adopt_existing:
+                raise errors.SparkPostTrackingError(
+                    f"Tracking domain {desired.domain!r} already exists in this SparkPost account "
+                    f"({exc.detail}). Set adopt_existing: true to take it over (its secure/default "
+                    "settings are brought to the declared values), or delete it in SparkPost first."
+                ) from None
+            return self.converge(desired, self._adopt(desired))
+        observed: dict[str, Any] = {"secure": post_secure, "default": False, "port": port_for(post_secure),
+                                    "verified": False, "uses_managed_certificate": False}
+        try:
+            return self.converge(desired, observed)
+        except Exception as exc:
+            self._roll_back(desired, exc)
+            raise
+
+    def _adopt(self, desired: Desired) -> dict[str, Any]:
+        try:
+            found = self.client.get_domain(desired.domain)
+        except errors.NotFound:
+            raise errors.SparkPostTrackingError(
+                f"SparkPost says {desired.domain!r} exists, but it is not in {desired.scope}: it belongs to "
+                "another subaccount (or the primary account). Set subaccount_id to its owner to adopt it."
+            ) from None
+        log.info("adopting existing tracking domain %s", desired.domain)
+        return observed_from_api(found)
+
+    def _roll_back(self, desired: Desired, cause: Exception) -> None:
+        try:
+            self.client.delete_domain(desired.domain)
+            log.warning("create of %s failed (%s); deleted it again so the next run starts clean",
+                        desired.domain, type(cause).__name__)
+        except errors.NotFound:
+            pass
+        except errors.SparkPostTrackingError as exc:
+            cause.add_note(f"The domain was created but could not be deleted again ({exc}); "
+                           "set adopt_existing: true or delete it in SparkPost before retrying.")
+
+    # ---- converge --------------------------------------------------------------------------
+
+    def converge(self, desired: Desired, observed: Mapping[str, Any]) -> dict[str, Any]:
+        """Bring an existing domain from ``observed`` to ``desired`` with as few calls as possible."""
+        state = dict(observed)
+        put: dict[str, Any] = {}
+        if not desired.managed_certificate and state.get("secure") != desired.secure:
+            put["secure"] = desired.secure
+        default_pending = bool(state.get("default")) != desired.default
+        # Clearing the default, or setting it on an already verified domain, rides along in the same PUT.
+        if default_pending and (not desired.default or (state.get("verified") and not desired.managed_certificate)):
+            put["default"] = desired.default
+            default_pending = False
+        if put:
+            self.client.update_domain(desired.domain, put)
+            state.update(put)
+            state["port"] = port_for(bool(state["secure"]))
+        needs_verified = desired.verify or desired.managed_certificate or default_pending
+        if needs_verified and not state.get("verified"):
+            state.update(self.wait_verified(desired.domain))
+        if desired.managed_certificate:
+            state.update(self.ensure_managed_certificate(desired.domain, state))
+        if default_pending:
+            self.client.update_domain(desired.domain, {"default": desired.default})
+            state["default"] = desired.default
+        return state
+
+    # ---- verification ----------------------------------------------------------------------
+
+    def wait_verified(self, domain: str) -> dict[str, Any]:
+        """Call verify until SparkPost reports the domain verified, within ``verify_timeout``."""
+        timeout = self.settings.verify_timeout
+        interval = max(self.settings.verify_interval, 0.0)
+        deadline = self.clock() + timeout
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                status = self.client.verify_domain(domain)
+                if status.get("verified"):
+                    return _status_fields(status)
+                last = ", ".join(f"{k}={status.get(k)!r}" for k in ("verified", "cname_status", "compliance_status"))
+            except errors.BadRequest as exc:  # "HTTP request to https://...:443 failed" (spec §1.5)
+                last = exc.detail
+            if self.clock() + interval > deadline:
+                raise errors.VerificationFailed(
+                    f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s "
+                    f"({attempts} attempt{'s' if attempts != 1 else ''}). SparkPost's last answer: {last}. "
+                    f"Check that DNS for {domain} points at your CDN (or the SparkPost CNAME target), that the "
+                    f"CDN serves a valid certificate for {domain} (secure domains are verified with "
+                    f"https://{domain}:443), and that it forwards Host and User-Agent to the SparkPost origin. "
+                    "Raise sparkpost:verifyTimeout to wait longer, or set verify: false to skip waiting."
+                )
+            self.sleep(interval)
+            interval = min(max(interval * 2, 1.0), MAX_POLL_INTERVAL)
+
+    # ---- managed HTTPS ---------------------------------------------------------------------
+
+    def ensure_managed_certificate(self, domain: str, state: Mapping[str, Any]) -> dict[str, Any]:
+        """certificate/check, certificate/enable, then wait for ``tls_status: valid``."""
+        if not state.get("uses_managed_certificate"):
+            try:
+                check = self.client.check_certificate(domain)
+            except errors.Forbidden as exc:
+                raise errors.ManagedCertificateError(
+                    f"{domain!r} is not eligible for a SparkPost-managed certificate ({exc.detail}). "
+                    "Use a CDN component with your own certificate instead.") from None
+            if check.get("supportsManagedCertificate") is False:
+                raise errors.ManagedCertificateError(
+                    f"SparkPost reports that {domain!r} does not support a managed certificate "
+                    "(supportsManagedCertificate: false). Check that its CNAME points at the V2 endpoint "
+                    "(v2.spgo.io / eu.v2.spgo.io), or use a CDN component with your own certificate.")
+            try:
+                self.client.enable_certificate(domain)
+            except (errors.Forbidden, errors.BadRequest) as exc:
+                raise errors.ManagedCertificateError(
+                    f"SparkPost refused to issue a managed certificate for {domain!r}: {exc.detail}") from None
+        return self.wait_certificate_valid(domain)
+
+    def wait_certificate_valid(self, domain: str) -> dict[str, Any]:
+        timeout = self.settings.certificate_timeout
+        interval = max(self.settings.verify_interval, 0.0)
+        deadline = self.clock() + timeout
+        while True:
+            found = self.client.get_domain(domain)
+            observed = observed_from_api(found)
+            tls = observed.get("tls_status")
+            if tls == "valid":
+                return observed
+            if tls in ("failed", "expired"):
+                code = (found.get("tls_certificate") or {}).get("error_code")
+                raise errors.ManagedCertificateError(
+                    f"SparkPost's managed certificate for {domain!r} is {tls!r}"
+                    f"{f' (error_code {code})' if code else ''}. Check that {domain} still CNAMEs to the "
+                    "SparkPost V2 endpoint and that no CAA record forbids Let's Encrypt.")
+            if self.clock() + interval > deadline:
+                raise errors.ManagedCertificateError(
+                    f"The managed certificate for {domain!r} was not valid within {timeout:g}s "
+                    f"(tls_status {tls!r}). SparkPost says issuance usually takes up to 15 minutes; raise "
+                    "sparkpost:certificateTimeout, then run 'pulumi up' again.")
+            self.sleep(interval)
+            interval = min(max(interval * 2, 1.0), MAX_POLL_INTERVAL)

@@ -1,0 +1,213 @@
+"""Input validation for tracking domains: pure functions, no I/O, shared by ``check`` and the components.
+
+Each validator returns the normalized value or raises ``InvalidInput`` naming the property and
+saying what to do. ``check_inputs`` collects every failure at once so a user fixes them in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from pulumi.runtime import rpc
+
+from .endpoints import REGIONS, is_loopback, normalize_api_url
+
+#: The input property keys, exactly as in design.md, with their defaults (None = no default).
+INPUT_DEFAULTS: Final[dict[str, Any]] = {
+    "domain": None,
+    "secure": True,
+    "default": False,
+    "subaccount_id": None,
+    "region": "us",
+    "api_url": None,
+    "verify": True,
+    "managed_certificate": False,
+    "adopt_existing": False,
+}
+INPUT_KEYS: Final[frozenset[str]] = frozenset(INPUT_DEFAULTS)
+OUTPUT_KEYS: Final[tuple[str, ...]] = (
+    "port", "verified", "cname_status", "compliance_status", "tls_status", "uses_managed_certificate",
+)
+BOOL_KEYS: Final[tuple[str, ...]] = ("secure", "default", "verify", "managed_certificate", "adopt_existing")
+
+MAX_SUBACCOUNT_ID: Final[int] = 2**31 - 1  # SparkPost JSON numbers are 32-bit signed (spec §2)
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+EXAMPLE_HOST = "track.example.com"
+
+
+class InvalidInput(ValueError):
+    """A bad input value. ``prop`` names the property; the message says what to do."""
+
+    def __init__(self, prop: str, reason: str) -> None:
+        self.prop = prop
+        self.reason = reason
+        super().__init__(f"{prop}: {reason}")
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value Pulumi does not know yet (preview); such values are validated later."""
+    return isinstance(value, str) and value == rpc.UNKNOWN
+
+
+def validate_domain(value: Any, prop: str = "domain") -> str:
+    """An RFC 1123 hostname below an organisational domain, returned lower-case.
+
+    Apex decision: SparkPost documents that a tracking domain must be a subdomain, never the
+    organisational domain, and a CDN CNAME cannot live at a zone apex anyway. Without the public
+    suffix list we cannot tell ``example.co.uk`` from ``track.example``, so a name with only two
+    labels (``example.com``) is rejected here; deeper apexes are left to SparkPost to refuse.
+    """
+    if not isinstance(value, str):
+        raise InvalidInput(prop, f"must be a hostname string such as {EXAMPLE_HOST!r}, got {type(value).__name__}")
+    host = value.strip()
+    if not host:
+        raise InvalidInput(prop, f"is empty; give the tracking hostname, e.g. {EXAMPLE_HOST!r}")
+    if "://" in host or "/" in host:
+        raise InvalidInput(prop, f"must be a bare hostname, not a URL or path: {value!r} (e.g. {EXAMPLE_HOST!r})")
+    if host != value or any(c.isspace() for c in host):
+        raise InvalidInput(prop, f"must not contain whitespace: {value!r}")
+    host = host.lower().removesuffix(".")  # a fully-qualified trailing dot names the same host
+    if not host.isascii():
+        raise InvalidInput(prop, f"{value!r} has non-ASCII characters; give the IDNA (punycode, 'xn--...') form")
+    if len(host) > 253:
+        raise InvalidInput(prop, f"is {len(host)} characters long; a hostname has at most 253")
+    labels = host.split(".")
+    if len(labels) < 2:
+        raise InvalidInput(prop, f"{value!r} has no dot; give a fully-qualified hostname such as {EXAMPLE_HOST!r}")
+    for label in labels:
+        if not label:
+            raise InvalidInput(prop, f"{value!r} has an empty label (two dots in a row, or a leading dot)")
+        if len(label) > 63:
+            raise InvalidInput(prop, f"label {label[:20]!r}... is {len(label)} characters; at most 63 are allowed")
+        if not _LABEL.match(label):
+            raise InvalidInput(prop, f"label {label!r} in {value!r} is invalid: use letters, digits and inner "
+                                     "hyphens only (RFC 1123); no underscores, and no hyphen at either end")
+    if labels[-1].isdigit():
+        raise InvalidInput(prop, f"{value!r} looks like an IP address; SparkPost needs a DNS hostname")
+    if len(labels) == 2:
+        raise InvalidInput(prop, f"{value!r} is an apex (organisational) domain; SparkPost tracking domains "
+                                 f"must be a subdomain such as 'track.{host}'")
+    return host
+
+
+def validate_bool(value: Any, prop: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(prop, f"must be true or false (a boolean), got {value!r}")
+    return value
+
+
+def validate_subaccount_id(value: Any, prop: str = "subaccount_id") -> int | None:
+    if value is None:
+        return None
+    # Pulumi carries numbers as floats on the wire, so 7.0 is the subaccount 7.
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not value.is_integer()):
+        raise InvalidInput(prop, f"must be a whole number (the SparkPost subaccount id), got {value!r}; "
+                                 "leave it out for the primary account")
+    number = int(value)
+    if number < 1 or number > MAX_SUBACCOUNT_ID:
+        raise InvalidInput(prop, f"must be between 1 and {MAX_SUBACCOUNT_ID}, got {number}; "
+                                 "leave it out for the primary account")
+    return number
+
+
+def validate_region(value: Any, prop: str = "region") -> str:
+    if not isinstance(value, str) or value.strip().lower() not in REGIONS:
+        hint = ""
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value.strip().lower(), REGIONS, n=1, cutoff=0.3)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise InvalidInput(prop, f"must be one of {', '.join(map(repr, REGIONS))}, got {value!r}.{hint} "
+                                 "(use api_url for an Enterprise tenant)")
+    return value.strip().lower()
+
+
+def validate_api_url(value: Any, prop: str = "api_url") -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(prop, f"must be a URL string such as 'https://api.sparkpost.com/api/v1', got {value!r}")
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(prop, f"must be an http(s) URL with a host, e.g. 'https://api.sparkpost.com/api/v1', "
+                                 f"got {value!r}")
+    if parts.username or parts.password:
+        raise InvalidInput(prop, "must not embed credentials; set the key with "
+                                 "'pulumi config set --secret sparkpost:apiKey ...'")
+    if parts.query or parts.fragment:
+        raise InvalidInput(prop, f"must not have a query string or fragment: {value!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InvalidInput(prop, "must use https: the API key travels in every request "
+                                 "(plain http is allowed only for a local emulator on loopback)")
+    if not parts.path.rstrip("/").endswith("/api/v1"):
+        raise InvalidInput(prop, f"must be the full API base ending in '/api/v1', got {value!r}")
+    return normalize_api_url(value)
+
+
+_VALIDATORS = {
+    "domain": validate_domain,
+    "subaccount_id": validate_subaccount_id,
+    "region": validate_region,
+    "api_url": validate_api_url,
+    **{key: validate_bool for key in BOOL_KEYS},
+}
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
+    """Validate and normalize tracking-domain inputs; unknown (preview) values pass through.
+
+    Returns the normalized inputs with defaults filled in, and every failure found.
+    """
+    failures: list[InvalidInput] = []
+    inputs: dict[str, Any] = {}
+    for key in sorted(set(news) - INPUT_KEYS - {"__provider"}):
+        if key in ("api_key", "apiKey"):
+            failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
+                                              "'pulumi config set --secret sparkpost:apiKey ...' or SPARKPOST_API_KEY"))
+        elif key in OUTPUT_KEYS:
+            failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
+        else:
+            close = difflib.get_close_matches(key, INPUT_KEYS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            failures.append(InvalidInput(key, f"is not a tracking-domain property.{hint} Known: "
+                                              f"{', '.join(sorted(INPUT_KEYS))}"))
+    for key, default in INPUT_DEFAULTS.items():
+        value = news.get(key)
+        if value is None:
+            if key == "domain":
+                failures.append(InvalidInput("domain", f"is required: the tracking hostname, e.g. {EXAMPLE_HOST!r}"))
+            elif default is not None:
+                inputs[key] = default
+            continue
+        if is_unknown(value):
+            inputs[key] = value
+            continue
+        try:
+            inputs[key] = _VALIDATORS[key](value, key)
+        except InvalidInput as exc:
+            failures.append(exc)
+    if not failures:
+        failures.extend(_cross_checks(inputs))
+    return inputs, failures
+
+
+def _cross_checks(inputs: Mapping[str, Any]) -> list[InvalidInput]:
+    def known_true(key: str) -> bool:
+        return inputs.get(key) is True
+
+    found: list[InvalidInput] = []
+    if known_true("managed_certificate") and inputs.get("secure") is False:
+        found.append(InvalidInput("secure", "cannot be false with managed_certificate: true; SparkPost serves a "
+                                            "managed-certificate domain over https only. Drop 'secure' or the "
+                                            "managed certificate"))
+    if known_true("managed_certificate") and inputs.get("verify") is False:
+        found.append(InvalidInput("verify", "cannot be false with managed_certificate: true; SparkPost issues a "
+                                            "managed certificate only for a verified domain"))
+    if known_true("default") and inputs.get("verify") is False:
+        found.append(InvalidInput("default", "needs verify: true; SparkPost accepts only a verified domain as "
+                                             "the default"))
+    return found
