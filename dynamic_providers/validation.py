@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -148,7 +148,7 @@ def validate_api_url(value: Any, prop: str = "api_url") -> str | None:
     return normalize_api_url(value)
 
 
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
     "domain": validate_domain,
     "subaccount_id": validate_subaccount_id,
     "region": validate_region,

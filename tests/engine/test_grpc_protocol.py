@@ -1,0 +1,109 @@
+"""Tier 3a: the provider in a fresh ``python -m pulumi.dynamic`` process, driven over gRPC.
+
+Proves the provider loads from its serialized form in another process, takes its key from
+Configure (stack config), and that every engine method works end to end against the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+
+from sparkpost_emulator import Emulator
+from tests.engine.grpc_driver import DynamicProviderProcess
+
+pytestmark = pytest.mark.engine
+
+KEY = "grpc-test-key-0123456789"
+
+
+@pytest.fixture
+def engine() -> Iterator[DynamicProviderProcess]:
+    process = DynamicProviderProcess()
+    yield process
+    stderr = process.close()
+    assert KEY not in stderr
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_keys=[KEY]) as emulator:
+        yield emulator
+
+
+def test_full_lifecycle_over_grpc(engine: DynamicProviderProcess, emu: Emulator) -> None:
+    engine.configure({"sparkpost:apiKey": KEY, "sparkpost:verifyInterval": "0"})
+    declared = {"domain": "Track.Example.com", "api_url": emu.base_url, "default": True}
+
+    inputs, failures = engine.check("td", declared)
+    assert failures == []
+    assert inputs["domain"] == "track.example.com" and inputs["secure"] is True
+
+    id_, state = engine.create("td", inputs)
+    assert id_ == "track.example.com"
+    assert state["verified"] is True and state["default"] is True and state["port"] == 443
+    assert emu.get("track.example.com")["default"] is True
+    assert KEY not in str(state)
+
+    # No-op diff: nothing changes and SparkPost hears nothing.
+    emu.clear_requests()
+    same = engine.diff("td", id_, state, inputs)
+    assert same.changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert emu.count() == 0
+
+    # Refresh after an out-of-band change reports the drift; inputs stay as declared.
+    emu.mutate("track.example.com", secure=False)
+    read_id, refreshed, read_inputs = engine.read("td", id_, state)
+    assert read_id == id_ and refreshed["secure"] is False and refreshed["port"] == 80
+    assert read_inputs["secure"] is True
+    assert emu.count(method="GET") == 1
+
+    # The next up repairs it with one PUT.
+    repair = engine.diff("td", id_, refreshed, inputs)
+    assert repair.changes == provider_pb2.DiffResponse.DIFF_SOME and list(repair.replaces) == []
+    emu.clear_requests()
+    updated = engine.update("td", id_, refreshed, inputs)
+    assert updated["secure"] is True and emu.get("track.example.com")["secure"] is True
+    assert [(r.method, r.body) for r in emu.requests] == [("PUT", {"secure": True})]
+
+    # A change of domain replaces.
+    new_inputs, _ = engine.check("td", {**declared, "domain": "click.example.com"})
+    replace = engine.diff("td", id_, updated, new_inputs)
+    assert "domain" in list(replace.replaces)
+
+    engine.delete("td", id_, updated)
+    assert emu.domains() == []
+    engine.delete("td", id_, updated)  # a 404 is success
+
+    # Gone: an empty id tells the engine to drop it from state.
+    gone_id, gone, _ = engine.read("td", id_, updated)
+    assert gone_id == "" and set(gone) <= {"__provider"}
+
+
+def test_bad_input_fails_check_without_a_request(engine: DynamicProviderProcess, emu: Emulator) -> None:
+    engine.configure({"sparkpost:apiKey": KEY})
+    _, failures = engine.check("bad", {"domain": "example.com", "region": "usa", "api_url": emu.base_url})
+    assert sorted(prop for prop, _ in failures) == ["domain", "region"]
+    assert emu.count() == 0
+
+
+def test_missing_key_is_reported_before_any_request(engine: DynamicProviderProcess, emu: Emulator) -> None:
+    engine.configure({})
+    inputs, _ = engine.check("td", {"domain": "track.example.com", "api_url": emu.base_url})
+    with pytest.raises(grpc.RpcError) as caught:
+        engine.create("td", inputs)
+    assert "sparkpost:apiKey" in str(caught.value.details()) and "SPARKPOST_API_KEY" in str(caught.value.details())
+    assert emu.count() == 0
+
+
+def test_wrong_key_is_a_clear_error_that_does_not_echo_it(engine: DynamicProviderProcess, emu: Emulator) -> None:
+    wrong = "wrong-key-abcdef0123456789"
+    engine.configure({"sparkpost:apiKey": wrong})
+    inputs, _ = engine.check("td", {"domain": "track.example.com", "api_url": emu.base_url})
+    with pytest.raises(grpc.RpcError) as caught:
+        engine.create("td", inputs)
+    details = str(caught.value.details())
+    assert "401" in details and wrong not in details

@@ -1,0 +1,60 @@
+"""The provider pickles by reference: tiny, identical across processes, never carrying the key."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+
+import dill
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime._serialization import _deserialize, _serialize
+
+from dynamic_providers import TrackingDomainProvider
+
+SECRET = "0123456789abcdef-secret-key-for-serialization-test"
+
+SERIALIZE = (
+    "from pulumi.dynamic.dynamic import serialize_provider\n"
+    "from pulumi.runtime._serialization import _serialize\n"
+    "from dynamic_providers import TrackingDomainProvider\n"
+    "print(_serialize(True, serialize_provider, TrackingDomainProvider())[0])\n"
+)
+
+
+def serialized(provider: TrackingDomainProvider) -> str:
+    text, contains_secrets = _serialize(True, serialize_provider, provider)
+    assert contains_secrets is False
+    return text
+
+
+def test_serialized_provider_is_small_and_stable_across_processes() -> None:
+    runs = [subprocess.run([sys.executable, "-c", SERIALIZE], check=True, capture_output=True, text=True).stdout.strip()
+            for _ in range(2)]
+    assert runs[0] == runs[1] == serialized(TrackingDomainProvider())
+    assert len(runs[0]) < 300, len(runs[0])
+    # Pickled by reference to the public import path, not by value.
+    assert b"dynamic_providers" in base64.b64decode(runs[0])
+    assert b"TrackingDomainProvider" in base64.b64decode(runs[0])
+
+
+def test_configured_provider_serializes_without_the_key() -> None:
+    provider = TrackingDomainProvider()
+    provider.configure(ConfigureRequest(Config({"sparkpost:apiKey": SECRET}, "proj")))
+    assert provider.settings.api_key("us") == SECRET
+    text = serialized(provider)
+    assert text == serialized(TrackingDomainProvider())
+    assert SECRET not in text and SECRET.encode() not in base64.b64decode(text)
+    assert SECRET not in repr(provider) and SECRET not in repr(provider.settings)
+
+
+def test_round_trip_gives_a_working_provider() -> None:
+    text = serialized(TrackingDomainProvider())
+    provider = _deserialize(lambda: dill.loads(base64.b64decode(text)))
+    assert isinstance(provider, TrackingDomainProvider)
+    assert provider.check({}, {"domain": "track.example.com"}).failures == []
+
+
+def test_provider_is_not_serialized_as_secret() -> None:
+    assert TrackingDomainProvider.serialize_as_secret_always is False
