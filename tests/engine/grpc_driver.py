@@ -58,7 +58,7 @@ class DynamicProviderProcess:
         return f"urn:pulumi:test::sparkpost-tracking::{TYPE}::{name}"
 
     def configure(self, config: dict[str, Any]) -> None:
-        self.stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config), accept_secrets=False))
+        self.stub.Configure(provider_pb2.ConfigureRequest(args=to_struct(config)))
 
     def check(self, name: str, news: dict[str, Any], olds: dict[str, Any] | None = None
               ) -> tuple[dict[str, Any], list[tuple[str, str]]]:

@@ -1,0 +1,146 @@
+"""The API client against the emulator: auth, scoping, typed errors, retries and fault recovery."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from dynamic_providers import RetryPolicy, SparkPostClient, errors
+from sparkpost_emulator import Emulator
+
+KEY = "client-test-key-0123456789"
+FAST = RetryPolicy(attempts=4, backoff_factor=0.01, backoff_max=0.05, jitter=0.0, read_timeout=1.0)
+
+
+@pytest.fixture
+def emu() -> Emulator:
+    with Emulator(api_keys=[KEY]) as emulator:
+        yield emulator
+
+
+def client(emu: Emulator, **kwargs: object) -> SparkPostClient:
+    return SparkPostClient(emu.base_url, KEY, policy=FAST, **kwargs)  # type: ignore[arg-type]
+
+
+def test_crud_round_trip(emu: Emulator) -> None:
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+        found = api.get_domain("TRACK.example.com")
+        assert found["domain"] == "track.example.com" and found["secure"] is True and found["port"] == 443
+        api.update_domain("track.example.com", {"secure": False})
+        assert api.get_domain("track.example.com")["port"] == 80
+        assert [d["domain"] for d in api.list_domains()] == ["track.example.com"]
+        assert api.verify_domain("track.example.com")["verified"] is True
+        api.delete_domain("track.example.com")
+        with pytest.raises(errors.NotFound):
+            api.get_domain("track.example.com")
+
+
+def test_raw_key_in_authorization_and_wrong_key_is_typed(emu: Emulator) -> None:
+    with SparkPostClient(emu.base_url, "not-the-key-000", policy=FAST) as api, pytest.raises(errors.Unauthorized) as e:
+        api.list_domains()
+    assert e.value.status == 401 and "not-the-key-000" not in str(e.value)
+
+
+def test_subaccount_header_on_every_call(emu: Emulator) -> None:
+    with client(emu, subaccount_id=42) as api:
+        api.create_domain("track.example.com", secure=True)
+        api.get_domain("track.example.com")
+        api.update_domain("track.example.com", {"default": False})
+        api.verify_domain("track.example.com")
+        api.check_certificate("track.example.com")
+        api.delete_domain("track.example.com")
+    assert len(emu.requests) == 6
+    assert {r.subaccount for r in emu.requests} == {"42"}
+
+
+def test_errors_carry_status_and_sparkposts_words(emu: Emulator) -> None:
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+        with pytest.raises(errors.Conflict) as conflict:
+            api.create_domain("track.example.com", secure=True)
+        assert conflict.value.status == 409 and "already exists" in conflict.value.detail
+        with pytest.raises(errors.Unprocessable) as invalid:
+            api.create_domain("nodot", secure=True)
+        assert invalid.value.errors[0]["param"] == "domain" and "'nodot'" in invalid.value.detail
+        with pytest.raises(errors.Unprocessable, match="unverified"):
+            api.update_domain("track.example.com", {"default": True})
+
+
+def test_429_burst_is_retried(emu: Emulator) -> None:
+    emu.fail_next(3, status=429)
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+    assert [r.status for r in emu.requests] == [429, 429, 429, 200]
+    assert len(emu.domains()) == 1
+
+
+def test_429_beyond_the_bound_is_a_clear_error(emu: Emulator) -> None:
+    emu.fail_next(10, status=429)
+    with client(emu) as api, pytest.raises(errors.RateLimited) as caught:
+        api.list_domains()
+    assert caught.value.status == 429 and emu.count() == FAST.attempts + 1
+
+
+@pytest.mark.parametrize(("method", "call"), [
+    ("GET", lambda api: api.get_domain("track.example.com")),
+    ("PUT", lambda api: api.update_domain("track.example.com", {"secure": False})),
+    ("DELETE", lambda api: api.delete_domain("track.example.com")),
+    ("POST", lambda api: api.verify_domain("track.example.com")),
+])
+def test_5xx_on_idempotent_calls_is_retried(emu: Emulator, method: str, call: object) -> None:
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+        emu.clear_requests()
+        emu.fail_next(2, status=503, method=method)
+        call(api)  # type: ignore[operator]
+    assert [r.status for r in emu.requests][:2] == [503, 503] and emu.requests[-1].status < 300
+
+
+def test_5xx_on_create_is_settled_by_reading_back_never_duplicated(emu: Emulator) -> None:
+    emu.fail_next(1, status=500, method="POST")
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+    assert [(r.method, r.status) for r in emu.requests] == [("POST", 500), ("GET", 404), ("POST", 200)]
+    assert len(emu.domains()) == 1
+
+
+def test_dropped_connection_after_create_is_recovered_without_duplicate(emu: Emulator) -> None:
+    emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+    assert [r.method for r in emu.requests] == ["POST", "GET"]
+    assert emu.count(method="POST") == 1 and len(emu.domains()) == 1
+
+
+def test_read_timeout_on_get_is_retried(emu: Emulator) -> None:
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+        emu.clear_requests()
+        emu.delay_next(1, 2.0, method="GET")
+        assert api.get_domain("track.example.com")["domain"] == "track.example.com"
+    # The slow first answer is logged when its handler finishes, after the retry already succeeded.
+    deadline = time.monotonic() + 5
+    while emu.count(method="GET") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert emu.count(method="GET") == 2
+
+
+def test_connection_refused_is_a_transport_error_without_the_key() -> None:
+    policy = RetryPolicy(attempts=1, backoff_factor=0.01, jitter=0.0, connect_timeout=0.5)
+    with SparkPostClient("http://127.0.0.1:9/api/v1", KEY, policy=policy) as api:
+        with pytest.raises(errors.TransportError) as caught:
+            api.list_domains()
+    assert "GET /tracking-domains" in str(caught.value) and KEY not in str(caught.value)
+
+
+def test_key_never_logged(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    emu.fail_next(1, status=503)
+    emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
+    with client(emu) as api:
+        api.create_domain("track.example.com", secure=True)
+        api.get_domain("track.example.com")
+    assert caplog.records and all(KEY not in r.getMessage() for r in caplog.records)
