@@ -1,0 +1,184 @@
+"""The emulated SparkPost API: routing and handlers for ``/api/v1/tracking-domains``, plus fault injection
+and request recording around every call.
+
+Per request: latency and a matching *delay* fault; a matching *fail* fault answers at once (even
+before authentication, like a rate limiter in front of the API) and changes nothing; otherwise
+authentication, the ``X-MSYS-SUBACCOUNT`` header, routing and the handler; the request is recorded;
+finally a matching *drop* fault closes the connection without sending the (committed) answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Response
+
+from . import errors
+from .auth import KeyChecker
+from .errors import ApiError
+from .recording import RecordedRequest
+from .state import EmulatorState
+from .store import PRIMARY
+from .validation import (
+    SUBACCOUNT_HEADER,
+    is_valid_domain,
+    parse_bool_query,
+    parse_id_list,
+    parse_subaccount_header,
+    require_bool,
+)
+from .wsgi import (
+    JsonRequest,
+    error_response,
+    http_error_response,
+    json_object,
+    json_or_none,
+    no_content,
+    normalize_path,
+    results,
+)
+
+API_PREFIX = "/api/v1"
+_DOMAINS = f"{API_PREFIX}/tracking-domains"
+ROUTES = Map([
+    Rule(_DOMAINS, methods=["GET"], endpoint="list"),
+    Rule(_DOMAINS, methods=["POST"], endpoint="create"),
+    Rule(f"{_DOMAINS}/<domain>", methods=["GET"], endpoint="retrieve"),
+    Rule(f"{_DOMAINS}/<domain>", methods=["PUT"], endpoint="update"),
+    Rule(f"{_DOMAINS}/<domain>", methods=["DELETE"], endpoint="delete"),
+    Rule(f"{_DOMAINS}/<domain>/verify", methods=["POST"], endpoint="verify"),
+    Rule(f"{_DOMAINS}/<domain>/certificate/check", methods=["POST"], endpoint="check_certificate"),
+    Rule(f"{_DOMAINS}/<domain>/certificate/enable", methods=["POST"], endpoint="enable_certificate"),
+], merge_slashes=False, strict_slashes=False)
+
+Handler = Callable[..., Response]
+
+
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised after the socket was shut down on purpose; Werkzeug treats it as a dropped connection."""
+
+
+def drop_connection(environ: dict[str, Any]) -> None:
+    """Close the client connection without a response (needs Werkzeug's server, which exposes the socket)."""
+    sock = environ.get("werkzeug.socket")
+    if sock is None:
+        raise RuntimeError("dropping a connection needs the werkzeug.socket environ key (Werkzeug's server)")
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionDropped("connection dropped after commit (injected fault)")
+
+
+def _write_scope(header: int | None) -> int:
+    """PUT/DELETE/verify/certificate without the header act on the primary account (spec §1.4)."""
+    return PRIMARY if header is None else header
+
+
+class ApiApp:
+    """WSGI application serving the tracking-domains API of one :class:`EmulatorState`."""
+
+    def __init__(self, state: EmulatorState, api_keys: Iterable[str]) -> None:
+        self.state = state
+        self._keys = KeyChecker(api_keys)
+        self._handlers: dict[str, Handler] = {
+            "list": self._list,
+            "create": self._create,
+            "retrieve": self._retrieve,
+            "update": self._update,
+            "delete": self._delete,
+            "verify": self._verify,
+            "check_certificate": self._check_certificate,
+            "enable_certificate": self._enable_certificate,
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        received_at = time.time()
+        request = JsonRequest(environ)
+        method, path = request.method, normalize_path(request.path)
+        faults = self.state.faults
+        faults.sleep(faults.latency)
+        delay = faults.take("delay", method, path)
+        if delay is not None:
+            faults.sleep(delay.seconds or 0.0)
+        failure = faults.take("fail", method, path)
+        drop = None
+        if failure is not None:
+            status = failure.status or 500
+            response = error_response(ApiError(status, HTTP_STATUS_CODES.get(status, "Error")))
+        else:
+            response = self._dispatch(request, method, path)
+            drop = faults.take("drop", method, path)
+        self.state.log.append(RecordedRequest(
+            method=method,
+            path=path,
+            query=request.args.to_dict(),
+            subaccount=request.headers.get(SUBACCOUNT_HEADER),
+            body=json_or_none(request),
+            status=response.status_code,
+            dropped=drop is not None,
+            injected=failure is not None,
+            received_at=received_at,
+        ))
+        if drop is not None:
+            drop_connection(environ)
+        return response(environ, start_response)
+
+    def _dispatch(self, request: JsonRequest, method: str, path: str) -> Response:
+        try:
+            if not self._keys.authorized(request.headers.get("Authorization")):
+                raise ApiError(401, errors.UNAUTHORIZED)
+            header = parse_subaccount_header(request.headers.get(SUBACCOUNT_HEADER))
+            endpoint, args = ROUTES.bind("emulator").match(path, method)
+            return self._handlers[str(endpoint)](request, header, **args)
+        except ApiError as exc:
+            return error_response(exc)
+        except HTTPException as exc:
+            return http_error_response(exc)
+
+    # ---- handlers: (request, subaccount header or None, **path args) -> Response ----------------
+
+    def _list(self, request: JsonRequest, header: int | None) -> Response:
+        default = parse_bool_query("default", request.args.get("default"))
+        subaccounts = parse_id_list("subaccounts", request.args.get("subaccounts"))
+        return results(self.state.store.list_domains(viewer=header, default=default, subaccounts=subaccounts))
+
+    def _create(self, request: JsonRequest, header: int | None) -> Response:
+        # Only `domain` and `secure` are read: `default`, `port` and `subaccount_id` in the body are
+        # ignored (spec §1.3); the subaccount comes from the header alone.
+        body = json_object(request)
+        domain = body.get("domain")
+        if not isinstance(domain, str) or not is_valid_domain(domain):
+            raise errors.invalid_param("domain", errors.INVALID_DOMAIN, domain)
+        secure = require_bool("secure", body.get("secure", False))
+        name = self.state.store.create(domain, secure=secure, scope=_write_scope(header))
+        return results({"domain": name})
+
+    def _retrieve(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        return results(self.state.store.retrieve(domain, viewer=header))
+
+    def _update(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        body = json_object(request)
+        secure = require_bool("secure", body["secure"]) if "secure" in body else None
+        default = require_bool("default", body["default"]) if "default" in body else None
+        name = self.state.store.update(domain, scope=_write_scope(header), secure=secure, default=default)
+        return results({"domain": name})
+
+    def _delete(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        self.state.store.delete(domain, scope=_write_scope(header))
+        return no_content()
+
+    def _verify(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        return results(self.state.store.verify(domain, scope=_write_scope(header)))
+
+    def _check_certificate(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        return results(self.state.store.check_certificate(domain, scope=_write_scope(header)))
+
+    def _enable_certificate(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        message = self.state.store.enable_certificate(domain, scope=_write_scope(header))
+        return results({"message": message})

@@ -1,0 +1,120 @@
+"""Fault injection: latency, delayed answers, injected errors and connections dropped after commit.
+
+A fault matches a request by method (any case) and path suffix, both optional, and is consumed one
+request at a time. When several faults of a kind match, the oldest one is used first. Per request the
+emulator applies, in order: ``latency``; one matching *delay*; one matching *fail* (which answers
+without touching state, and skips the rest); the request itself; one matching *drop*.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from .recording import request_matches
+
+FaultKind = Literal["fail", "delay", "drop"]
+
+
+@dataclass
+class Fault:
+    """One pending fault: ``remaining`` more matching requests are affected."""
+
+    kind: FaultKind
+    remaining: int
+    method: str | None = None
+    path_suffix: str | None = None
+    status: int | None = None  # fail: the status to answer
+    seconds: float | None = None  # delay: how long to hold the request
+
+    def matches(self, method: str, path: str) -> bool:
+        return request_matches(method, path, self.method, self.path_suffix)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _count(n: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be an int >= 1; got {n!r}")
+    return n
+
+
+def _seconds(seconds: float) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise ValueError(f"seconds must be a number >= 0; got {seconds!r}")
+    return float(seconds)
+
+
+class FaultPlan:
+    """The pending faults and the global latency; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._latency = 0.0
+        self._closed = threading.Event()  # set on shutdown, so sleeping requests wake up
+
+    @property
+    def latency(self) -> float:
+        """Seconds added to every API request (not to the admin API)."""
+        return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._latency = _seconds(seconds)
+
+    def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
+                  path_suffix: str | None = None) -> None:
+        """The next ``n`` matching requests answer ``status`` (429 or 5xx) and change nothing."""
+        if type(status) is not int or not (status == 429 or 500 <= status < 600):
+            raise ValueError(f"status must be 429 or 5xx; got {status!r}")
+        self._add(Fault("fail", _count(n), method, path_suffix, status=status))
+
+    def delay_next(self, n: int, seconds: float, method: str | None = None,
+                   path_suffix: str | None = None) -> None:
+        """Hold the next ``n`` matching requests for ``seconds`` *before* processing them.
+
+        The request is then processed normally, even if the client has given up meanwhile: a
+        delayed create still creates the domain, after the delay.
+        """
+        self._add(Fault("delay", _count(n), method, path_suffix, seconds=_seconds(seconds)))
+
+    def drop_after_commit(self, n: int = 1, method: str | None = "POST",
+                          path_suffix: str | None = "/tracking-domains") -> None:
+        """Process the next ``n`` matching requests fully, then close the connection without answering."""
+        self._add(Fault("drop", _count(n), method, path_suffix))
+
+    def take(self, kind: FaultKind, method: str, path: str) -> Fault | None:
+        """Consume one use of the oldest pending ``kind`` fault matching the request, if any."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind == kind and fault.matches(method, path):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
+                    return fault
+            return None
+
+    def pending(self) -> list[Fault]:
+        with self._lock:
+            return [Fault(**asdict(fault)) for fault in self._faults]
+
+    def clear(self) -> None:
+        """Forget every pending fault and set the latency back to 0."""
+        with self._lock:
+            self._faults.clear()
+            self._latency = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep, but wake up early when the emulator shuts down."""
+        if seconds > 0:
+            self._closed.wait(seconds)
+
+    def close(self) -> None:
+        self._closed.set()
+
+    def _add(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)

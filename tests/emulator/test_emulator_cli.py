@@ -1,0 +1,97 @@
+"""The command line (``python -m sparkpost_emulator``) and the out-of-process helper built on it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from sparkpost_emulator.__main__ import format_request
+from sparkpost_emulator.recording import RecordedRequest
+from sparkpost_emulator.remote import EmulatorProcess
+
+READY = re.compile(r"SparkPost emulator listening on (http://127\.0\.0\.1:\d+/api/v1)")
+
+
+def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "sparkpost_emulator", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def cli() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = spawn("--port", "0", "--api-key", "cli-secret-key")
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = READY.fullmatch(first.strip())
+        assert match, first
+        yield process, match.group(1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=5)
+
+
+def test_first_line_is_the_base_url_then_one_line_per_request(cli: tuple[subprocess.Popen[str], str]) -> None:
+    process, base_url = cli
+    assert process.stdout is not None
+    headers = {"Authorization": "cli-secret-key"}
+    assert requests.get(base_url + "/tracking-domains", headers=headers, timeout=5).status_code == 200
+    assert process.stdout.readline().strip() == "GET /api/v1/tracking-domains -> 200"
+    response = requests.post(base_url + "/tracking-domains", json={"domain": "a.example.com"},
+                             headers={**headers, "X-MSYS-SUBACCOUNT": "5"}, timeout=5)
+    assert response.status_code == 200
+    assert process.stdout.readline().strip() == "POST /api/v1/tracking-domains sub=5 -> 200"
+    unauthorized = requests.get(base_url + "/tracking-domains", params={"default": "true"}, timeout=5)
+    assert unauthorized.status_code == 401
+    assert process.stdout.readline().strip() == "GET /api/v1/tracking-domains?default=true -> 401"
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=5)
+    assert process.returncode == 0
+    assert "cli-secret-key" not in out + err
+    assert "stopped" in err
+
+
+def test_ctrl_c_stops_it_cleanly(cli: tuple[subprocess.Popen[str], str]) -> None:
+    process, _ = cli
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=5)
+    assert process.returncode == 0
+
+
+def test_non_loopback_hosts_are_refused() -> None:
+    process = spawn("--host", "0.0.0.0", "--port", "0")
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 2 and out == ""
+    assert "loopback" in err
+
+
+def test_keys_from_the_environment_and_the_default_key() -> None:
+    with EmulatorProcess(api_keys=["env-key-1", "env-key-2"]) as proc:
+        for key in ("env-key-1", "env-key-2"):
+            assert requests.get(proc.base_url + "/tracking-domains", headers={"Authorization": key},
+                                timeout=5).status_code == 200
+        proc.admin.fail_next(1, status=503)
+        assert requests.get(proc.base_url + "/tracking-domains", timeout=5).status_code == 503
+        assert proc.admin.count("GET", "/tracking-domains") == 3
+        assert [r.status for r in proc.admin.requests] == [200, 200, 503]
+    assert "env-key" not in "\n".join(proc.lines)
+    with EmulatorProcess(api_keys=[]) as proc:
+        assert requests.get(proc.base_url + "/tracking-domains", headers={"Authorization": "emulator-key"},
+                            timeout=5).status_code == 200
+        assert "accepting the API key 'emulator-key'" in proc.stderr_text()
+
+
+def test_format_request() -> None:
+    record = RecordedRequest("POST", "/api/v1/tracking-domains", {}, "7", None, 200, dropped=True)
+    assert format_request(record) == "POST /api/v1/tracking-domains sub=7 -> 200 (connection dropped)"
+    injected = RecordedRequest("GET", "/api/v1/tracking-domains", {"default": "true"}, None, None, 429,
+                               injected=True)
+    assert format_request(injected) == "GET /api/v1/tracking-domains?default=true -> 429 (injected)"
