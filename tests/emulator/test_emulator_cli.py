@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from sparkpost_emulator.__main__ import format_request
+from sparkpost_emulator.__main__ import KEYS_ENV, _api_keys, format_request, main
 from sparkpost_emulator.recording import RecordedRequest
 from sparkpost_emulator.remote import EmulatorProcess
 
@@ -59,21 +59,42 @@ def test_first_line_is_the_base_url_then_one_line_per_request(cli: tuple[subproc
     assert "stopped" in err
 
 
-def test_ctrl_c_stops_it_cleanly(cli: tuple[subprocess.Popen[str], str]) -> None:
-    process, _ = cli
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=5)
+def test_without_keys_it_accepts_emulator_key_and_ctrl_c_stops_it() -> None:
+    process = spawn("--port", "0", env={KEYS_ENV: ""})
+    try:
+        assert process.stdout is not None
+        match = READY.fullmatch(process.stdout.readline().strip())
+        assert match
+        response = requests.get(match.group(1) + "/tracking-domains",
+                                headers={"Authorization": "emulator-key"}, timeout=5)
+        assert response.status_code == 200
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=5)
     assert process.returncode == 0
+    assert "accepting the API key 'emulator-key'" in err
 
 
-def test_non_loopback_hosts_are_refused() -> None:
-    process = spawn("--host", "0.0.0.0", "--port", "0")
-    out, err = process.communicate(timeout=10)
-    assert process.returncode == 2 and out == ""
-    assert "loopback" in err
+def test_non_loopback_hosts_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--host", "0.0.0.0", "--port", "0"])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "loopback" in err
 
 
-def test_keys_from_the_environment_and_the_default_key() -> None:
+def test_key_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEYS_ENV, " a , b,,")
+    assert _api_keys(["cli"]) == (["cli"], False)
+    assert _api_keys(None) == (["a", "b"], False)
+    monkeypatch.setenv(KEYS_ENV, "")
+    assert _api_keys(None) == (["emulator-key"], True)
+
+
+def test_emulator_process_passes_keys_through_the_environment() -> None:
     with EmulatorProcess(api_keys=["env-key-1", "env-key-2"]) as proc:
         for key in ("env-key-1", "env-key-2"):
             assert requests.get(proc.base_url + "/tracking-domains", headers={"Authorization": key},
@@ -83,10 +104,6 @@ def test_keys_from_the_environment_and_the_default_key() -> None:
         assert proc.admin.count("GET", "/tracking-domains") == 3
         assert [r.status for r in proc.admin.requests] == [200, 200, 503]
     assert "env-key" not in "\n".join(proc.lines)
-    with EmulatorProcess(api_keys=[]) as proc:
-        assert requests.get(proc.base_url + "/tracking-domains", headers={"Authorization": "emulator-key"},
-                            timeout=5).status_code == 200
-        assert "accepting the API key 'emulator-key'" in proc.stderr_text()
 
 
 def test_format_request() -> None:
