@@ -1,0 +1,63 @@
+"""Secure SparkPost tracking domains as Pulumi components.
+
+``from components import CloudflareTrackingDomain`` (or ``CloudFrontTrackingDomain``, ``FastlyTrackingDomain``,
+``ManagedTrackingDomain``). Names are resolved lazily (PEP 562): ``import components`` imports no provider SDK,
+and using one component imports only its CDN's SDK (pulumi-cloudflare alone costs seconds and >100 MB).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: public name → submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "CloudflareTrackingDomain": "cloudflare",
+    "CloudflareTrackingDomainArgs": "cloudflare",
+    "CloudFrontTrackingDomain": "cloudfront",
+    "CloudFrontTrackingDomainArgs": "cloudfront",
+    "FastlyTrackingDomain": "fastly",
+    "FastlyTrackingDomainArgs": "fastly",
+    "ManagedTrackingDomain": "managed",
+    "ManagedTrackingDomainArgs": "managed",
+    "CommonArgs": "args",
+    "DnsArgs": "args",
+    "DnsRecord": "args",
+    "ComponentArgumentError": "errors",
+}
+
+__all__ = [
+    "CloudFrontTrackingDomain",
+    "CloudFrontTrackingDomainArgs",
+    "CloudflareTrackingDomain",
+    "CloudflareTrackingDomainArgs",
+    "CommonArgs",
+    "ComponentArgumentError",
+    "DnsArgs",
+    "DnsRecord",
+    "FastlyTrackingDomain",
+    "FastlyTrackingDomainArgs",
+    "ManagedTrackingDomain",
+    "ManagedTrackingDomainArgs",
+]
+
+if TYPE_CHECKING:
+    from .args import CommonArgs, DnsArgs, DnsRecord
+    from .cloudflare import CloudflareTrackingDomain, CloudflareTrackingDomainArgs
+    from .cloudfront import CloudFrontTrackingDomain, CloudFrontTrackingDomainArgs
+    from .errors import ComponentArgumentError
+    from .fastly import FastlyTrackingDomain, FastlyTrackingDomainArgs
+    from .managed import ManagedTrackingDomain, ManagedTrackingDomainArgs
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

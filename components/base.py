@@ -1,0 +1,154 @@
+"""What every tracking-domain component shares: common argument validation, the SparkPost side
+(the ``TrackingDomain`` dynamic resource, created last), the common outputs and ``register_outputs``.
+
+A CDN component subclasses ``TrackingDomainComponent`` and implements ``_build`` (its own resources);
+it returns where the host must point and what the SparkPost domain must wait for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import pulumi
+
+from dynamic_providers import TrackingDomain, TrackingDomainArgs
+from dynamic_providers.validation import check_inputs
+
+from .args import ArgReader, DnsRecord, arg_keys
+from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
+from .regions import cdn_origin, validate_enterprise_tenant
+
+PACKAGE = "sparkpost-tracking"
+
+#: Component argument → ``TrackingDomain`` property, validated by the provider's own ``check_inputs``.
+_TD_PROP_OF_ARG: dict[str, str] = {
+    "domain": "domain", "region": "region", "subaccount_id": "subaccount_id", "make_default": "default",
+    "verify": "verify", "adopt_existing": "adopt_existing", "api_url": "api_url",
+}
+_ARG_OF_TD_PROP = {prop: arg for arg, prop in _TD_PROP_OF_ARG.items()}
+
+
+@dataclass(frozen=True)
+class Common:
+    """The validated common arguments of one component."""
+
+    domain: str
+    region: str
+    subaccount_id: int | None
+    make_default: bool
+    verify: bool
+    adopt_existing: bool
+    api_url: str | None
+    enterprise_tenant: str | None
+    dns: DnsSettings | None
+
+    @property
+    def origin(self) -> str:
+        """The SparkPost tracking host a CDN forwards to."""
+        return cdn_origin(self.region, self.enterprise_tenant)
+
+
+def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool) -> Common:
+    raw: dict[str, Any] = {prop: reader.value(arg) for arg, prop in _TD_PROP_OF_ARG.items()}
+    raw.update(secure=True, managed_certificate=managed_certificate)
+    inputs, failures = check_inputs(raw)
+    if failures:
+        first, *more = failures
+        also = "".join(f"; also {_ARG_OF_TD_PROP.get(f.prop, f.prop)}: {f.reason}" for f in more)
+        reader.fail(_ARG_OF_TD_PROP.get(first.prop, first.prop), first.reason + also)
+    tenant = reader.validated("enterprise_tenant", validate_enterprise_tenant)
+    if tenant and not inputs.get("api_url"):
+        reader.fail("api_url", f"is required with enterprise_tenant {tenant!r}: the tenant's API base, e.g. "
+                               f"'https://{tenant}.api.e.sparkpost.com/api/v1' (ask SparkPost for yours)")
+    return Common(
+        domain=inputs["domain"], region=inputs["region"], subaccount_id=inputs.get("subaccount_id"),
+        make_default=inputs["default"], verify=inputs["verify"], adopt_existing=inputs["adopt_existing"],
+        api_url=inputs.get("api_url"), enterprise_tenant=tenant,
+        dns=read_dns(reader) if uses_dns else None,
+    )
+
+
+@dataclass
+class Built:
+    """What a CDN's ``_build`` made: where the host must point, and what SparkPost must wait for."""
+
+    cname_target: pulumi.Input[str]
+    #: Certificate validation and CDN resources; the DNS strategy's records are added by the base class.
+    depends_on: list[pulumi.Resource] = field(default_factory=list)
+
+
+class TrackingDomainComponent(pulumi.ComponentResource):
+    """Base of the four components. Not exported: subclasses give the type token and the args type."""
+
+    domain: pulumi.Output[str]
+    """The tracking hostname (lower-case)."""
+    cname_target: pulumi.Output[str]
+    """Where the tracking host's DNS must point (CDN hostname, SparkPost host)."""
+    dns_records: pulumi.Output[list[DnsRecord]]
+    """DNS records a person must create by hand (empty when the stack manages that DNS)."""
+    verified: pulumi.Output[bool]
+    """Whether SparkPost verified the domain through the whole chain."""
+    tracking_domain: TrackingDomain
+    """The SparkPost tracking domain resource."""
+
+    #: The TypedDict of the subclass's arguments (its keys are the accepted argument names).
+    _args_type: ClassVar[Any]
+    #: Whether the component takes the ``dns``/``dns_zone_id``/``dns_ttl`` arguments.
+    _uses_dns: ClassVar[bool] = True
+    #: SparkPost-managed HTTPS instead of a CDN certificate.
+    _managed_certificate: ClassVar[bool] = False
+
+    @classmethod
+    def validate(cls, resource_name: str, args: Any) -> tuple[Common, Any]:
+        """Check every argument without registering anything; raises ``ComponentArgumentError``."""
+        reader = ArgReader(cls.__name__, resource_name, args, arg_keys(cls._args_type))
+        common = read_common(reader, uses_dns=cls._uses_dns, managed_certificate=cls._managed_certificate)
+        return common, cls._read_specific(reader, common)
+
+    @classmethod
+    def _read_specific(cls, reader: ArgReader, common: Common) -> Any:
+        """Validate the CDN's own arguments; returns whatever ``_build`` needs."""
+        return None
+
+    @classmethod
+    def exclusive_claims(cls, common: Common, specific: Any) -> list[str]:
+        """Things only one component may create (e.g. a zone's one ruleset of a phase), for stack checks."""
+        return []
+
+    def _build(self, name: str, common: Common, specific: Any, dns: DnsStrategy | None) -> Built:
+        raise NotImplementedError
+
+    def _opts(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+        """Options of a child: parented to this component."""
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
+
+    def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+        common, specific = self.validate(resource_name, args)  # before anything is registered
+        super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
+
+        dns = dns_strategy(common.dns, self, resource_name) if common.dns else None
+        built = self._build(resource_name, common, specific, dns)
+
+        td_args: TrackingDomainArgs = {
+            "domain": common.domain, "secure": True, "default": common.make_default, "region": common.region,
+            "verify": common.verify, "managed_certificate": self._managed_certificate,
+            "adopt_existing": common.adopt_existing,
+        }
+        if common.subaccount_id is not None:
+            td_args["subaccount_id"] = common.subaccount_id
+        if common.api_url:
+            td_args["api_url"] = common.api_url
+        # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
+        waits_for = [*built.depends_on, *(dns.resources if dns else [])]
+        self.tracking_domain = TrackingDomain(f"{resource_name}-sparkpost", td_args, self._opts(waits_for))
+
+        self.domain = pulumi.Output.from_input(common.domain)
+        self.cname_target = pulumi.Output.from_input(built.cname_target)
+        self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
+        self.verified = self.tracking_domain.verified.apply(bool)
+        self.register_outputs({
+            "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
+            "verified": self.verified, "tracking_domain": self.tracking_domain,
+        })

@@ -1,0 +1,207 @@
+"""The stack program's logic: stack config → tracking-domain components → stack outputs.
+
+``__main__.py`` only calls ``main()``. Everything is checked before the first resource is registered:
+unknown CDNs and arguments, bad values (each component's own validation), duplicate domains and names,
+more than one ``makeDefault`` per SparkPost account/subaccount, and two Cloudflare domains claiming the
+same zone's one entry-point ruleset of a phase.
+
+Config (project ``sparkpost-tracking``; keys camelCase or snake_case)::
+
+    sparkpost-tracking:domains:
+      - domain: track.example.com
+        cdn: cloudflare            # cloudflare | cloudfront | fastly | managed
+        region: us                 # optional; default sparkpost-tracking:region
+        makeDefault: true          # any common argument may sit here ...
+        options:                   # ... or, like the CDN/DNS-specific ones, under options
+          zoneId: 0123456789abcdef0123456789abcdef
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pulumi
+
+from dynamic_providers.endpoints import effective_api_base
+
+from .args import arg_keys
+from .base import Common, TrackingDomainComponent
+from .errors import ComponentArgumentError
+
+PROJECT: Final[str] = "sparkpost-tracking"
+#: cdn name in config → (module, class)
+COMPONENTS: Final[dict[str, tuple[str, str]]] = {
+    "cloudflare": ("cloudflare", "CloudflareTrackingDomain"),
+    "cloudfront": ("cloudfront", "CloudFrontTrackingDomain"),
+    "fastly": ("fastly", "FastlyTrackingDomain"),
+    "managed": ("managed", "ManagedTrackingDomain"),
+}
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+class StackConfigError(ValueError):
+    """Every problem found in the stack config, each prefixed by its config path."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid stack config:\n  - " + "\n  - ".join(problems))
+
+
+@dataclass(frozen=True)
+class StackDefaults:
+    """Project-wide defaults (``sparkpost-tracking:region``/``apiUrl``/``dnsTtl``/``verify``)."""
+
+    region: str | None = None
+    api_url: str | None = None
+    dns_ttl: int | None = None
+    verify: bool | None = None
+
+    def for_args(self) -> dict[str, Any]:
+        values = {"region": self.region, "api_url": self.api_url, "dns_ttl": self.dns_ttl, "verify": self.verify}
+        return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+@dataclass(frozen=True)
+class DomainPlan:
+    """One validated tracking domain of the stack."""
+
+    path: str
+    name: str
+    cdn: str
+    component: type[TrackingDomainComponent]
+    args: dict[str, Any]
+    common: Common
+    claims: tuple[str, ...]
+
+
+def snake_case(key: str) -> str:
+    return _CAMEL.sub(r"_\1", key).lower()
+
+
+def component_class(cdn: str) -> type[TrackingDomainComponent]:
+    """The component of a CDN name; imports that CDN's SDK only."""
+    module, name = COMPONENTS[cdn]
+    cls: type[TrackingDomainComponent] = getattr(importlib.import_module(f"components.{module}"), name)
+    return cls
+
+
+def _entry_args(path: str, entry: Mapping[str, Any], problems: list[str]) -> tuple[str | None, str | None,
+                                                                                 dict[str, Any]]:
+    fields = {snake_case(str(k)): v for k, v in entry.items()}
+    cdn, name, options = fields.pop("cdn", None), fields.pop("name", None), fields.pop("options", None) or {}
+    if not isinstance(options, Mapping):
+        problems.append(f"{path}.options: must be an object of component arguments, got {options!r}")
+        options = {}
+    for key, value in options.items():
+        if snake_case(str(key)) in fields:
+            problems.append(f"{path}: {snake_case(str(key))!r} is given both at top level and under options")
+        fields[snake_case(str(key))] = value
+    if cdn not in COMPONENTS:
+        close = difflib.get_close_matches(str(cdn), list(COMPONENTS), n=1, cutoff=0.4)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        what = "is required" if cdn is None else f"is not a known CDN: {cdn!r}."
+        problems.append(f"{path}.cdn: {what}{hint} Use one of {', '.join(COMPONENTS)}")
+        cdn = None
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        problems.append(f"{path}.name: must be a non-empty string, got {name!r}")
+        name = None
+    return cdn, name, fields
+
+
+def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[DomainPlan]:
+    """Validate the whole ``domains`` list; raises ``StackConfigError`` listing every problem."""
+    defaults = defaults or StackDefaults()
+    key = f"{PROJECT}:domains"
+    if not isinstance(domains, list) or not domains:
+        raise StackConfigError([f"{key}: must be a non-empty list of tracking domains, e.g. "
+                                f"[{{domain: track.example.com, cdn: managed}}]; got {domains!r}"])
+    problems: list[str] = []
+    plans: list[DomainPlan] = []
+    for index, entry in enumerate(domains):
+        path = f"{key}[{index}]"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{path}: must be an object with at least domain and cdn, got {entry!r}")
+            continue
+        cdn, name, args = _entry_args(path, entry, problems)
+        if cdn is None:
+            continue
+        cls = component_class(cdn)
+        accepted = arg_keys(cls._args_type)
+        args = {**{k: v for k, v in defaults.for_args().items() if k in accepted}, **args}
+        domain = args.get("domain")
+        name = name or (domain.strip().lower().replace(".", "-") if isinstance(domain, str) else f"domain-{index}")
+        try:
+            common, specific = cls.validate(name, args)
+        except ComponentArgumentError as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        plans.append(DomainPlan(path, name, cdn, cls, args, common, tuple(cls.exclusive_claims(common, specific))))
+    problems.extend(_cross_checks(plans))
+    if problems:
+        raise StackConfigError(problems)
+    return plans
+
+
+def _cross_checks(plans: list[DomainPlan]) -> list[str]:
+    problems: list[str] = []
+    groups: dict[str, dict[Any, list[DomainPlan]]] = defaultdict(lambda: defaultdict(list))
+    for p in plans:
+        groups["domain"][p.common.domain].append(p)
+        groups["name"][p.name].append(p)
+        if p.common.make_default:
+            scope = (effective_api_base(p.common.region, p.common.api_url), p.common.subaccount_id)
+            groups["default"][scope].append(p)
+        for claim in p.claims:
+            groups["claim"][claim].append(p)
+    reasons = {
+        "domain": lambda v: f"domain {v!r} is declared more than once",
+        "name": lambda v: f"resource name {v!r} is used more than once (set a distinct 'name')",
+        "default": lambda v: (f"makeDefault is set on more than one domain of one SparkPost account "
+                              f"({v[0]}, {'subaccount ' + str(v[1]) if v[1] else 'primary account'}); "
+                              "SparkPost keeps a single default per account/subaccount"),
+        "claim": lambda v: f"{v} can be created for one domain only (opt in on one of them)",
+    }
+    for kind, by_value in groups.items():
+        for value, members in by_value.items():
+            if len(members) > 1:
+                problems.append(f"{', '.join(m.path for m in members)}: {reasons[kind](value)}")
+    return problems
+
+
+def build(plans: list[DomainPlan]) -> dict[str, TrackingDomainComponent]:
+    """Create the components, keyed by domain."""
+    return {p.common.domain: p.component(p.name, p.args) for p in plans}
+
+
+def stack_outputs(plans: list[DomainPlan], built: Mapping[str, TrackingDomainComponent]) -> dict[str, Any]:
+    per_domain = {
+        p.common.domain: {
+            "cdn": p.cdn,
+            "cnameTarget": built[p.common.domain].cname_target,
+            "dnsRecordsToCreate": built[p.common.domain].dns_records,
+            "verified": built[p.common.domain].verified,
+        } for p in plans
+    }
+    all_records = pulumi.Output.all(*(c.dns_records for c in built.values())).apply(
+        lambda lists: [record for records in lists for record in records])
+    return {"trackingDomains": per_domain, "dnsRecordsToCreate": all_records}
+
+
+def read_defaults(config: pulumi.Config) -> StackDefaults:
+    return StackDefaults(region=config.get("region"), api_url=config.get("apiUrl"),
+                         dns_ttl=config.get_int("dnsTtl"), verify=config.get_bool("verify"))
+
+
+def main() -> None:
+    """The stack program: read config, validate everything, build, export."""
+    config = pulumi.Config(PROJECT)
+    plans = plan_domains(config.get_object("domains"), read_defaults(config))
+    built = build(plans)
+    for name, value in stack_outputs(plans, built).items():
+        pulumi.export(name, value)

@@ -1,0 +1,124 @@
+"""components.stack: stack config → validated plans (no Pulumi engine needed: nothing is registered)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.stack import StackConfigError, StackDefaults, plan_domains, snake_case
+
+CF_ZONE = "0123456789abcdef0123456789abcdef"
+
+
+def problems(domains, defaults=None) -> list[str]:
+    with pytest.raises(StackConfigError) as info:
+        plan_domains(domains, defaults or StackDefaults())
+    assert isinstance(info.value, ValueError)
+    return info.value.problems
+
+
+def test_snake_case():
+    assert [snake_case(k) for k in ("zoneId", "dnsZoneId", "makeDefault", "ipv6", "zone_id", "sslModeRule")] == [
+        "zone_id", "dns_zone_id", "make_default", "ipv6", "zone_id", "ssl_mode_rule"]
+
+
+def test_a_valid_mix_of_cdns():
+    plans = plan_domains([
+        {"domain": "track.example.com", "cdn": "cloudflare", "makeDefault": True,
+         "options": {"zoneId": CF_ZONE, "sslModeRule": True}},
+        {"domain": "cf.example.com", "cdn": "cloudfront", "region": "eu", "makeDefault": True,
+         "options": {"dns": "route53", "dnsZoneId": "Z1"}},
+        {"domain": "fa.example.com", "cdn": "fastly", "subaccountId": 5, "makeDefault": True,
+         "options": {"dns": "cloudflare", "dnsZoneId": CF_ZONE}},
+        {"domain": "ma.example.com", "cdn": "managed", "name": "managed-one"},
+    ], StackDefaults(dns_ttl=600))
+    assert [(p.name, p.cdn, p.component.__name__) for p in plans] == [
+        ("track-example-com", "cloudflare", "CloudflareTrackingDomain"),
+        ("cf-example-com", "cloudfront", "CloudFrontTrackingDomain"),
+        ("fa-example-com", "fastly", "FastlyTrackingDomain"),
+        ("managed-one", "managed", "ManagedTrackingDomain"),
+    ]
+    assert plans[0].args == {"domain": "track.example.com", "make_default": True, "zone_id": CF_ZONE,
+                             "ssl_mode_rule": True}  # no dns_ttl: Cloudflare takes no DNS arguments
+    assert plans[1].args["dns_ttl"] == 600 and plans[1].common.region == "eu"
+    assert plans[2].common.subaccount_id == 5
+
+
+def test_defaults_apply_unless_the_domain_sets_them():
+    plans = plan_domains([{"domain": "a.example.com", "cdn": "managed"},
+                          {"domain": "b.example.com", "cdn": "managed", "region": "us", "apiUrl": None}],
+                         StackDefaults(region="eu", api_url="http://127.0.0.1:9/api/v1", verify=True))
+    assert [p.common.region for p in plans] == ["eu", "us"]
+    assert plans[0].common.api_url == "http://127.0.0.1:9/api/v1"
+
+
+@pytest.mark.parametrize("domains", [None, [], {"domain": "a.example.com"}, "a.example.com"])
+def test_domains_must_be_a_non_empty_list(domains):
+    [problem] = problems(domains)
+    assert problem.startswith("sparkpost-tracking:domains: must be a non-empty list")
+
+
+def test_unknown_and_missing_cdn():
+    found = problems([{"domain": "a.example.com", "cdn": "cloudfrnt"}, {"domain": "b.example.com"},
+                      "not an object"])
+    assert found == [
+        "sparkpost-tracking:domains[0].cdn: is not a known CDN: 'cloudfrnt'. Did you mean 'cloudfront'? "
+        "Use one of cloudflare, cloudfront, fastly, managed",
+        "sparkpost-tracking:domains[1].cdn: is required Use one of cloudflare, cloudfront, fastly, managed",
+        "sparkpost-tracking:domains[2]: must be an object with at least domain and cdn, got 'not an object'",
+    ]
+
+
+def test_component_errors_carry_the_config_path():
+    found = problems([{"domain": "a.example.com", "cdn": "managed", "region": "useast"},
+                      {"domain": "b.example.com", "cdn": "cloudflare", "options": {"zone": CF_ZONE}},
+                      {"domain": "c.example.com", "cdn": "cloudfront", "options": {"dns": "route53"}}])
+    assert found[0].startswith("sparkpost-tracking:domains[0]: ManagedTrackingDomain 'a-example-com': region: ")
+    assert found[1].startswith("sparkpost-tracking:domains[1]: CloudflareTrackingDomain 'b-example-com': zone: ")
+    assert found[2].startswith("sparkpost-tracking:domains[2]: CloudFrontTrackingDomain 'c-example-com': "
+                               "dns_zone_id: is required")
+
+
+def test_option_given_twice():
+    [problem] = problems([{"domain": "a.example.com", "cdn": "managed", "region": "us", "options": {"region": "eu"}}])
+    assert problem == "sparkpost-tracking:domains[0]: 'region' is given both at top level and under options"
+
+
+def test_duplicate_domains_and_names():
+    found = problems([{"domain": "a.example.com", "cdn": "managed"}, {"domain": "A.example.com.", "cdn": "managed"},
+                      {"domain": "b.example.com", "cdn": "managed", "name": "x"},
+                      {"domain": "c.example.com", "cdn": "managed", "name": "x"}])
+    assert ("sparkpost-tracking:domains[0], sparkpost-tracking:domains[1]: domain 'a.example.com' is declared "
+            "more than once") in found
+    assert ("sparkpost-tracking:domains[2], sparkpost-tracking:domains[3]: resource name 'x' is used more than "
+            "once (set a distinct 'name')") in found
+
+
+def test_one_default_per_account_and_subaccount():
+    ok = [{"domain": "a.example.com", "cdn": "managed", "makeDefault": True},
+          {"domain": "b.example.com", "cdn": "managed", "makeDefault": True, "region": "eu"},
+          {"domain": "c.example.com", "cdn": "managed", "makeDefault": True, "subaccountId": 3}]
+    assert len(plan_domains(ok)) == 3
+    [problem] = problems([*ok, {"domain": "d.example.com", "cdn": "managed", "makeDefault": True,
+                                "apiUrl": "https://api.sparkpost.com/api/v1/"}])
+    assert problem.startswith("sparkpost-tracking:domains[0], sparkpost-tracking:domains[3]: makeDefault is set "
+                              "on more than one domain of one SparkPost account (https://api.sparkpost.com/api/v1, "
+                              "primary account)")
+
+
+def test_one_cloudflare_ruleset_per_zone_and_phase():
+    def cf(domain, zone=CF_ZONE, **options):
+        return {"domain": domain, "cdn": "cloudflare", "options": {"zoneId": zone, **options}}
+
+    assert len(plan_domains([cf("a.example.com", sslModeRule=True), cf("b.example.com"),
+                             cf("c.example.org", zone="f" * 32, sslModeRule=True)])) == 3
+    found = problems([cf("a.example.com", sslModeRule=True, cacheRule=True),
+                      cf("b.example.com", sslModeRule=True, redirectMode="single_redirect"),
+                      cf("c.example.com", redirectMode="single_redirect")])
+    assert sorted(found) == sorted([
+        f"sparkpost-tracking:domains[0], sparkpost-tracking:domains[1]: the entry-point ruleset of phase "
+        f"'http_config_settings' in Cloudflare zone '{CF_ZONE}' can be created for one domain only "
+        f"(opt in on one of them)",
+        f"sparkpost-tracking:domains[1], sparkpost-tracking:domains[2]: the entry-point ruleset of phase "
+        f"'http_request_dynamic_redirect' in Cloudflare zone '{CF_ZONE}' can be created for one domain only "
+        f"(opt in on one of them)",
+    ])

@@ -1,0 +1,144 @@
+"""The stack program (``__main__.py``) under Pulumi mocks, once per example stack config in ``examples/``.
+
+The config is what the CLI would hand the program: the ``config:`` defaults of ``Pulumi.yaml`` overlaid with
+the example's ``config:`` (objects JSON-encoded, as in ``PULUMI_CONFIG``).
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+from pulumi.runtime import settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = "sparkpost-tracking"
+EXAMPLES = sorted((ROOT / "examples").glob("Pulumi.*.yaml"))
+COMPONENT_OF_CDN = {
+    "cloudflare": "sparkpost-tracking:index:CloudflareTrackingDomain",
+    "cloudfront": "sparkpost-tracking:index:CloudFrontTrackingDomain",
+    "fastly": "sparkpost-tracking:index:FastlyTrackingDomain",
+    "managed": "sparkpost-tracking:index:ManagedTrackingDomain",
+}
+TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
+
+
+class Mocks(pulumi.runtime.Mocks):
+    """Echo the inputs, plus the few outputs the components read."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        out = dict(args.inputs)
+        if args.typ == "aws:acm/certificate:Certificate":
+            d = args.inputs["domainName"]
+            out.update(arn=f"arn:aws:acm:us-east-1:123456789012:certificate/{args.name}", domainValidationOptions=[
+                {"domainName": d, "resourceRecordName": f"_v.{d}.", "resourceRecordType": "CNAME",
+                 "resourceRecordValue": "_x.acm-validations.aws."}])
+        elif args.typ == "aws:acm/certificateValidation:CertificateValidation":
+            out["certificateArn"] = args.inputs["certificateArn"]
+        elif args.typ == "aws:cloudfront/distribution:Distribution":
+            out.update(domainName=f"{args.name}.cloudfront.net", hostedZoneId="Z2FDTNDATAQYW2")
+        elif args.typ == "fastly:index/tlsSubscription:TlsSubscription":
+            out["managedDnsChallenges"] = [{"recordName": f"_acme-challenge.{d}", "recordType": "CNAME",
+                                            "recordValue": "c.fastly-validations.com"} for d in args.inputs["domains"]]
+        elif args.typ == TRACKING_DOMAIN:
+            out.update(verified=True, port=443)
+        return f"{args.name}-id", out
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        return {}
+
+
+def stack_config(example: Path) -> dict[str, str]:
+    """Pulumi.yaml defaults + the example's config, as string values (objects as JSON)."""
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    config = {f"{PROJECT}:{k}": v["default"] for k, v in project.get("config", {}).items() if "default" in v}
+    config.update(yaml.safe_load(example.read_text())["config"])
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+
+
+def run_stack(config: dict[str, str], preview: bool = False,
+              monitor: MockMonitor | None = None) -> tuple[MockMonitor, dict[str, Any]]:
+    """Run ``__main__.py`` under mocks; returns the monitor and the resolved stack outputs."""
+    settings.ROOT.set(None)  # a fresh Stack resource for this program's exports
+    monitor = monitor or MockMonitor(Mocks())
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack="test", preview=preview, monitor=monitor)
+    set_all_config(config)
+    def program() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+    try:
+        pulumi.runtime.test(program)()
+        stack = settings.get_root_resource()
+        outputs = {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in stack.outputs.items()}
+    finally:
+        set_all_config({})
+    return monitor, outputs
+
+
+def types_of(monitor: MockMonitor) -> list[str]:
+    return [urn.split("::")[2].split("$")[-1] for urn in monitor.resources]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_stack(example: Path) -> None:
+    domains = yaml.safe_load(example.read_text())["config"][f"{PROJECT}:domains"]
+    monitor, outputs = run_stack(stack_config(example))
+    types = types_of(monitor)
+    for entry in domains:
+        assert COMPONENT_OF_CDN[entry["cdn"]] in types
+    assert types.count(TRACKING_DOMAIN) == len(domains)
+    exported = outputs["trackingDomains"]
+    assert sorted(exported) == sorted(d["domain"] for d in domains)
+    for entry in domains:
+        item = exported[entry["domain"]]
+        assert item["cdn"] == entry["cdn"]
+        assert item["verified"] is True
+        assert isinstance(item["cnameTarget"], str) and item["cnameTarget"]
+        assert all(set(r) == {"name", "type", "value"} for r in item["dnsRecordsToCreate"])
+    assert outputs["dnsRecordsToCreate"] == [r for d in domains for r in exported[d["domain"]]["dnsRecordsToCreate"]]
+
+
+def test_managed_example_exports_the_cnames_to_create() -> None:
+    _, outputs = run_stack(stack_config(ROOT / "examples" / "Pulumi.managed.yaml"))
+    assert outputs["dnsRecordsToCreate"] == [
+        {"name": "track.example.com", "type": "CNAME", "value": "v2.spgo.io"},
+        {"name": "eu-track.example.com", "type": "CNAME", "value": "eu.v2.spgo.io"},
+    ]
+
+
+def test_managed_example_against_an_emulator_api_url() -> None:
+    config = stack_config(ROOT / "examples" / "Pulumi.managed.yaml")
+    config[f"{PROJECT}:apiUrl"] = "http://127.0.0.1:8025/api/v1"
+    monitor, _ = run_stack(config)
+    domains = [r.state for urn, r in monitor.resources.items() if TRACKING_DOMAIN in urn]
+    assert [d["api_url"] for d in domains] == ["http://127.0.0.1:8025/api/v1"] * 2
+    assert all(d["managed_certificate"] is True for d in domains)
+
+
+def test_cloudfront_example_in_preview() -> None:
+    monitor, _ = run_stack(stack_config(ROOT / "examples" / "Pulumi.cloudfront.yaml"), preview=True)
+    assert types_of(monitor).count("aws:cloudfront/distribution:Distribution") == 2
+
+
+def test_bad_config_registers_nothing() -> None:
+    config = stack_config(ROOT / "examples" / "Pulumi.managed.yaml")
+    config[f"{PROJECT}:domains"] = json.dumps([
+        {"domain": "track.example.com", "cdn": "managed", "makeDefault": True},
+        {"domain": "click.example.com", "cdn": "akamai"},
+        {"domain": "t3.example.com", "cdn": "managed", "makeDefault": True},
+    ])
+    monitor = MockMonitor(Mocks())
+    with pytest.raises(ValueError) as info:
+        run_stack(config, monitor=monitor)
+    assert monitor.resources == {}
+    message = str(info.value)
+    assert "sparkpost-tracking:domains[1].cdn: is not a known CDN: 'akamai'" in message
+    assert "domains[0], sparkpost-tracking:domains[2]: makeDefault is set on more than one domain" in message
