@@ -3,8 +3,6 @@
 No provider SDK is imported here: the stack program and ``import components`` stay cheap.
 """
 
-from __future__ import annotations
-
 import difflib
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NoReturn, NotRequired, TypedDict

@@ -5,8 +5,6 @@ A CDN component subclasses ``TrackingDomainComponent`` and implements ``_build``
 it returns where the host must point and what the SparkPost domain must wait for.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -90,8 +88,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     """DNS records a person must create by hand (empty when the stack manages that DNS)."""
     verified: pulumi.Output[bool]
     """Whether SparkPost verified the domain through the whole chain."""
-    tracking_domain: TrackingDomain
-    """The SparkPost tracking domain resource."""
+    # ``tracking_domain`` (the SparkPost ``TrackingDomain`` resource) is set in ``__init__`` but not annotated
+    # here: a Python dynamic resource cannot be a schema output of a cross-language component.
 
     #: The TypedDict of the subclass's arguments (its keys are the accepted argument names).
     _args_type: ClassVar[Any]
@@ -142,7 +140,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             td_args["api_url"] = common.api_url
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
         waits_for = [*built.depends_on, *(dns.resources if dns else [])]
-        self.tracking_domain = TrackingDomain(f"{resource_name}-sparkpost", td_args, self._opts(waits_for))
+        self.tracking_domain: TrackingDomain = TrackingDomain(f"{resource_name}-sparkpost", td_args,
+                                                              self._opts(waits_for))
 
         self.domain = pulumi.Output.from_input(common.domain)
         self.cname_target = pulumi.Output.from_input(built.cname_target)

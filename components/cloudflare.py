@@ -9,8 +9,6 @@ the per-host rules are opt-in (creating one fails if the zone already has one in
 ``redirect_mode="single_redirect"``. ``redirect_mode="page_rule"`` is the seed's legacy Page Rule.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Final, NotRequired
 

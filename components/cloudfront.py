@@ -7,8 +7,6 @@ policy of 1/10/10 s with an empty cache key; an origin request policy forwarding
 ``target`` query string. CloudFront still loses some User-Agent data (SparkPost's own warning).
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass

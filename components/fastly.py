@@ -7,8 +7,6 @@ fallback TTL 10 s. TLS: a Fastly TLS subscription (Let's Encrypt by default) val
 ``TlsActivation``. Then the host is CNAMEd to Fastly's TLS address.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NotRequired

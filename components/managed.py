@@ -5,8 +5,6 @@ CNAME the host to ``v2.spgo.io`` (US) / ``eu.v2.spgo.io`` (EU); then the SparkPo
 tenants have no managed HTTPS. There is no way back short of deleting the domain.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import pulumi

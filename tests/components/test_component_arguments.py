@@ -106,4 +106,21 @@ def test_public_names_resolve_lazily_to_their_modules():
         assert getattr(components, name).__module__ == f"components.{components._EXPORTS[name]}"
     with pytest.raises(AttributeError):
         _ = components.AkamaiTrackingDomain
-    assert components.CloudflareTrackingDomain.__init__.__annotations__["args"] == "CloudflareTrackingDomainArgs"
+    args_type = components.CloudflareTrackingDomain.__init__.__annotations__["args"]
+    assert args_type is components.CloudflareTrackingDomainArgs
+
+
+def test_pulumi_schema_analyzer_accepts_every_component():
+    """Ready for cross-language hosting: tokens, TypedDict inputs (camelCase, required/optional) and outputs."""
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    classes = [getattr(components, name) for name in BASE]
+    result = Analyzer("sparkpost-tracking").analyze(classes)
+    definitions = result["component_definitions"]
+    assert sorted(definitions) == sorted(BASE)
+    for definition in definitions.values():
+        assert sorted(definition.outputs) == ["cnameTarget", "dnsRecords", "domain", "verified"]
+        assert not definition.inputs["domain"].optional
+        assert definition.inputs["makeDefault"].optional
+    assert not definitions["CloudflareTrackingDomain"].inputs["zoneId"].optional
+    assert "dnsZoneId" in definitions["FastlyTrackingDomain"].inputs
