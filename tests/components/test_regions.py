@@ -1,0 +1,35 @@
+"""components.regions: SparkPost hosts per region and Enterprise tenant (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.regions import cdn_origin, managed_cname_target, validate_enterprise_tenant
+from dynamic_providers import InvalidInput
+
+
+def test_cdn_origins():
+    assert cdn_origin("us") == "spgo.io"
+    assert cdn_origin("eu") == "eu.spgo.io"
+    assert cdn_origin("us", "acme") == "acme.et.e.sparkpost.com"
+
+
+def test_managed_targets():
+    assert managed_cname_target("us") == "v2.spgo.io"
+    assert managed_cname_target("eu") == "eu.v2.spgo.io"
+
+
+@pytest.mark.parametrize("value", ["acme", "ACME", "acme.et.e.sparkpost.com", "acme.et.e.sparkpost.com."])
+def test_enterprise_tenant_forms(value):
+    assert validate_enterprise_tenant(value) == "acme"
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("", "tenant name"), (None, "tenant name"), ("a.b", "one DNS label"), ("-acme", "RFC 1123"),
+    ("ac_me", "underscores"), (7, "tenant name"),
+])
+def test_bad_enterprise_tenants(value, reason):
+    with pytest.raises(InvalidInput) as info:
+        validate_enterprise_tenant(value)
+    assert info.value.prop == "enterprise_tenant"
+    assert reason in info.value.reason
