@@ -1,0 +1,125 @@
+"""Run the real Pulumi CLI on a throwaway project with a local file backend (no cloud, no network).
+
+Shared by the engine tests and ``bench``. The CLI comes from PATH or scripts/get-pulumi's cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_SOURCE = Path(__file__).resolve().parent / "project"
+PROJECT_NAME = "engine-test"
+PASSPHRASE = "engine-test-passphrase"
+
+
+def find_cli() -> Path | None:
+    """The directory of a usable Pulumi CLI (with the Python dynamic-provider launcher), or None."""
+    candidates: list[Path] = []
+    on_path = shutil.which("pulumi")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    cache = Path(os.environ.get("SPARKPOST_TRACKING_CACHE")
+                 or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sparkpost-tracking")
+    candidates += sorted((p / "bin" for p in cache.glob("pulumi-*") if (p / ".complete").exists()), reverse=True)
+    candidates += sorted(p.parent for p in cache.glob("pulumi-*/bin/.complete"))
+    for directory in candidates:
+        if all((directory / tool).exists() for tool in ("pulumi", "pulumi-language-python",
+                                                        "pulumi-resource-pulumi-python")):
+            return directory
+    return None
+
+
+@dataclass
+class Result:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return self.stdout + self.stderr
+
+
+@dataclass
+class PulumiProject:
+    """A copy of tests/engine/project in ``workdir`` with its own backend, home and stack."""
+
+    workdir: Path
+    cli_dir: Path
+    stack: str = "test"
+    transcript: list[Result] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_SOURCE / "__main__.py", self.workdir / "__main__.py")
+        venv = Path(sys.prefix)
+        (self.workdir / "Pulumi.yaml").write_text(
+            f"name: {PROJECT_NAME}\n"
+            "runtime:\n  name: python\n  options:\n"
+            f"    virtualenv: {venv}\n"
+        )
+        (self.workdir / "state").mkdir(exist_ok=True)
+        (self.workdir / "home").mkdir(exist_ok=True)
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SPARKPOST_", "PULUMI_"))},
+            "PATH": f"{self.cli_dir}{os.pathsep}{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PULUMI_BACKEND_URL": f"file://{self.workdir / 'state'}",
+            "PULUMI_HOME": str(self.workdir / "home"),
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PULUMI_PYTHON_CMD": str(venv / "bin" / "python"),
+            # The provider process must import this checkout's packages.
+            "PYTHONPATH": str(REPO),
+            "NO_COLOR": "1",
+        }
+
+    def run(self, *args: str, check: bool = True, stdin: str | None = None) -> Result:
+        command = [str(self.cli_dir / "pulumi"), *args, "--non-interactive"]
+        started = time.perf_counter()
+        proc = subprocess.run(command, cwd=self.workdir, env=self.env, capture_output=True, text=True,
+                              input=stdin, timeout=900)
+        result = Result(list(args), proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
+        self.transcript.append(result)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{result.text[-4000:]}")
+        return result
+
+    def init(self, api_url: str, api_key: str, domains: list[dict[str, Any]], **settings: str) -> None:
+        self.run("stack", "init", self.stack)
+        self.set_domains(domains)
+        self.run("config", "set", f"{PROJECT_NAME}:apiUrl", api_url)
+        # The key goes in as a secret from stdin, never on a command line.
+        self.run("config", "set", "--secret", "sparkpost:apiKey", stdin=api_key)
+        for key, value in settings.items():
+            self.run("config", "set", f"sparkpost:{key}", value)
+
+    def set_domains(self, domains: list[dict[str, Any]]) -> None:
+        # Structured config is edited in the stack file itself (the CLI sets only scalars or paths).
+        stack_file = self.workdir / f"Pulumi.{self.stack}.yaml"
+        settings = yaml.safe_load(stack_file.read_text()) if stack_file.exists() else None
+        settings = settings or {}
+        settings.setdefault("config", {})[f"{PROJECT_NAME}:domains"] = domains
+        stack_file.write_text(yaml.safe_dump(settings, sort_keys=True))
+
+    def up(self, *extra: str) -> Result:
+        return self.run("up", "--yes", "--skip-preview", *extra)
+
+    def preview(self, *extra: str, check: bool = True) -> Result:
+        return self.run("preview", *extra, check=check)
+
+    def export(self) -> dict[str, Any]:
+        return dict(json.loads(self.run("stack", "export", "--show-secrets=false").stdout))
