@@ -135,7 +135,8 @@ def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[Do
         accepted = arg_keys(cls._args_type)
         args = {**{k: v for k, v in defaults.for_args().items() if k in accepted}, **args}
         domain = args.get("domain")
-        name = name or (domain.strip().lower().replace(".", "-") if isinstance(domain, str) else f"domain-{index}")
+        name = name or (domain.strip().lower().rstrip(".").replace(".", "-") if isinstance(domain, str)
+                        else f"domain-{index}")
         try:
             common, specific = cls.validate(name, args)
         except ComponentArgumentError as exc:
