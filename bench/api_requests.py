@@ -1,0 +1,84 @@
+"""P1: SparkPost API requests per lifecycle operation, counted at the emulator.
+
+Each figure sits next to the minimum SparkPost's API allows for that operation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from dynamic_providers import TrackingDomainProvider
+from dynamic_providers.validation import check_inputs
+from sparkpost_emulator import Emulator
+
+from .table import Row
+
+KEY = "bench-key-0123456789"
+DOMAIN = "track.example.com"
+
+
+@contextmanager
+def _fast_env() -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ("SPARKPOST_API_KEY", "SPARKPOST_RETRY_BACKOFF",
+                                            "SPARKPOST_VERIFY_INTERVAL")}
+    os.environ.update(SPARKPOST_API_KEY=KEY, SPARKPOST_RETRY_BACKOFF="0.01", SPARKPOST_VERIFY_INTERVAL="0")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _inputs(emu: Emulator, **declared: Any) -> dict[str, Any]:
+    checked, failures = check_inputs({"domain": DOMAIN, "api_url": emu.base_url, **declared})
+    assert not failures, failures
+    return {**checked, "__provider": "bench"}
+
+
+def _count(emu: Emulator, setup: Callable[[TrackingDomainProvider], Any],
+           operation: Callable[[TrackingDomainProvider, Any], Any]) -> int:
+    emu.reset()
+    provider = TrackingDomainProvider()
+    prepared = setup(provider)
+    emu.clear_requests()
+    operation(provider, prepared)
+    return emu.count()
+
+
+def measure() -> list[Row]:
+    rows: list[Row] = []
+    with _fast_env(), Emulator(api_keys=[KEY]) as emu:
+        def nothing(_: TrackingDomainProvider) -> None:
+            return None
+
+        def created(p: TrackingDomainProvider) -> dict[str, Any]:
+            outs = p.create(_inputs(emu)).outs
+            assert outs is not None
+            return outs
+
+        cases: list[tuple[str, int, Callable[[TrackingDomainProvider], Any],
+                          Callable[[TrackingDomainProvider, Any], Any]]] = [
+            ("create, verify off", 1, nothing, lambda p, _: p.create(_inputs(emu, verify=False))),
+            ("create, verified at first try", 2, nothing, lambda p, _: p.create(_inputs(emu))),
+            ("create with default", 3, nothing, lambda p, _: p.create(_inputs(emu, default=True))),
+            ("no-op diff / preview", 0, created, lambda p, outs: p.diff(DOMAIN, outs, _inputs(emu))),
+            ("refresh (per domain)", 1, created, lambda p, outs: p.read(DOMAIN, outs)),
+            ("change of secure", 1, created, lambda p, outs: p.update(DOMAIN, outs, _inputs(emu, secure=False))),
+            ("delete", 1, created, lambda p, outs: p.delete(DOMAIN, outs)),
+        ]
+        for label, minimum, setup, operation in cases:
+            rows.append(Row("P1", f"requests: {label}", _count(emu, setup, operation), minimum, "requests",
+                            "== minimum"))
+
+        def burst(p: TrackingDomainProvider) -> None:
+            emu.fail_next(3, status=429)
+
+        rows.append(Row("P1", "requests: create verified, under a burst of 3x429", _count(
+            emu, burst, lambda p, _: p.create(_inputs(emu))), 2 + 3, "requests", "minimum + 3 retries"))
+    return rows

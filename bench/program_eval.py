@@ -1,0 +1,185 @@
+"""P2: program evaluation under Pulumi mocks, components against hand-written raw programs.
+
+For each CDN and N tracking domains, a fresh process imports what it needs, then times the program
+(registering every resource and waiting for all outputs) and the peak RSS it added. The baseline
+registers the same raw provider resources a user would write without our components (same SDK
+classes, same inputs, same ordering), so the ratio is the components' own overhead.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from .table import Row
+
+SIZES = (1, 10, 50, 200)
+CDNS = ("managed", "cloudflare", "cloudfront", "fastly")
+ZONE = "0123456789abcdef0123456789abcdef"
+API_URL = "http://127.0.0.1:9/api/v1"
+CLASSES = {"managed": "ManagedTrackingDomain", "cloudflare": "CloudflareTrackingDomain",
+           "cloudfront": "CloudFrontTrackingDomain", "fastly": "FastlyTrackingDomain"}
+
+
+# ---- code run inside the measuring process ----------------------------------------------------
+
+def _mocks() -> Any:
+    import pulumi
+
+    class BenchMocks(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            inputs, typ = dict(args.inputs), args.typ
+            if typ == "aws:acm/certificate:Certificate":
+                d = inputs["domainName"]
+                inputs |= {"arn": f"arn:aws:acm:us-east-1:123456789012:certificate/{args.name}",
+                           "domainValidationOptions": [{"domainName": d, "resourceRecordName": f"_x.{d}.",
+                                                        "resourceRecordType": "CNAME",
+                                                        "resourceRecordValue": "_y.acm-validations.aws."}]}
+            elif typ == "aws:cloudfront/distribution:Distribution":
+                inputs |= {"domainName": "d111.cloudfront.net", "hostedZoneId": "Z2FDTNDATAQYW2"}
+            elif typ == "fastly:index/tlsSubscription:TlsSubscription":
+                inputs |= {"managedDnsChallenges": [{"recordName": f"_acme-challenge.{d}", "recordType": "CNAME",
+                                                     "recordValue": "k.fastly-validations.com"}
+                                                    for d in inputs.get("domains", [])]}
+            return f"{args.name}-id", inputs
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+            return {}, None
+
+    return BenchMocks()
+
+
+def _components(cdn: str, n: int) -> None:
+    import components
+
+    for i in range(n):
+        domain = f"t{i}.example.com"
+        args: dict[str, Any] = {"domain": domain, "api_url": API_URL}
+        if cdn == "cloudflare":
+            args["zone_id"] = ZONE
+        # Only this CDN's class: naming the others would import their SDKs.
+        getattr(components, CLASSES[cdn])(f"d{i}", args)
+
+
+def _baseline(cdn: str, n: int) -> None:
+    """What a user would write by hand for the same chain (manual DNS, as the components' default)."""
+    import pulumi
+
+    from dynamic_providers import TrackingDomain
+
+    for i in range(n):
+        domain, name = f"t{i}.example.com", f"d{i}"
+        waits: list[pulumi.Resource] = []
+        if cdn == "cloudflare":
+            import pulumi_cloudflare as cloudflare
+
+            waits.append(cloudflare.DnsRecord(f"{name}-record", zone_id=ZONE, name=domain, type="CNAME",
+                                              content="spgo.io", proxied=True, ttl=1))
+        elif cdn == "cloudfront":
+            import pulumi_aws as aws
+
+            cert = aws.acm.Certificate(f"{name}-cert", domain_name=domain, validation_method="DNS",
+                                       region="us-east-1")
+            fqdn = cert.domain_validation_options.apply(lambda o: str(o[0].resource_record_name))
+            validation = aws.acm.CertificateValidation(f"{name}-cert-validation", certificate_arn=cert.arn,
+                                                       region="us-east-1", validation_record_fqdns=[fqdn])
+            cache = aws.cloudfront.CachePolicy(
+                f"{name}-cache", name=f"{name}-cache", min_ttl=1, default_ttl=10, max_ttl=10,
+                parameters_in_cache_key_and_forwarded_to_origin={
+                    "cookies_config": {"cookie_behavior": "none"}, "headers_config": {"header_behavior": "none"},
+                    "query_strings_config": {"query_string_behavior": "none"}})
+            request = aws.cloudfront.OriginRequestPolicy(
+                f"{name}-orp", name=f"{name}-orp", cookies_config={"cookie_behavior": "none"},
+                headers_config={"header_behavior": "whitelist", "headers": {"items": ["User-Agent"]}},
+                query_strings_config={"query_string_behavior": "whitelist", "query_strings": {"items": ["target"]}})
+            distribution = aws.cloudfront.Distribution(
+                f"{name}-distribution", enabled=True, aliases=[domain],
+                origins=[{"origin_id": "sparkpost", "domain_name": "spgo.io", "custom_origin_config": {
+                    "origin_protocol_policy": "match-viewer", "http_port": 80, "https_port": 443,
+                    "origin_ssl_protocols": ["TLSv1.2"]},
+                    "custom_headers": [{"name": "X-Forwarded-Host", "value": domain}]}],
+                default_cache_behavior={"target_origin_id": "sparkpost", "viewer_protocol_policy": "allow-all",
+                                        "allowed_methods": ["GET", "HEAD"], "cached_methods": ["GET", "HEAD"],
+                                        "cache_policy_id": cache.id, "origin_request_policy_id": request.id},
+                viewer_certificate={"acm_certificate_arn": validation.certificate_arn,
+                                    "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021"},
+                restrictions={"geo_restriction": {"restriction_type": "none"}})
+            waits += [validation, distribution]
+        elif cdn == "fastly":
+            import pulumi_fastly as fastly
+
+            service = fastly.ServiceVcl(
+                f"{name}-service", name=domain, force_destroy=True, domains=[{"name": domain}], default_ttl=10,
+                backends=[{"name": "sparkpost", "address": "spgo.io", "port": 443, "use_ssl": True,
+                           "ssl_sni_hostname": "spgo.io", "ssl_cert_hostname": "spgo.io"}])
+            subscription = fastly.TlsSubscription(
+                f"{name}-tls", certificate_authority="lets-encrypt",
+                domains=service.domains.apply(lambda ds: [d.name for d in ds or ()]))
+            waits += [service, fastly.TlsSubscriptionValidation(f"{name}-tls-validation",
+                                                                 subscription_id=subscription.id)]
+        TrackingDomain(f"{name}-sparkpost", {"domain": domain, "api_url": API_URL,
+                                             "managed_certificate": cdn == "managed"},
+                       pulumi.ResourceOptions(depends_on=waits))
+
+
+def run_one(kind: str, cdn: str, n: int) -> dict[str, float]:
+    """Measure one program in this process (called in a fresh subprocess)."""
+    import resource
+    import time
+
+    import pulumi
+    from pulumi.runtime.mocks import MockMonitor
+
+    import components  # noqa: F401  (imports are not what P2 measures: P3 does)
+    import dynamic_providers  # noqa: F401
+
+    sdk = {"cloudflare": "pulumi_cloudflare", "cloudfront": "pulumi_aws", "fastly": "pulumi_fastly"}.get(cdn)
+    if sdk:
+        __import__(sdk)
+        if kind == "components":
+            __import__(f"components.{cdn}")
+    mocks = _mocks()
+    pulumi.runtime.set_mocks(mocks, preview=False, monitor=MockMonitor(mocks))
+    build = _components if kind == "components" else _baseline
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    @pulumi.runtime.test
+    def program() -> None:
+        build(cdn, n)
+
+    started = time.perf_counter()
+    program()
+    seconds = time.perf_counter() - started
+    peak_added = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+    return {"seconds": seconds, "peak_added_mib": peak_added / 1024}
+
+
+def _measure(kind: str, cdn: str, n: int) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-m", "bench.program_eval", kind, cdn, str(n)], check=True,
+                         capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def measure(sizes: tuple[int, ...] = SIZES) -> list[Row]:
+    rows: list[Row] = []
+    for cdn in CDNS:
+        times: dict[int, float] = {}
+        for n in sizes:
+            ours, base = _measure("components", cdn, n), _measure("baseline", cdn, n)
+            times[n] = ours["seconds"]
+            rows.append(Row("P2", f"{cdn}, N={n}: program time, components vs raw", round(
+                ours["seconds"] / base["seconds"], 2), 1.0, "ratio",
+                f"{ours['seconds']:.3f} s vs {base['seconds']:.3f} s; peak +{ours['peak_added_mib']:.0f} MiB "
+                f"vs +{base['peak_added_mib']:.0f} MiB"))
+        for small in sizes:
+            if small * 4 in times:
+                growth = times[small * 4] / times[small]
+                rows.append(Row("P2", f"{cdn}: time growth N={small} -> {small * 4}", round(growth, 2), 4, "x",
+                                "linear = 4"))
+    return rows
+
+
+if __name__ == "__main__":
+    print(json.dumps(run_one(sys.argv[1], sys.argv[2], int(sys.argv[3]))))
