@@ -35,6 +35,11 @@ class CloudFrontTrackingDomainArgs(CommonArgs, DnsArgs):
     """``PriceClass_All`` (default), ``PriceClass_200`` or ``PriceClass_100``."""
     ipv6: NotRequired[bool]
     """Serve IPv6 too (default true): enables it on the distribution and adds the Route 53 AAAA alias."""
+    cache_policy_id: NotRequired[pulumi.Input[str]]
+    """Reuse an existing cache policy (e.g. another domain's ``cache_policy_id`` output) instead of creating one.
+    AWS allows 20 custom cache policies per account, so stacks with many domains should share one."""
+    origin_request_policy_id: NotRequired[pulumi.Input[str]]
+    """Reuse an existing origin request policy instead of creating one (same account quota of 20)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class _CloudFront:
     certificate_arn: pulumi.Input[str] | None
     price_class: str
     ipv6: bool
+    cache_policy_id: pulumi.Input[str] | None
+    origin_request_policy_id: pulumi.Input[str] | None
 
 
 def _policy_name(domain: str, what: str) -> str:
@@ -68,6 +75,11 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
 
     _args_type = CloudFrontTrackingDomainArgs
 
+    cache_policy_id: pulumi.Output[str]
+    """The cache policy the distribution uses (created here unless given): pass it to other domains to share it."""
+    origin_request_policy_id: pulumi.Output[str]
+    """The origin request policy the distribution uses (created here unless given)."""
+
     def __init__(self, resource_name: str, args: CloudFrontTrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(resource_name, args, opts)
@@ -85,7 +97,12 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
                                                f"from {CERTIFICATE_REGION!r} only")
         return _CloudFront(certificate_arn=arn,
                            price_class=reader.choice("price_class", PRICE_CLASSES, "PriceClass_All"),
-                           ipv6=reader.flag("ipv6", True))
+                           ipv6=reader.flag("ipv6", True),
+                           cache_policy_id=reader.identifier("cache_policy_id", required=False,
+                                                             what="a CloudFront cache policy id"),
+                           origin_request_policy_id=reader.identifier(
+                               "origin_request_policy_id", required=False,
+                               what="a CloudFront origin request policy id"))
 
     def _certificate(self, name: str, domain: str, dns: DnsStrategy) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """An ACM certificate in us-east-1, its validation record and the validation (which waits for issuance)."""
@@ -113,24 +130,30 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
             certificate_arn, validation = self._certificate(name, domain, dns)
             waits_for.append(validation)
 
-        cache_policy = aws.cloudfront.CachePolicy(
-            f"{name}-cache-policy", name=_policy_name(domain, "cache"),
-            comment=f"SparkPost tracking {domain}: 10 s, empty cache key",
-            min_ttl=MIN_TTL, default_ttl=DEFAULT_TTL, max_ttl=MAX_TTL,
-            parameters_in_cache_key_and_forwarded_to_origin={
-                "cookies_config": {"cookie_behavior": "none"},
-                "headers_config": {"header_behavior": "none"},
-                "query_strings_config": {"query_string_behavior": "none"},
-                "enable_accept_encoding_gzip": False,
-                "enable_accept_encoding_brotli": False,
-            }, opts=self._opts())
-        request_policy = aws.cloudfront.OriginRequestPolicy(
-            f"{name}-origin-request-policy", name=_policy_name(domain, "origin-request"),
-            comment=f"SparkPost tracking {domain}: User-Agent and ?target to the origin",
-            cookies_config={"cookie_behavior": "none"},
-            headers_config={"header_behavior": "whitelist", "headers": {"items": ["User-Agent"]}},
-            query_strings_config={"query_string_behavior": "whitelist", "query_strings": {"items": ["target"]}},
-            opts=self._opts())
+        cache_policy_id = cf.cache_policy_id
+        if cache_policy_id is None:
+            cache_policy_id = aws.cloudfront.CachePolicy(
+                f"{name}-cache-policy", name=_policy_name(domain, "cache"),
+                comment=f"SparkPost tracking {domain}: 10 s, empty cache key",
+                min_ttl=MIN_TTL, default_ttl=DEFAULT_TTL, max_ttl=MAX_TTL,
+                parameters_in_cache_key_and_forwarded_to_origin={
+                    "cookies_config": {"cookie_behavior": "none"},
+                    "headers_config": {"header_behavior": "none"},
+                    "query_strings_config": {"query_string_behavior": "none"},
+                    "enable_accept_encoding_gzip": False,
+                    "enable_accept_encoding_brotli": False,
+                }, opts=self._opts()).id
+        request_policy_id = cf.origin_request_policy_id
+        if request_policy_id is None:
+            request_policy_id = aws.cloudfront.OriginRequestPolicy(
+                f"{name}-origin-request-policy", name=_policy_name(domain, "origin-request"),
+                comment=f"SparkPost tracking {domain}: User-Agent and ?target to the origin",
+                cookies_config={"cookie_behavior": "none"},
+                headers_config={"header_behavior": "whitelist", "headers": {"items": ["User-Agent"]}},
+                query_strings_config={"query_string_behavior": "whitelist", "query_strings": {"items": ["target"]}},
+                opts=self._opts()).id
+        self.cache_policy_id = pulumi.Output.from_input(cache_policy_id)
+        self.origin_request_policy_id = pulumi.Output.from_input(request_policy_id)
 
         distribution = aws.cloudfront.Distribution(
             f"{name}-distribution", enabled=True, aliases=[domain], comment=f"SparkPost tracking {domain}",
@@ -146,7 +169,7 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
             default_cache_behavior={
                 "target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "allow-all",
                 "allowed_methods": ["GET", "HEAD"], "cached_methods": ["GET", "HEAD"],
-                "cache_policy_id": cache_policy.id, "origin_request_policy_id": request_policy.id,
+                "cache_policy_id": cache_policy_id, "origin_request_policy_id": request_policy_id,
                 "compress": False,
             },
             viewer_certificate={

@@ -208,3 +208,19 @@ def test_preview_with_unknown_outputs(pulumi_run):
     assert run.unknown(run.one(DISTRIBUTION).inputs["viewerCertificate"]["acmCertificateArn"])
     # same graph as an update, although the certificate and distribution outputs are unknown
     assert sorted(run.types) == sorted(build(pulumi_run, dns="route53", dns_zone_id=ZONE).types)
+
+
+def test_shared_policies_are_reused_not_created(pulumi_run):
+    # AWS allows 20 custom cache/origin-request policies per account: many domains must share one.
+    run = build(pulumi_run, cache_policy_id="cp-shared", origin_request_policy_id="orp-shared")
+    assert CACHE_POLICY not in run.types and REQUEST_POLICY not in run.types
+    behavior = run.one(DISTRIBUTION).inputs["defaultCacheBehavior"]
+    assert behavior["cachePolicyId"] == "cp-shared" and behavior["originRequestPolicyId"] == "orp-shared"
+
+
+def test_created_policy_ids_are_outputs_for_sharing(pulumi_run):
+    components: list[CloudFrontTrackingDomain] = []
+    run = pulumi_run(lambda: components.append(CloudFrontTrackingDomain("cf", {"domain": DOMAIN})))
+    # The mocks answer every resource with the id "<name>-id".
+    assert run.value(components[0].cache_policy_id) == f"{run.one(CACHE_POLICY).name}-id"
+    assert run.value(components[0].origin_request_policy_id) == f"{run.one(REQUEST_POLICY).name}-id"
