@@ -63,6 +63,10 @@ class _BoundedRetry(Retry):
         kw.setdefault("first_failure", self.first_failure or time.monotonic())
         return super().new(**kw)  # type: ignore[return-value]
 
+    def parse_retry_after(self, retry_after: str) -> float:
+        # SparkPost documents no Retry-After; if one appears, honour it but never beyond our own cap.
+        return min(float(super().parse_retry_after(retry_after)), float(self.backoff_max))
+
     def is_exhausted(self) -> bool:
         if self.total_seconds is not None and self.first_failure is not None:
             if time.monotonic() - self.first_failure > self.total_seconds:

@@ -135,8 +135,13 @@ class TrackingDomainProvider(ResourceProvider):
         if not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
             observed = previous
         else:
-            with lifecycle.client:
-                observed = lifecycle.converge(desired, previous)
+            try:
+                with lifecycle.client:
+                    observed = lifecycle.converge(desired, previous)
+            except errors.NotFound:
+                raise errors.SparkPostTrackingError(
+                    f"Tracking domain {desired.domain!r} no longer exists in SparkPost ({desired.scope}). Run "
+                    "'pulumi refresh' so Pulumi forgets it, then 'pulumi up' creates it again.") from None
         merged = {**{k: olds[k] for k in OUTPUT_KEYS if olds.get(k) is not None},
                   **{k: v for k, v in observed.items() if v is not None}}
         return UpdateResult(outputs_for(inputs, merged))

@@ -268,3 +268,10 @@ def test_key_appears_in_no_output_error_or_log(emu: Emulator, fast_env: str,
     assert all(KEY not in record.getMessage() for record in caplog.records)
     assert KEY not in repr(TrackingDomainProvider())
 
+
+
+def test_update_of_a_domain_deleted_out_of_band_says_to_refresh(emu: Emulator, fast_env: str) -> None:
+    _, outs = create(emu)
+    emu.remove(DOMAIN)
+    with pytest.raises(errors.SparkPostTrackingError, match="pulumi refresh"):
+        TrackingDomainProvider().update(DOMAIN, outs, inputs(emu, secure=False))

@@ -55,3 +55,11 @@ def test_client_repr_and_pickle_hide_the_key() -> None:
     assert "super-secret-key-123" not in repr(client)
     with pytest.raises(TypeError):
         client.__getstate__()
+
+
+def test_retry_after_is_honoured_but_capped() -> None:
+    from dynamic_providers.client import RetryPolicy, _retry
+
+    retry = _retry(RetryPolicy(backoff_max=4.0), idempotent=True)
+    assert retry.parse_retry_after("2") == 2.0
+    assert retry.parse_retry_after("3600") == 4.0
