@@ -1,6 +1,5 @@
 """The SparkPost side of a secure tracking domain: API client and the ``TrackingDomain`` dynamic resource."""
 
-from .client import RetryPolicy, SparkPostClient
 from .errors import (
     ConfigurationError,
     ManagedCertificateError,
@@ -11,6 +10,7 @@ from .errors import (
 )
 from .provider import TrackingDomainProvider
 from .resource import TrackingDomain, TrackingDomainArgs
+from .retry_policy import RetryPolicy
 from .validation import InvalidInput, check_inputs, validate_domain, validate_region
 
 __all__ = [
@@ -30,3 +30,16 @@ __all__ = [
     "validate_domain",
     "validate_region",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The client pulls in requests/urllib3 (~0.1 s); programs that only declare resources never need it.
+    if name == "SparkPostClient":
+        from .client import SparkPostClient
+
+        return SparkPostClient
+    if name == "RetryPolicy":
+        from .retry_policy import RetryPolicy
+
+        return RetryPolicy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,10 +12,8 @@ Retries are urllib3's ``Retry`` (through a ``requests`` adapter) with a total-ti
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -24,29 +22,12 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from . import errors
+from .retry_policy import RetryPolicy
 
 log = logging.getLogger("sparkpost_tracking.client")
 
 USER_AGENT = "sparkpost-tracking-pulumi/0.1"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try. Defaults follow SparkPost's advice: wait 1-5 s on 429, then back off."""
-
-    attempts: int = 5  # retries after the first try
-    backoff_factor: float = 1.0  # 1 s, 2 s, 4 s, ... capped at backoff_max
-    backoff_max: float = 8.0
-    jitter: float = 0.5  # up to this many seconds added to each wait
-    total_seconds: float = 60.0  # no call retries for longer than this
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-
-    def backoff(self, attempt: int) -> float:
-        """The wait before retry number ``attempt`` (0-based), as urllib3 computes it."""
-        base = min(self.backoff_max, self.backoff_factor * (2**attempt))
-        return base + random.uniform(0, self.jitter)
 
 
 class _BoundedRetry(Retry):

@@ -10,11 +10,13 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
-from .client import SparkPostClient
 from .settings import Settings
+
+if TYPE_CHECKING:  # the HTTP stack is only needed where calls are made (the provider process)
+    from .client import SparkPostClient
 
 log = logging.getLogger("sparkpost_tracking.lifecycle")
 

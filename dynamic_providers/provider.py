@@ -7,7 +7,7 @@ The API key comes from stack config (``configure``) or the environment, at call 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -22,14 +22,16 @@ from pulumi.dynamic import (
 
 from . import errors
 from .changes import compute_changes
-from .client import SparkPostClient
 from .endpoints import effective_api_base
-from .lifecycle import Desired, TrackingDomainLifecycle, observed_from_api
-from .settings import _NUMBERS, API_KEY_CONFIG, Settings, settings_from
 from .validation import INPUT_DEFAULTS, INPUT_KEYS, OUTPUT_KEYS, check_inputs
 
-#: Stack config keys read in ``configure`` (values only live in this process's memory).
-CONFIG_KEYS = (API_KEY_CONFIG, "sparkpost:euApiKey", *(c for c, _, _ in _NUMBERS.values()))
+if TYPE_CHECKING:
+    from .lifecycle import TrackingDomainLifecycle
+    from .settings import Settings
+
+# The SparkPost calls (lifecycle, settings, the HTTP client) are imported inside the methods that make
+# them: those run only in the provider process, and a Pulumi program that merely declares resources
+# should not pay for them at import time (bench P3).
 
 
 def declared_inputs(props: dict[str, Any]) -> dict[str, Any]:
@@ -73,15 +75,23 @@ class TrackingDomainProvider(ResourceProvider):
         return "TrackingDomainProvider()"
 
     def configure(self, req: ConfigureRequest) -> None:
+        from .settings import CONFIG_KEYS, settings_from
+
         values = {key: req.config.get(key) for key in CONFIG_KEYS}
         self._settings = settings_from({k: v for k, v in values.items() if v is not None})
 
     @property
     def settings(self) -> Settings:
+        from .settings import settings_from
+
         # Outside the engine (tests, scripts) there is no configure call: fall back to the environment.
         return self._settings if self._settings is not None else settings_from({})
 
     def _lifecycle(self, props: dict[str, Any]) -> TrackingDomainLifecycle:
+        # Imported here: a Pulumi program only registers resources and never needs the HTTP stack.
+        from .client import SparkPostClient
+        from .lifecycle import Desired, TrackingDomainLifecycle
+
         settings = self.settings
         region = props.get("region")
         client = SparkPostClient(
@@ -106,6 +116,8 @@ class TrackingDomainProvider(ResourceProvider):
                           delete_before_replace=bool(changes.replaces) and same_name)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        from .lifecycle import Desired
+
         inputs = declared_inputs(props)
         lifecycle = self._lifecycle(inputs)
         with lifecycle.client:
@@ -113,6 +125,8 @@ class TrackingDomainProvider(ResourceProvider):
         return CreateResult(inputs["domain"], outputs_for(inputs, observed))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from .lifecycle import observed_from_api
+
         inputs = declared_inputs({**props, "domain": props.get("domain") or id_})
         lifecycle = self._lifecycle(inputs)
         try:
@@ -125,6 +139,8 @@ class TrackingDomainProvider(ResourceProvider):
         return ReadResult(id_, outputs_for(inputs, observed), inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        from .lifecycle import Desired
+
         inputs = declared_inputs(news)
         changes = compute_changes(olds, news)
         lifecycle = self._lifecycle(inputs)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import RetryPolicy
 from .errors import ConfigurationError
+from .retry_policy import RetryPolicy
 
 CONFIG_NAMESPACE = "sparkpost"
 API_KEY_CONFIG = "sparkpost:apiKey"
@@ -28,6 +28,10 @@ _NUMBERS: dict[str, tuple[str, str, float]] = {
     "retry_backoff": ("sparkpost:retryBackoff", "SPARKPOST_RETRY_BACKOFF", 1.0),
     "request_timeout": ("sparkpost:requestTimeout", "SPARKPOST_REQUEST_TIMEOUT", 30.0),
 }
+
+
+#: Stack config keys the provider reads in ``configure`` (values only live in that process's memory).
+CONFIG_KEYS: tuple[str, ...] = (API_KEY_CONFIG, "sparkpost:euApiKey", *(c for c, _, _ in _NUMBERS.values()))
 
 
 def _region_key_names(region: str) -> tuple[str, str]:

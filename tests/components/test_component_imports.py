@@ -107,3 +107,14 @@ if __name__ == "__main__":
         best = min(runs, key=lambda r: r["seconds"])
         print(f"{'+ build ' + cls:<36} {best['seconds']:>8.2f} {best['peak_rss_mb']:>12.0f}  "
               f"{', '.join(best['sdks']) or '-'}")
+
+
+def test_declaring_resources_does_not_load_the_http_stack():
+    # requests/urllib3 are only needed in the provider process, where SparkPost is called.
+    import subprocess
+    import sys
+
+    code = ("import sys, components.managed, dynamic_providers\n"
+            "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
