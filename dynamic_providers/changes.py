@@ -14,9 +14,6 @@ from typing import Any
 from .endpoints import effective_api_base
 from .validation import INPUT_DEFAULTS, INPUT_KEYS, is_unknown
 
-#: Keys SparkPost itself holds and PUT can change.
-API_UPDATABLE_KEYS = ("secure", "default")
-
 
 @dataclass(frozen=True)
 class Changes:

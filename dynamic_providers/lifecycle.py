@@ -78,6 +78,27 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Poller:
+    """Waits between polls with doubling intervals (capped), and says when the deadline is reached."""
+
+    def __init__(self, timeout: float, interval: float, sleep: Callable[[float], None],
+                 clock: Callable[[], float]) -> None:
+        self.deadline = clock() + timeout
+        self.interval = max(interval, 0.0)
+        self.sleep = sleep
+        self.clock = clock
+        self.attempts = 1
+
+    def wait(self) -> bool:
+        """Sleep before the next poll; False (without sleeping) if that poll would start past the deadline."""
+        if self.clock() + self.interval > self.deadline:
+            return False
+        self.sleep(self.interval)
+        self.interval = min(max(self.interval * 2, 1.0), MAX_POLL_INTERVAL)
+        self.attempts += 1
+        return True
+
+
 def _status_fields(status: Mapping[str, Any]) -> dict[str, Any]:
     fields = {k: status[k] for k in ("verified", "cname_status", "compliance_status", "tls_status") if k in status}
     fields["verified"] = bool(status.get("verified", False))
@@ -173,16 +194,16 @@ class TrackingDomainLifecycle:
             state["default"] = desired.default
         return state
 
+    def _poller(self, timeout: float) -> _Poller:
+        return _Poller(timeout, self.settings.verify_interval, self.sleep, self.clock)
+
     # ---- verification ----------------------------------------------------------------------
 
     def wait_verified(self, domain: str) -> dict[str, Any]:
         """Call verify until SparkPost reports the domain verified, within ``verify_timeout``."""
         timeout = self.settings.verify_timeout
-        interval = max(self.settings.verify_interval, 0.0)
-        deadline = self.clock() + timeout
-        attempts = 0
+        poller = self._poller(timeout)
         while True:
-            attempts += 1
             try:
                 status = self.client.verify_domain(domain)
                 if status.get("verified"):
@@ -190,17 +211,15 @@ class TrackingDomainLifecycle:
                 last = ", ".join(f"{k}={status.get(k)!r}" for k in ("verified", "cname_status", "compliance_status"))
             except errors.BadRequest as exc:  # "HTTP request to https://...:443 failed" (spec §1.5)
                 last = exc.detail
-            if self.clock() + interval > deadline:
+            if not poller.wait():
                 raise errors.VerificationFailed(
-                    f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s "
-                    f"({attempts} attempt{'s' if attempts != 1 else ''}). SparkPost's last answer: {last}. "
+                    f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s ({poller.attempts} "
+                    f"attempt{'s' if poller.attempts != 1 else ''}). SparkPost's last answer: {last}. "
                     f"Check that DNS for {domain} points at your CDN (or the SparkPost CNAME target), that the "
                     f"CDN serves a valid certificate for {domain} (secure domains are verified with "
                     f"https://{domain}:443), and that it forwards Host and User-Agent to the SparkPost origin. "
                     "Raise sparkpost:verifyTimeout to wait longer, or set verify: false to skip waiting."
                 )
-            self.sleep(interval)
-            interval = min(max(interval * 2, 1.0), MAX_POLL_INTERVAL)
 
     # ---- managed HTTPS ---------------------------------------------------------------------
 
@@ -227,8 +246,7 @@ class TrackingDomainLifecycle:
 
     def wait_certificate_valid(self, domain: str) -> dict[str, Any]:
         timeout = self.settings.certificate_timeout
-        interval = max(self.settings.verify_interval, 0.0)
-        deadline = self.clock() + timeout
+        poller = self._poller(timeout)
         while True:
             found = self.client.get_domain(domain)
             observed = observed_from_api(found)
@@ -241,10 +259,8 @@ class TrackingDomainLifecycle:
                     f"SparkPost's managed certificate for {domain!r} is {tls!r}"
                     f"{f' (error_code {code})' if code else ''}. Check that {domain} still CNAMEs to the "
                     "SparkPost V2 endpoint and that no CAA record forbids Let's Encrypt.")
-            if self.clock() + interval > deadline:
+            if not poller.wait():
                 raise errors.ManagedCertificateError(
                     f"The managed certificate for {domain!r} was not valid within {timeout:g}s "
                     f"(tls_status {tls!r}). SparkPost says issuance usually takes up to 15 minutes; raise "
                     "sparkpost:certificateTimeout, then run 'pulumi up' again.")
-            self.sleep(interval)
-            interval = min(max(interval * 2, 1.0), MAX_POLL_INTERVAL)
