@@ -20,6 +20,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_SOURCE = Path(__file__).resolve().parent / "project"
 PROJECT_NAME = "engine-test"
+#: The repository's own stack program (Pulumi.yaml + __main__.py at the top level).
+STACK_PROGRAM = REPO
+STACK_PROGRAM_NAME = "sparkpost-tracking"
 PASSPHRASE = "engine-test-passphrase"
 
 
@@ -60,17 +63,20 @@ class PulumiProject:
     workdir: Path
     cli_dir: Path
     stack: str = "test"
+    source: Path = PROJECT_SOURCE
+    name: str = PROJECT_NAME
     transcript: list[Result] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT_SOURCE / "__main__.py", self.workdir / "__main__.py")
+        shutil.copy(self.source / "__main__.py", self.workdir / "__main__.py")
         venv = Path(sys.prefix)
-        (self.workdir / "Pulumi.yaml").write_text(
-            f"name: {PROJECT_NAME}\n"
-            "runtime:\n  name: python\n  options:\n"
-            f"    virtualenv: {venv}\n"
-        )
+        # The same program and project file, with the runtime pointed at this venv (the copy lives outside
+        # the repository, where a relative `.venv` would not exist).
+        project_file = self.source / "Pulumi.yaml"
+        project = yaml.safe_load(project_file.read_text()) if project_file.exists() else {"name": self.name}
+        project["runtime"] = {"name": "python", "options": {"virtualenv": str(venv)}}
+        (self.workdir / "Pulumi.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
         (self.workdir / "state").mkdir(exist_ok=True)
         (self.workdir / "home").mkdir(exist_ok=True)
         self.env = {
@@ -101,7 +107,7 @@ class PulumiProject:
     def init(self, api_url: str, api_key: str, domains: list[dict[str, Any]], **settings: str) -> None:
         self.run("stack", "init", self.stack)
         self.set_domains(domains)
-        self.run("config", "set", f"{PROJECT_NAME}:apiUrl", api_url)
+        self.run("config", "set", f"{self.name}:apiUrl", api_url)
         # The key goes in as a secret from stdin, never on a command line.
         self.run("config", "set", "--secret", "sparkpost:apiKey", stdin=api_key)
         for key, value in settings.items():
@@ -112,7 +118,7 @@ class PulumiProject:
         stack_file = self.workdir / f"Pulumi.{self.stack}.yaml"
         settings = yaml.safe_load(stack_file.read_text()) if stack_file.exists() else None
         settings = settings or {}
-        settings.setdefault("config", {})[f"{PROJECT_NAME}:domains"] = domains
+        settings.setdefault("config", {})[f"{self.name}:domains"] = domains
         stack_file.write_text(yaml.safe_dump(settings, sort_keys=True))
 
     def up(self, *extra: str) -> Result:

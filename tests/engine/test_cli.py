@@ -1,12 +1,7 @@
-"""Tier 3b: the real Pulumi CLI (up, preview, refresh, destroy, stack export) against the emulator.
-
-A missing CLI skips this tier only outside CI; in CI (``CI`` set) it fails the run, because
-scripts/test provides the CLI there.
-"""
+"""Tier 3b: the real Pulumi CLI (up, preview, refresh, destroy, stack export) against the emulator."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,23 +9,12 @@ from typing import Any
 import pytest
 
 from sparkpost_emulator import Emulator
-from tests.engine.pulumi_cli import PulumiProject, find_cli
+from tests.engine.pulumi_cli import PulumiProject
 
 pytestmark = pytest.mark.engine
 
 KEY = "cli-test-key-5f3c0a9d1e7b4c2a"
 DOMAINS = [{"domain": f"track{i}.example.com"} for i in range(3)]
-
-
-@pytest.fixture(scope="module")
-def cli_dir() -> Path:
-    found = find_cli()
-    if found is None:
-        message = "Pulumi CLI not found: run scripts/get-pulumi (scripts/test does) or put pulumi on PATH"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 @pytest.fixture(scope="module")

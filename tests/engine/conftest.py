@@ -1,0 +1,25 @@
+"""Engine-tier fixtures.
+
+A missing Pulumi CLI skips the CLI tests only outside CI; in CI (``CI`` set) it fails the run, because
+scripts/test provides the CLI there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.engine.pulumi_cli import find_cli
+
+
+@pytest.fixture(scope="module")
+def cli_dir() -> Path:
+    found = find_cli()
+    if found is None:
+        message = "Pulumi CLI not found: run scripts/get-pulumi (scripts/test does) or put pulumi on PATH"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

@@ -1,0 +1,70 @@
+"""Tier 3b for the product path: this repository's stack program (Pulumi.yaml + __main__.py + components)
+under the real CLI, with the managed-HTTPS example against the emulator (as scripts/demo runs it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sparkpost_emulator import Emulator
+from tests.engine.pulumi_cli import REPO, STACK_PROGRAM, STACK_PROGRAM_NAME, PulumiProject
+
+pytestmark = pytest.mark.engine
+
+KEY = "stack-program-key-7d1e2f3a4b5c"
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_keys=[KEY]) as emulator:
+        yield emulator
+
+
+def example_domains() -> list[dict[str, Any]]:
+    example = yaml.safe_load((REPO / "examples" / "Pulumi.managed.yaml").read_text())
+    return list(example["config"][f"{STACK_PROGRAM_NAME}:domains"])
+
+
+@pytest.fixture(scope="module")
+def stack(cli_dir: Path, emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> PulumiProject:
+    project = PulumiProject(tmp_path_factory.mktemp("stack-program"), cli_dir, stack="managed",
+                            source=STACK_PROGRAM, name=STACK_PROGRAM_NAME)
+    project.init(emu.base_url, KEY, example_domains(), verifyInterval="0", certificateTimeout="30")
+    return project
+
+
+def test_up_runs_the_whole_managed_flow(stack: PulumiProject, emu: Emulator) -> None:
+    result = stack.up()
+    stored = {d["domain"]: d for d in emu.domains()}
+    assert sorted(stored) == sorted(d["domain"] for d in example_domains())
+    for domain in stored.values():
+        assert domain["uses_managed_certificate"] is True and domain["status"]["tls_status"] == "valid"
+        assert domain["secure"] is True
+    defaults = [d["domain"] for d in example_domains() if d.get("makeDefault")]
+    assert [name for name, d in stored.items() if d["default"]] == defaults
+    steps = [r.path.rsplit("/", 1)[-1] for r in emu.requests if r.method == "POST"]
+    assert {"verify", "check", "enable"} <= set(steps)
+    assert "ManagedTrackingDomain" in result.text
+
+
+def test_outputs_list_the_cnames_to_create(stack: PulumiProject) -> None:
+    outputs = json.loads(stack.run("stack", "output", "--json").stdout)
+    records = {r["name"]: r["value"] for r in outputs["dnsRecordsToCreate"]}
+    assert records == {"track.example.com": "v2.spgo.io", "eu-track.example.com": "eu.v2.spgo.io"}
+    assert all(entry["verified"] is True for entry in outputs["trackingDomains"].values())
+
+
+def test_unchanged_stack_previews_without_changes_or_requests(stack: PulumiProject, emu: Emulator) -> None:
+    emu.clear_requests()
+    assert stack.preview("--expect-no-changes").returncode == 0
+    assert emu.count() == 0
+
+
+def test_destroy_empties_sparkpost(stack: PulumiProject, emu: Emulator) -> None:
+    stack.run("destroy", "--yes", "--skip-preview")
+    assert emu.domains() == []
