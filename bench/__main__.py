@@ -21,7 +21,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--skip-engine", action="store_true", help="leave out the figures that need the CLI")
     parser.add_argument("--sizes", default="1,10,50,200", help="P2 program sizes (comma-separated)")
-    parser.add_argument("--repeats", type=int, default=5, help="P3 samples per import")
+    parser.add_argument("--repeats", type=int, default=15, help="P3 samples per import (noise on 2 cores needs many)")
     options = parser.parse_args()
 
     rows: list[Row] = []

@@ -38,7 +38,7 @@ def sample(module: str) -> tuple[float, float]:
     return float(seconds), float(rss_mib)
 
 
-def measure(repeats: int = 5) -> list[Row]:
+def measure(repeats: int = 15) -> list[Row]:
     rows: list[Row] = []
     for ours, reference in PAIRS:
         ours_samples, ref_samples = [], []

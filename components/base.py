@@ -7,16 +7,18 @@ it returns where the host must point and what the SparkPost domain must wait for
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 
-from dynamic_providers import TrackingDomain, TrackingDomainArgs
 from dynamic_providers.validation import check_inputs
 
 from .args import ArgReader, DnsRecord, arg_keys
 from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
 from .regions import cdn_origin, validate_enterprise_tenant
+
+if TYPE_CHECKING:
+    from dynamic_providers.resource import TrackingDomainArgs
 
 PACKAGE = "sparkpost-tracking"
 
@@ -123,6 +125,9 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+        # The dynamic-resource machinery loads when the first component is built, not on import (bench P3).
+        from dynamic_providers.resource import TrackingDomain
+
         common, specific = self.validate(resource_name, args)  # before anything is registered
         super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
 

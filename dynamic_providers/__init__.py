@@ -1,18 +1,32 @@
-"""The SparkPost side of a secure tracking domain: API client and the ``TrackingDomain`` dynamic resource."""
+"""The SparkPost side of a secure tracking domain: API client and the ``TrackingDomain`` dynamic resource.
 
-from .errors import (
-    ConfigurationError,
-    ManagedCertificateError,
-    SparkPostAPIError,
-    SparkPostTrackingError,
-    TransportError,
-    VerificationFailed,
-)
-from .provider import TrackingDomainProvider
-from .resource import TrackingDomain, TrackingDomainArgs
-from .retry_policy import RetryPolicy
-from .validation import InvalidInput, check_inputs, validate_domain, validate_region
+Names load on first use (PEP 562): a program that only declares resources never imports the HTTP
+client, and a module that only needs validation does not load the resource machinery.
+"""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+#: Public name → the submodule that defines it.
+_EXPORTS: dict[str, str] = {
+    "ConfigurationError": "errors",
+    "ManagedCertificateError": "errors",
+    "SparkPostAPIError": "errors",
+    "SparkPostTrackingError": "errors",
+    "TransportError": "errors",
+    "VerificationFailed": "errors",
+    "TrackingDomainProvider": "provider",
+    "TrackingDomain": "resource",
+    "TrackingDomainArgs": "resource",
+    "RetryPolicy": "retry_policy",
+    "SparkPostClient": "client",  # pulls in requests/urllib3: only the provider process needs it
+    "InvalidInput": "validation",
+    "check_inputs": "validation",
+    "validate_domain": "validation",
+    "validate_region": "validation",
+}
 __all__ = [
     "ConfigurationError",
     "InvalidInput",
@@ -31,15 +45,30 @@ __all__ = [
     "validate_region",
 ]
 
+if TYPE_CHECKING:
+    from .client import SparkPostClient
+    from .errors import (
+        ConfigurationError,
+        ManagedCertificateError,
+        SparkPostAPIError,
+        SparkPostTrackingError,
+        TransportError,
+        VerificationFailed,
+    )
+    from .provider import TrackingDomainProvider
+    from .resource import TrackingDomain, TrackingDomainArgs
+    from .retry_policy import RetryPolicy
+    from .validation import InvalidInput, check_inputs, validate_domain, validate_region
+
 
 def __getattr__(name: str) -> object:
-    # The client pulls in requests/urllib3 (~0.1 s); programs that only declare resources never need it.
-    if name == "SparkPostClient":
-        from .client import SparkPostClient
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return SparkPostClient
-    if name == "RetryPolicy":
-        from .retry_policy import RetryPolicy
 
-        return RetryPolicy
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

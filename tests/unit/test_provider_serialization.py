@@ -58,3 +58,16 @@ def test_round_trip_gives_a_working_provider() -> None:
 
 def test_provider_is_not_serialized_as_secret() -> None:
     assert TrackingDomainProvider.serialize_as_secret_always is False
+
+
+def test_public_names_load_lazily_and_are_the_real_objects() -> None:
+    code = (
+        "import sys, dynamic_providers\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('dynamic_providers.'))\n"
+        "from dynamic_providers import TrackingDomainProvider, SparkPostClient\n"
+        "from dynamic_providers.provider import TrackingDomainProvider as P\n"
+        "from dynamic_providers.client import SparkPostClient as C\n"
+        "print(loaded, TrackingDomainProvider is P, SparkPostClient is C, 'requests' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+    assert out == ["[]", "True", "True", "True"]
