@@ -1,8 +1,9 @@
 """P3: import cost in fresh processes, as ratios against the SDK the import cannot avoid.
 
-Each sample is one new interpreter that times a single import (wall time inside the process, so
-interpreter start-up is left out) and reports its peak RSS. Samples of the two sides alternate so
-machine noise hits both alike; the median of each side is compared.
+Every component module imports its SDK first, so its cost is the SDK's plus ours. Each sample is a new
+interpreter that times ``import <sdk>`` and then ``import <component>`` in the same process (paired: the
+two share the process's luck, so the large run-to-run variance of the SDK import cancels out), and reports
+the peak RSS after each step. The figure is the median over samples of (sdk + ours) / sdk.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from .table import Row
 
 PROBE = (
     "import json, resource, sys, time\n"
-    "t = time.perf_counter()\n"
+    "def rss():\n"
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "t0 = time.perf_counter()\n"
     "__import__(sys.argv[1])\n"
-    "elapsed = time.perf_counter() - t\n"
-    "print(json.dumps([elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))\n"
+    "t1, r1 = time.perf_counter(), rss()\n"
+    "__import__(sys.argv[2])\n"
+    "t2, r2 = time.perf_counter(), rss()\n"
+    "print(json.dumps([t1 - t0, t2 - t1, r1, r2]))\n"
 )
 
 PAIRS = [
@@ -32,28 +37,27 @@ PAIRS = [
 BUDGET = 1.10
 
 
-def sample(module: str) -> tuple[float, float]:
-    out = subprocess.run([sys.executable, "-c", PROBE, module], check=True, capture_output=True, text=True)
-    seconds, rss_mib = json.loads(out.stdout)
-    return float(seconds), float(rss_mib)
+def sample(reference: str, ours: str) -> tuple[float, float, float, float]:
+    out = subprocess.run([sys.executable, "-c", PROBE, reference, ours], check=True, capture_output=True,
+                         text=True)
+    ref_s, ours_s, ref_rss, total_rss = json.loads(out.stdout)
+    return float(ref_s), float(ours_s), float(ref_rss), float(total_rss)
 
 
 def measure(repeats: int = 15) -> list[Row]:
     rows: list[Row] = []
     for ours, reference in PAIRS:
-        ours_samples, ref_samples = [], []
-        for _ in range(repeats):
-            ours_samples.append(sample(ours))
-            ref_samples.append(sample(reference))
-        ours_time = statistics.median(s for s, _ in ours_samples)
-        ref_time = statistics.median(s for s, _ in ref_samples)
-        ours_rss = statistics.median(m for _, m in ours_samples)
-        ref_rss = statistics.median(m for _, m in ref_samples)
-        ratio = ours_time / ref_time
-        rows.append(Row("P3", f"import {ours} vs import {reference} (time)", round(ratio, 3), BUDGET, "ratio",
-                        f"<= {BUDGET} ({ours_time * 1000:.0f} ms vs {ref_time * 1000:.0f} ms)"
-                        + ("" if ratio <= BUDGET else " MISSED")))
-        rows.append(Row("P3", f"import {ours} vs import {reference} (peak RSS)", round(ours_rss / ref_rss, 3),
-                        BUDGET, "ratio", f"<= {BUDGET} ({ours_rss:.0f} MiB vs {ref_rss:.0f} MiB)"
-                        + ("" if ours_rss / ref_rss <= BUDGET else " MISSED")))
+        samples = [sample(reference, ours) for _ in range(repeats)]
+        time_ratio = statistics.median((ref + extra) / ref for ref, extra, _, _ in samples)
+        rss_ratio = statistics.median(total / ref_rss for _, _, ref_rss, total in samples)
+        ref_ms = statistics.median(ref for ref, _, _, _ in samples) * 1000
+        extra_ms = statistics.median(extra for _, extra, _, _ in samples) * 1000
+        ref_mib = statistics.median(r for _, _, r, _ in samples)
+        total_mib = statistics.median(t for _, _, _, t in samples)
+        rows.append(Row("P3", f"import {ours} vs import {reference} (time)", round(time_ratio, 3), BUDGET,
+                        "ratio", f"<= {BUDGET} ({reference} {ref_ms:.0f} ms, then ours +{extra_ms:.0f} ms)"
+                        + ("" if time_ratio <= BUDGET else " MISSED")))
+        rows.append(Row("P3", f"import {ours} vs import {reference} (peak RSS)", round(rss_ratio, 3), BUDGET,
+                        "ratio", f"<= {BUDGET} ({total_mib:.0f} MiB vs {ref_mib:.0f} MiB)"
+                        + ("" if rss_ratio <= BUDGET else " MISSED")))
     return rows
