@@ -43,6 +43,11 @@ def declared_inputs(props: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
+def state_inputs(id_: str, props: dict[str, Any]) -> dict[str, Any]:
+    """Declared inputs of a resource from its state; the id names the domain if the state does not."""
+    return declared_inputs({**props, "domain": props.get("domain") or id_})
+
+
 def outputs_for(inputs: dict[str, Any], observed: dict[str, Any]) -> dict[str, Any]:
     """Full outputs: every input (engine state is exactly what we return) plus what SparkPost reports."""
     outs = dict(inputs)
@@ -127,7 +132,7 @@ class TrackingDomainProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         from .lifecycle import observed_from_api
 
-        inputs = declared_inputs({**props, "domain": props.get("domain") or id_})
+        inputs = state_inputs(id_, props)
         lifecycle = self._lifecycle(inputs)
         try:
             with lifecycle.client:
@@ -143,7 +148,6 @@ class TrackingDomainProvider(ResourceProvider):
 
         inputs = declared_inputs(news)
         changes = compute_changes(olds, news)
-        lifecycle = self._lifecycle(inputs)
         previous = {k: olds.get(k) for k in ("secure", "default", "verified", "uses_managed_certificate",
                                              "tls_status")}
         desired = Desired.from_inputs(inputs)
@@ -151,6 +155,8 @@ class TrackingDomainProvider(ResourceProvider):
         if not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
             observed = previous
         else:
+            # Only here is SparkPost called, so only here is a key (and a client) needed.
+            lifecycle = self._lifecycle(inputs)
             try:
                 with lifecycle.client:
                     observed = lifecycle.converge(desired, previous)
@@ -163,7 +169,7 @@ class TrackingDomainProvider(ResourceProvider):
         return UpdateResult(outputs_for(inputs, merged))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        lifecycle = self._lifecycle(declared_inputs({**props, "domain": props.get("domain") or id_}))
+        lifecycle = self._lifecycle(state_inputs(id_, props))
         try:
             with lifecycle.client:
                 lifecycle.client.delete_domain(id_)
