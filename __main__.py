@@ -1,8 +1,9 @@
 """Stack program: the tracking domains in stack config (``sparkpost-tracking:domains``) → secure tracking domains.
 
-All the logic lives in ``components.stack`` (tested under mocks); this file only runs it.
+The logic lives in ``sparkpost_tracking.stack`` (tested under mocks); this file only runs it, importing the
+installed package like any user's program does.
 """
 
-from components.stack import main
+from sparkpost_tracking.stack import main
 
 main()

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dynamic_providers import TrackingDomainProvider
-from dynamic_providers.validation import check_inputs
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers.validation import check_inputs
+from sparkpost_tracking.emulator import Emulator
 
 from .table import Row
 

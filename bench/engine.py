@@ -10,7 +10,7 @@ import math
 import tempfile
 from pathlib import Path
 
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import PulumiProject, find_cli
 
 from .table import Row

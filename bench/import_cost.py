@@ -28,11 +28,11 @@ PROBE = (
 )
 
 PAIRS = [
-    ("components", "pulumi"),
-    ("components.managed", "pulumi"),
-    ("components.cloudflare", "pulumi_cloudflare"),
-    ("components.cloudfront", "pulumi_aws"),
-    ("components.fastly", "pulumi_fastly"),
+    ("sparkpost_tracking.components", "pulumi"),
+    ("sparkpost_tracking.components.managed", "pulumi"),
+    ("sparkpost_tracking.components.cloudflare", "pulumi_cloudflare"),
+    ("sparkpost_tracking.components.cloudfront", "pulumi_aws"),
+    ("sparkpost_tracking.components.fastly", "pulumi_fastly"),
 ]
 BUDGET = 1.10
 

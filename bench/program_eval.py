@@ -52,7 +52,7 @@ def _mocks() -> Any:
 
 
 def _components(cdn: str, n: int) -> None:
-    import components
+    from sparkpost_tracking import components
 
     for i in range(n):
         domain = f"t{i}.example.com"
@@ -67,7 +67,7 @@ def _baseline(cdn: str, n: int) -> None:
     """What a user would write by hand for the same chain (manual DNS, as the components' default)."""
     import pulumi
 
-    from dynamic_providers import TrackingDomain
+    from sparkpost_tracking.dynamic_providers import TrackingDomain
 
     for i in range(n):
         domain, name = f"t{i}.example.com", f"d{i}"
@@ -132,14 +132,14 @@ def run_one(kind: str, cdn: str, n: int) -> dict[str, float]:
     import pulumi
     from pulumi.runtime.mocks import MockMonitor
 
-    import components  # noqa: F401  (imports are not what P2 measures: P3 does)
-    import dynamic_providers  # noqa: F401
+    import sparkpost_tracking.components
+    import sparkpost_tracking.dynamic_providers  # noqa: F401
 
     sdk = {"cloudflare": "pulumi_cloudflare", "cloudfront": "pulumi_aws", "fastly": "pulumi_fastly"}.get(cdn)
     if sdk:
         __import__(sdk)
         if kind == "components":
-            __import__(f"components.{cdn}")
+            __import__(f"sparkpost_tracking.components.{cdn}")
     mocks = _mocks()
     pulumi.runtime.set_mocks(mocks, preview=False, monitor=MockMonitor(mocks))
     build = _components if kind == "components" else _baseline

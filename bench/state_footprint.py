@@ -5,7 +5,7 @@ from __future__ import annotations
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime._serialization import _serialize
 
-from dynamic_providers import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
 
 from .table import Row
 

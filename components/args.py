@@ -9,7 +9,7 @@ from typing import Any, NoReturn, NotRequired, TypedDict
 
 import pulumi
 
-from dynamic_providers.validation import InvalidInput, validate_bool
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput, validate_bool
 
 from .errors import ComponentArgumentError
 

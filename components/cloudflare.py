@@ -16,7 +16,7 @@ import pulumi
 import pulumi_cloudflare as cloudflare
 
 from .args import ArgReader, CommonArgs
-from .base import Built, Common, TrackingDomainComponent
+from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy
 
 REDIRECT_MODES: Final[tuple[str, ...]] = ("none", "single_redirect", "page_rule")

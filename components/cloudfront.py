@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .args import ArgReader, CommonArgs, DnsArgs
-from .base import Built, Common, TrackingDomainComponent
+from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy
 
 CERTIFICATE_REGION: Final[str] = "us-east-1"  # CloudFront reads viewer certificates only from us-east-1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dynamic_providers.validation import InvalidInput
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput
 
 
 class ComponentArgumentError(InvalidInput):

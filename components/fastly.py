@@ -14,10 +14,10 @@ from typing import Any, Final, NotRequired
 import pulumi
 import pulumi_fastly as fastly
 
-from dynamic_providers.validation import validate_domain
+from sparkpost_tracking.dynamic_providers.validation import validate_domain
 
 from .args import ArgReader, CommonArgs, DnsArgs
-from .base import Built, Common, TrackingDomainComponent
+from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy
 
 CERTIFICATE_AUTHORITIES: Final[tuple[str, ...]] = ("lets-encrypt", "globalsign", "certainly")

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 
 from .args import ArgReader, CommonArgs, DnsArgs
-from .base import Built, Common, TrackingDomainComponent
+from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy
 from .regions import managed_cname_target
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from dynamic_providers.validation import InvalidInput, validate_domain
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput, validate_domain
 
 #: CDN origin (the host a CDN forwards to, keeping the viewer's Host) per region.
 CDN_ORIGINS: Final[dict[str, str]] = {"us": "spgo.io", "eu": "eu.spgo.io"}

@@ -178,4 +178,4 @@ class TrackingDomainProvider(ResourceProvider):
 
 
 # Pickle by the public path so refactors inside the package never break existing stacks' state.
-TrackingDomainProvider.__module__ = "dynamic_providers"
+TrackingDomainProvider.__module__ = "sparkpost_tracking.dynamic_providers"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import CloudflareTrackingDomain
+from sparkpost_tracking.components import CloudflareTrackingDomain
 
 DOMAIN = "track.example.com"
 ZONE = "0123456789abcdef0123456789abcdef"

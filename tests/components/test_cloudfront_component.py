@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import CloudFrontTrackingDomain
+from sparkpost_tracking.components import CloudFrontTrackingDomain
 
 DOMAIN = "track.example.com"
 ZONE = "Z0123456789ABCDEFGHIJ"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-import components
-from components import ComponentArgumentError
-from dynamic_providers import InvalidInput
+from sparkpost_tracking import components
+from sparkpost_tracking.components import ComponentArgumentError
+from sparkpost_tracking.dynamic_providers import InvalidInput
 
 DOMAIN = "track.example.com"
 CF_ZONE = "0123456789abcdef0123456789abcdef"
@@ -103,7 +103,7 @@ def test_several_sparkpost_failures_are_reported_together():
 def test_public_names_resolve_lazily_to_their_modules():
     assert sorted(components.__all__) == sorted(components._EXPORTS)
     for name in components.__all__:
-        assert getattr(components, name).__module__ == f"components.{components._EXPORTS[name]}"
+        assert getattr(components, name).__module__ == f"sparkpost_tracking.components.{components._EXPORTS[name]}"
     with pytest.raises(AttributeError):
         _ = components.AkamaiTrackingDomain
     args_type = components.CloudflareTrackingDomain.__init__.__annotations__["args"]

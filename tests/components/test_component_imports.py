@@ -38,31 +38,32 @@ pulumi.runtime.set_mocks(M(), preview=True)
 
 
 def _build(cls: str, **args: str) -> str:
-    return (f"from components import {cls}\n"
+    return (f"from sparkpost_tracking.components import {cls}\n"
             f"pulumi.runtime.test(lambda: {cls}('x-{len(args)}', {{'domain': 't.example.com', **{args!r}}}))()")
 
 
 #: scenario → [(step code, SDKs loaded after it)]
 SCENARIOS: dict[str, list[tuple[str, list[str]]]] = {
     "managed": [
-        ("import components", []),
-        ("import components.stack, components.dns, components.base, components.regions", []),
-        ("from components import ManagedTrackingDomain, ComponentArgumentError", []),
+        ("import sparkpost_tracking.components", []),
+        ("import sparkpost_tracking.stack, sparkpost_tracking.components.dns, sparkpost_tracking.components.chain, "
+         "sparkpost_tracking.components.regions", []),
+        ("from sparkpost_tracking.components import ManagedTrackingDomain, ComponentArgumentError", []),
         (_MOCKS + _build("ManagedTrackingDomain"), []),
         (_build("ManagedTrackingDomain", dns="route53", dns_zone_id="Z1"), ["pulumi_aws"]),
     ],
     "fastly": [
-        ("import components", []),
-        ("from components import FastlyTrackingDomain", ["pulumi_fastly"]),
+        ("import sparkpost_tracking.components", []),
+        ("from sparkpost_tracking.components import FastlyTrackingDomain", ["pulumi_fastly"]),
         (_MOCKS + _build("FastlyTrackingDomain"), ["pulumi_fastly"]),
         (_build("FastlyTrackingDomain", dns="route53", dns_zone_id="Z1"), ["pulumi_aws", "pulumi_fastly"]),
     ],
     "cloudfront": [
-        ("from components import CloudFrontTrackingDomain", ["pulumi_aws"]),
+        ("from sparkpost_tracking.components import CloudFrontTrackingDomain", ["pulumi_aws"]),
         (_MOCKS + _build("CloudFrontTrackingDomain"), ["pulumi_aws"]),
     ],
     "cloudflare": [
-        ("from components import CloudflareTrackingDomain", ["pulumi_cloudflare"]),
+        ("from sparkpost_tracking.components import CloudflareTrackingDomain", ["pulumi_cloudflare"]),
     ],
 }
 
@@ -94,8 +95,8 @@ def test_only_the_needed_sdks_are_loaded(reports, scenario):
 
 if __name__ == "__main__":
     print(f"{'fresh process, best of 3':<36} {'seconds':>8} {'peak RSS MB':>12}  SDKs loaded")
-    for module in ("pulumi", "components", "components.stack", "components.managed", "components.cloudfront",
-                   "components.fastly", "components.cloudflare"):
+    for module in ("pulumi", *(f"sparkpost_tracking.{m}" for m in ("components", "stack", "components.managed",
+                   "components.cloudfront", "components.fastly", "components.cloudflare"))):
         runs = [finish(start([f"import {module}"]))[0] for _ in range(3)]
         best = min(runs, key=lambda r: r["seconds"])
         print(f"{'import ' + module:<36} {best['seconds']:>8.2f} {best['peak_rss_mb']:>12.0f}  "
@@ -114,7 +115,7 @@ def test_declaring_resources_does_not_load_the_http_stack():
     import subprocess
     import sys
 
-    code = ("import sys, components.managed, dynamic_providers\n"
+    code = ("import sys, sparkpost_tracking.components.managed, sparkpost_tracking.dynamic_providers\n"
             "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import FastlyTrackingDomain
+from sparkpost_tracking.components import FastlyTrackingDomain
 
 DOMAIN = "track.example.com"
 CF_ZONE = "0123456789abcdef0123456789abcdef"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import ComponentArgumentError, ManagedTrackingDomain
+from sparkpost_tracking.components import ComponentArgumentError, ManagedTrackingDomain
 
 DOMAIN = "track.example.com"
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.regions import cdn_origin, managed_cname_target, validate_enterprise_tenant
-from dynamic_providers import InvalidInput
+from sparkpost_tracking.components.regions import cdn_origin, managed_cname_target, validate_enterprise_tenant
+from sparkpost_tracking.dynamic_providers import InvalidInput
 
 
 def test_cdn_origins():

@@ -1,10 +1,10 @@
-"""components.stack: stack config → validated plans (no Pulumi engine needed: nothing is registered)."""
+"""sparkpost_tracking.stack: stack config → validated plans (no Pulumi engine needed: nothing is registered)."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.stack import StackConfigError, StackDefaults, plan_domains, snake_case
+from sparkpost_tracking.stack import StackConfigError, StackDefaults, plan_domains, snake_case
 
 CF_ZONE = "0123456789abcdef0123456789abcdef"
 

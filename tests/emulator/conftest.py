@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.testing import HttpApi
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.testing import HttpApi
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import requests
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.remote import AdminClient
-from sparkpost_emulator.testing import HttpApi, errors_of
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.remote import AdminClient
+from sparkpost_tracking.emulator.testing import HttpApi, errors_of
 
 D = "track.example.com"
 DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligibility": "eligible",

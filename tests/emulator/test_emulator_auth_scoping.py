@@ -7,8 +7,8 @@ import base64
 import pytest
 import requests
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.testing import SUBACCOUNT_HEADER, HttpApi, errors_of
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.testing import SUBACCOUNT_HEADER, HttpApi, errors_of
 
 UNAUTHORIZED = {"errors": [{"message": "Unauthorized."}]}
 

@@ -1,4 +1,4 @@
-"""The command line (``python -m sparkpost_emulator``) and the out-of-process helper built on it."""
+"""The command line (``python -m sparkpost_tracking.emulator``) and the out-of-process helper built on it."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from sparkpost_emulator.__main__ import KEYS_ENV, _api_keys, format_request, main
-from sparkpost_emulator.recording import RecordedRequest
-from sparkpost_emulator.remote import EmulatorProcess
+from sparkpost_tracking.emulator.__main__ import KEYS_ENV, _api_keys, format_request, main
+from sparkpost_tracking.emulator.recording import RecordedRequest
+from sparkpost_tracking.emulator.remote import EmulatorProcess
 
 READY = re.compile(r"SparkPost emulator listening on (http://127\.0\.0\.1:\d+/api/v1)")
 
 
 def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "sparkpost_emulator", *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "sparkpost_tracking.emulator", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.testing import HttpApi, errors_of, message_of
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.testing import HttpApi, errors_of, message_of
 
 NEW_DOMAIN = {
     "domain": "track.example.com",

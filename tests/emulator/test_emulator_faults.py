@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.testing import HttpApi, errors_of
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.testing import HttpApi, errors_of
 
 D = "track.example.com"
 CREATE = {"domain": D}

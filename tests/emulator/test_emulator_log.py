@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 import requests
 
-from sparkpost_emulator import Emulator, RecordedRequest
-from sparkpost_emulator.testing import HttpApi
+from sparkpost_tracking.emulator import Emulator, RecordedRequest
+from sparkpost_tracking.emulator.testing import HttpApi
 
 D = "track.example.com"
 

@@ -8,8 +8,8 @@ import threading
 import pytest
 import requests
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.testing import HttpApi
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.testing import HttpApi
 
 D = "track.example.com"
 DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligibility": "eligible",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sparkpost_emulator import Emulator
-from sparkpost_emulator.testing import HttpApi, errors_of
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.testing import HttpApi, errors_of
 
 D = "track.example.com"
 

@@ -16,7 +16,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from dynamic_providers import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
 
 REPO = Path(__file__).resolve().parents[2]
 TYPE = "pulumi-python:dynamic/sparkpost:TrackingDomain"

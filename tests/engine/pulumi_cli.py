@@ -87,9 +87,8 @@ class PulumiProject:
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            # The provider process imports sparkpost_tracking from this venv, as a user's would.
             "PULUMI_PYTHON_CMD": str(venv / "bin" / "python"),
-            # The provider process must import this checkout's packages.
-            "PYTHONPATH": str(REPO),
             "NO_COLOR": "1",
         }
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import PulumiProject
 
 pytestmark = pytest.mark.engine

@@ -12,7 +12,7 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.emulator import Emulator
 from tests.engine.grpc_driver import DynamicProviderProcess
 
 pytestmark = pytest.mark.engine

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import REPO, STACK_PROGRAM, STACK_PROGRAM_NAME, PulumiProject
 
 pytestmark = pytest.mark.engine

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from dynamic_providers import RetryPolicy, SparkPostClient, errors
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.dynamic_providers import RetryPolicy, SparkPostClient, errors
+from sparkpost_tracking.emulator import Emulator
 
 KEY = "client-test-key-0123456789"
 FAST = RetryPolicy(attempts=4, backoff_factor=0.01, backoff_max=0.05, jitter=0.0, read_timeout=1.0)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from dynamic_providers import TrackingDomainProvider, errors
-from dynamic_providers.validation import check_inputs
-from sparkpost_emulator import Emulator
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, errors
+from sparkpost_tracking.dynamic_providers.validation import check_inputs
+from sparkpost_tracking.emulator import Emulator
 
 from .conftest import KEY
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from dynamic_providers import TrackingDomainProvider
-from dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers.validation import check_inputs
 
 STATE: dict[str, Any] = {
     "domain": "track.example.com", "secure": True, "default": False, "region": "us", "verify": True,

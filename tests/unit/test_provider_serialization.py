@@ -11,14 +11,14 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime._serialization import _deserialize, _serialize
 
-from dynamic_providers import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
 
 SECRET = "0123456789abcdef-secret-key-for-serialization-test"
 
 SERIALIZE = (
     "from pulumi.dynamic.dynamic import serialize_provider\n"
     "from pulumi.runtime._serialization import _serialize\n"
-    "from dynamic_providers import TrackingDomainProvider\n"
+    "from sparkpost_tracking.dynamic_providers import TrackingDomainProvider\n"
     "print(_serialize(True, serialize_provider, TrackingDomainProvider())[0])\n"
 )
 
@@ -35,7 +35,7 @@ def test_serialized_provider_is_small_and_stable_across_processes() -> None:
     assert runs[0] == runs[1] == serialized(TrackingDomainProvider())
     assert len(runs[0]) < 300, len(runs[0])
     # Pickled by reference to the public import path, not by value.
-    assert b"dynamic_providers" in base64.b64decode(runs[0])
+    assert b"sparkpost_tracking.dynamic_providers" in base64.b64decode(runs[0])
     assert b"TrackingDomainProvider" in base64.b64decode(runs[0])
 
 
@@ -62,11 +62,11 @@ def test_provider_is_not_serialized_as_secret() -> None:
 
 def test_public_names_load_lazily_and_are_the_real_objects() -> None:
     code = (
-        "import sys, dynamic_providers\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith('dynamic_providers.'))\n"
-        "from dynamic_providers import TrackingDomainProvider, SparkPostClient\n"
-        "from dynamic_providers.provider import TrackingDomainProvider as P\n"
-        "from dynamic_providers.client import SparkPostClient as C\n"
+        "import sys, sparkpost_tracking.dynamic_providers\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('sparkpost_tracking.dynamic_providers.'))\n"
+        "from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, SparkPostClient\n"
+        "from sparkpost_tracking.dynamic_providers.provider import TrackingDomainProvider as P\n"
+        "from sparkpost_tracking.dynamic_providers.client import SparkPostClient as C\n"
         "print(loaded, TrackingDomainProvider is P, SparkPostClient is C, 'requests' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dynamic_providers import ConfigurationError, SparkPostClient
-from dynamic_providers.settings import settings_from
+from sparkpost_tracking.dynamic_providers import ConfigurationError, SparkPostClient
+from sparkpost_tracking.dynamic_providers.settings import settings_from
 
 
 def test_config_wins_over_environment() -> None:
@@ -58,7 +58,7 @@ def test_client_repr_and_pickle_hide_the_key() -> None:
 
 
 def test_retry_after_is_honoured_but_capped() -> None:
-    from dynamic_providers.client import RetryPolicy, _retry
+    from sparkpost_tracking.dynamic_providers.client import RetryPolicy, _retry
 
     retry = _retry(RetryPolicy(backoff_max=4.0), idempotent=True)
     assert retry.parse_retry_after("2") == 2.0

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from dynamic_providers import TrackingDomainProvider
-from dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers.validation import check_inputs
 
 # (label, inputs, the property the failure must name, a word the reason must contain)
 BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [

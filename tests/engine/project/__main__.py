@@ -7,7 +7,7 @@ Config (project namespace ``engine-test``):
 
 import pulumi
 
-from dynamic_providers import TrackingDomain
+from sparkpost_tracking.dynamic_providers import TrackingDomain
 
 config = pulumi.Config()
 api_url = config.require("apiUrl")

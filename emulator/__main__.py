@@ -1,4 +1,4 @@
-"""Command line: ``python -m sparkpost_emulator [--host 127.0.0.1] [--port 8787] [--api-key KEY]...``.
+"""Command line: ``python -m sparkpost_tracking.emulator [--host 127.0.0.1] [--port 8787] [--api-key KEY]...``.
 
 The first stdout line is ``SparkPost emulator listening on <base_url>`` (flushed), so a script can
 read the base URL (use ``--port 0`` for a free port). Then one line per API request:

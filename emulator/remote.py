@@ -1,5 +1,5 @@
-"""Drive an emulator in another process: :class:`EmulatorProcess` runs ``python -m sparkpost_emulator``,
-:class:`AdminClient` speaks its admin API with the same method names as :class:`~sparkpost_emulator.Emulator`.
+"""Drive an emulator in another process: :class:`EmulatorProcess` runs ``python -m sparkpost_tracking.emulator``,
+:class:`AdminClient` speaks its admin API with the same method names as :class:`~sparkpost_tracking.emulator.Emulator`.
 
 Used by the Pulumi CLI tests and the offline demo, where the emulator must outlive one Python process::
 
@@ -129,7 +129,7 @@ class AdminClient:
 
 
 class EmulatorProcess:
-    """``python -m sparkpost_emulator`` as a child process on a free loopback port.
+    """``python -m sparkpost_tracking.emulator`` as a child process on a free loopback port.
 
     ``start()`` waits for the ready line and keeps draining stdout in a thread (the request lines
     are kept in :attr:`lines`); ``stop()`` sends SIGTERM, then kills after ``stop_timeout``.
@@ -138,7 +138,7 @@ class EmulatorProcess:
     def __init__(self, api_keys: Sequence[str] = ("emulator-key",), *, extra_args: Sequence[str] = (),
                  python: str = sys.executable, startup_timeout: float = 15.0,
                  stop_timeout: float = 5.0) -> None:
-        self._command = [python, "-m", "sparkpost_emulator", "--port", "0", *extra_args]
+        self._command = [python, "-m", "sparkpost_tracking.emulator", "--port", "0", *extra_args]
         self._env = {**os.environ, KEYS_ENV: ",".join(api_keys)}  # keys stay out of the process list
         self._startup_timeout = startup_timeout
         self._stop_timeout = stop_timeout

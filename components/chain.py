@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 
-from dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers.validation import check_inputs
 
 from .args import ArgReader, DnsRecord, arg_keys
 from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
 from .regions import cdn_origin, validate_enterprise_tenant
 
 if TYPE_CHECKING:
-    from dynamic_providers.resource import TrackingDomainArgs
+    from sparkpost_tracking.dynamic_providers.resource import TrackingDomainArgs
 
 PACKAGE = "sparkpost-tracking"
 
@@ -126,7 +126,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
         # The dynamic-resource machinery loads when the first component is built, not on import (bench P3).
-        from dynamic_providers.resource import TrackingDomain
+        from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
 
         common, specific = self.validate(resource_name, args)  # before anything is registered
         super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)

@@ -1,9 +1,9 @@
 """Test support: pytest fixtures and a plain-HTTP helper.
 
-Fixtures (``from sparkpost_emulator.testing import api_key, emulator`` in a conftest):
+Fixtures (``from sparkpost_tracking.emulator.testing import api_key, emulator`` in a conftest):
 
 - ``api_key``: the key the emulator accepts (``"test-key"``); override it to change both.
-- ``emulator``: a fresh, running :class:`~sparkpost_emulator.Emulator` per test, stopped afterwards.
+- ``emulator``: a fresh, running :class:`~sparkpost_tracking.emulator.Emulator` per test, stopped afterwards.
 
 :class:`HttpApi`, :func:`errors_of` and :func:`message_of` help tests that speak raw HTTP.
 """

@@ -21,7 +21,7 @@ from .store import CertificateEligibility, VerificationOutcome
 
 DEFAULT_API_KEY = "emulator-key"
 _POLL_INTERVAL = 0.01  # how often serve_forever checks for shutdown; keeps stop() fast
-_log = logging.getLogger("sparkpost_emulator")
+_log = logging.getLogger("sparkpost_tracking.emulator")
 
 
 def loopback_host(host: str) -> str:

@@ -1,7 +1,7 @@
 """Tracking-domain state: domains, their owners, one default per scope, verification, managed certificates.
 
 All methods are thread-safe (one re-entrant lock). API operations raise
-:class:`~sparkpost_emulator.errors.ApiError`; out-of-band operations (the emulator's Python and admin
+:class:`~sparkpost_tracking.emulator.errors.ApiError`; out-of-band operations (the emulator's Python and admin
 interfaces) raise ``KeyError``/``ValueError`` instead.
 
 Scopes (spec §1.2, §1.4): ``0`` is the primary account, ``N`` is subaccount N. Reads take a *viewer*

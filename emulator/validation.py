@@ -1,6 +1,6 @@
 """Input rules of the API: domain names, the ``X-MSYS-SUBACCOUNT`` header and query parameters.
 
-Each parser returns the clean value or raises :class:`~sparkpost_emulator.errors.ApiError`.
+Each parser returns the clean value or raises :class:`~sparkpost_tracking.emulator.errors.ApiError`.
 """
 
 from __future__ import annotations

@@ -28,13 +28,13 @@ from typing import Any, Final
 
 import pulumi
 
-from dynamic_providers.endpoints import effective_api_base
-
-from .args import arg_keys
-from .base import Common, TrackingDomainComponent
-from .errors import ComponentArgumentError
+from sparkpost_tracking.components.args import arg_keys
+from sparkpost_tracking.components.chain import Common, TrackingDomainComponent
+from sparkpost_tracking.components.errors import ComponentArgumentError
+from sparkpost_tracking.dynamic_providers.endpoints import effective_api_base
 
 PROJECT: Final[str] = "sparkpost-tracking"
+COMPONENTS_PACKAGE: Final[str] = "sparkpost_tracking.components"
 #: cdn name in config → (module, class)
 COMPONENTS: Final[dict[str, tuple[str, str]]] = {
     "cloudflare": ("cloudflare", "CloudflareTrackingDomain"),
@@ -87,7 +87,7 @@ def snake_case(key: str) -> str:
 def component_class(cdn: str) -> type[TrackingDomainComponent]:
     """The component of a CDN name; imports that CDN's SDK only."""
     module, name = COMPONENTS[cdn]
-    cls: type[TrackingDomainComponent] = getattr(importlib.import_module(f"components.{module}"), name)
+    cls: type[TrackingDomainComponent] = getattr(importlib.import_module(f"{COMPONENTS_PACKAGE}.{module}"), name)
     return cls
 
 

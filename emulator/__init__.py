@@ -6,7 +6,7 @@ bursts, latency, delays, connections dropped after commit) and a request log.
 
 In-process::
 
-    from sparkpost_emulator import Emulator
+    from sparkpost_tracking.emulator import Emulator
 
     with Emulator(api_keys=["test-key"]) as emu:
         client = SparkPostClient(emu.base_url, "test-key")
@@ -14,10 +14,10 @@ In-process::
         ...
         assert emu.count("POST", "/tracking-domains") == 3
 
-Out of process: ``python -m sparkpost_emulator --port 0 --api-key KEY`` (or the ``sparkpost-emulator``
+Out of process: ``python -m sparkpost_tracking.emulator --port 0 --api-key KEY`` (or the ``sparkpost-emulator``
 script) prints ``SparkPost emulator listening on <base_url>`` first; steer it through the admin API
-(:mod:`sparkpost_emulator.admin`), e.g. with :class:`sparkpost_emulator.remote.EmulatorProcess`.
-Pytest fixtures live in :mod:`sparkpost_emulator.testing`.
+(:mod:`sparkpost_tracking.emulator.admin`), e.g. with :class:`sparkpost_tracking.emulator.remote.EmulatorProcess`.
+Pytest fixtures live in :mod:`sparkpost_tracking.emulator.testing`.
 """
 
 from .recording import RecordedRequest
