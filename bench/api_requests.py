@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
-from sparkpost_tracking.dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers.schema import check_inputs
 from sparkpost_tracking.emulator import Emulator
 
 from .table import Row

@@ -7,26 +7,24 @@ it returns where the host must point and what the SparkPost domain must wait for
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers.hosts import cdn_origin
+from sparkpost_tracking.dynamic_providers.schema import INPUT_KEYS, TrackingDomainArgs, check_inputs
+from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
-from .args import ArgReader, DnsRecord, arg_keys
+from .args import ArgReader, CommonArgs, DnsRecord, arg_keys
 from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
-from .regions import cdn_origin, validate_enterprise_tenant
-
-if TYPE_CHECKING:
-    from sparkpost_tracking.dynamic_providers.resource import TrackingDomainArgs
 
 PACKAGE = "sparkpost-tracking"
 
-#: Component argument → ``TrackingDomain`` property, validated by the provider's own ``check_inputs``.
-_TD_PROP_OF_ARG: dict[str, str] = {
-    "domain": "domain", "region": "region", "subaccount_id": "subaccount_id", "make_default": "default",
-    "verify": "verify", "adopt_existing": "adopt_existing", "api_url": "api_url",
-}
+#: The common arguments that are ``TrackingDomain`` properties, validated by the provider's own ``check_inputs``.
+#: Each has the property's name, except ``make_default`` (``default`` would read as "the default value").
+_RENAMED: dict[str, str] = {"make_default": "default"}
+_TD_PROP_OF_ARG: dict[str, str] = {arg: _RENAMED.get(arg, arg) for arg in sorted(arg_keys(CommonArgs))
+                                   if _RENAMED.get(arg, arg) in INPUT_KEYS}
 _ARG_OF_TD_PROP = {prop: arg for arg, prop in _TD_PROP_OF_ARG.items()}
 
 
@@ -34,15 +32,30 @@ _ARG_OF_TD_PROP = {prop: arg for arg, prop in _TD_PROP_OF_ARG.items()}
 class Common:
     """The validated common arguments of one component."""
 
-    domain: str
-    region: str
-    subaccount_id: int | None
-    make_default: bool
-    verify: bool
-    adopt_existing: bool
-    api_url: str | None
+    sparkpost: TrackingDomainArgs
+    """The checked inputs of the SparkPost ``TrackingDomain`` this component ends in (defaults filled in)."""
     enterprise_tenant: str | None
     dns: DnsSettings | None
+
+    @property
+    def domain(self) -> str:
+        return str(self.sparkpost["domain"])
+
+    @property
+    def region(self) -> str:
+        return str(self.sparkpost["region"])
+
+    @property
+    def api_url(self) -> str | None:
+        return self.sparkpost.get("api_url")  # type: ignore[return-value]
+
+    @property
+    def subaccount_id(self) -> int | None:
+        return self.sparkpost.get("subaccount_id")  # type: ignore[return-value]
+
+    @property
+    def make_default(self) -> bool:
+        return bool(self.sparkpost["default"])
 
     @property
     def origin(self) -> str:
@@ -62,12 +75,8 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
     if tenant and not inputs.get("api_url"):
         reader.fail("api_url", f"is required with enterprise_tenant {tenant!r}: the tenant's API base, e.g. "
                                f"'https://{tenant}.api.e.sparkpost.com/api/v1' (ask SparkPost for yours)")
-    return Common(
-        domain=inputs["domain"], region=inputs["region"], subaccount_id=inputs.get("subaccount_id"),
-        make_default=inputs["default"], verify=inputs["verify"], adopt_existing=inputs["adopt_existing"],
-        api_url=inputs.get("api_url"), enterprise_tenant=tenant,
-        dns=read_dns(reader) if uses_dns else None,
-    )
+    return Common(sparkpost=inputs, enterprise_tenant=tenant,  # type: ignore[arg-type]
+                  dns=read_dns(reader) if uses_dns else None)
 
 
 @dataclass
@@ -125,7 +134,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
-        # The dynamic-resource machinery loads when the first component is built, not on import (bench P3).
+        # The dynamic-resource machinery loads when the first component is built, not on import.
         from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
 
         common, specific = self.validate(resource_name, args)  # before anything is registered
@@ -134,18 +143,9 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         dns = dns_strategy(common.dns, self, resource_name) if common.dns else None
         built = self._build(resource_name, common, specific, dns)
 
-        td_args: TrackingDomainArgs = {
-            "domain": common.domain, "secure": True, "default": common.make_default, "region": common.region,
-            "verify": common.verify, "managed_certificate": self._managed_certificate,
-            "adopt_existing": common.adopt_existing,
-        }
-        if common.subaccount_id is not None:
-            td_args["subaccount_id"] = common.subaccount_id
-        if common.api_url:
-            td_args["api_url"] = common.api_url
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
         waits_for = [*built.depends_on, *(dns.resources if dns else [])]
-        self.tracking_domain: TrackingDomain = TrackingDomain(f"{resource_name}-sparkpost", td_args,
+        self.tracking_domain: TrackingDomain = TrackingDomain(f"{resource_name}-sparkpost", common.sparkpost,
                                                               self._opts(waits_for))
 
         self.domain = pulumi.Output.from_input(common.domain)

@@ -9,10 +9,11 @@ from typing import Any
 
 import pulumi
 
+from sparkpost_tracking.dynamic_providers.hosts import managed_cname_target
+
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy
-from .regions import managed_cname_target
 
 
 class ManagedTrackingDomainArgs(CommonArgs, DnsArgs):

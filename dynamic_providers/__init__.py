@@ -19,11 +19,12 @@ _EXPORTS: dict[str, str] = {
     "VerificationFailed": "errors",
     "TrackingDomainProvider": "provider",
     "TrackingDomain": "resource",
-    "TrackingDomainArgs": "resource",
+    "TrackingDomainArgs": "schema",
+    "TrackingDomainOutputs": "schema",
     "RetryPolicy": "retry_policy",
     "SparkPostClient": "client",  # pulls in requests/urllib3: only the provider process needs it
     "InvalidInput": "validation",
-    "check_inputs": "validation",
+    "check_inputs": "schema",
     "validate_domain": "validation",
     "validate_region": "validation",
 }
@@ -37,6 +38,7 @@ __all__ = [
     "SparkPostTrackingError",
     "TrackingDomain",
     "TrackingDomainArgs",
+    "TrackingDomainOutputs",
     "TrackingDomainProvider",
     "TransportError",
     "VerificationFailed",
@@ -56,9 +58,10 @@ if TYPE_CHECKING:
         VerificationFailed,
     )
     from .provider import TrackingDomainProvider
-    from .resource import TrackingDomain, TrackingDomainArgs
+    from .resource import TrackingDomain
     from .retry_policy import RetryPolicy
-    from .validation import InvalidInput, check_inputs, validate_domain, validate_region
+    from .schema import TrackingDomainArgs, TrackingDomainOutputs, check_inputs
+    from .validation import InvalidInput, validate_domain, validate_region
 
 
 def __getattr__(name: str) -> object:

@@ -79,7 +79,7 @@ class SparkPostClient:
     """Tracking-domains calls for one API base, one key and (optionally) one subaccount.
 
     Every call carries ``X-MSYS-SUBACCOUNT`` when ``subaccount_id`` is set, because SparkPost
-    scopes PUT/DELETE/verify to the primary account otherwise (spec §1.4).
+    scopes PUT/DELETE/verify to the primary account otherwise.
     """
 
     def __init__(self, api_base: str, api_key: str, *, subaccount_id: int | None = None,
@@ -111,9 +111,6 @@ class SparkPostClient:
 
     # ---- tracking-domain calls -------------------------------------------------------------
 
-    def list_domains(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", "/tracking-domains") or [])
-
     def get_domain(self, domain: str) -> dict[str, Any]:
         return dict(self._call("GET", self._path(domain)))
 
@@ -143,7 +140,7 @@ class SparkPostClient:
         return dict(self._call("POST", self._path(domain) + "/verify", idempotent=True) or {})
 
     def check_certificate(self, domain: str) -> dict[str, Any]:
-        # Read-only eligibility probe (spec §1.6): safe to repeat.
+        # Read-only eligibility probe: safe to repeat.
         return dict(self._call("POST", self._path(domain) + "/certificate/check", idempotent=True) or {})
 
     def enable_certificate(self, domain: str) -> None:
@@ -169,7 +166,7 @@ class SparkPostClient:
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers.update({
-                "Authorization": self.__api_key,  # raw key, no "Bearer" (spec §2)
+                "Authorization": self.__api_key,  # raw key, no "Bearer"
                 "Accept": "application/json",
                 "User-Agent": USER_AGENT,
             })

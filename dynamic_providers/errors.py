@@ -18,7 +18,7 @@ class SparkPostAPIError(SparkPostTrackingError):
     """SparkPost answered with an error status.
 
     ``errors`` is SparkPost's ``errors`` array as sent: dicts with ``message`` and optionally
-    ``description``, ``param``, ``value`` and ``code`` (a string or a number, spec §2).
+    ``description``, ``param``, ``value`` and ``code`` (a string or a number).
     """
 
     def __init__(self, status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]]) -> None:
@@ -41,10 +41,6 @@ class SparkPostAPIError(SparkPostTrackingError):
                 text += f" [code {err['code']}]"
             parts.append(text or "(no message)")
         return "; ".join(parts) or "(empty error body)"
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(e.get("message", "")) for e in self.errors]
 
 
 class BadRequest(SparkPostAPIError):

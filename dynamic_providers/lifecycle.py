@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from .schema import INPUT_DEFAULTS
 from .settings import Settings
 
 if TYPE_CHECKING:  # the HTTP stack is only needed where calls are made (the provider process)
@@ -25,28 +26,22 @@ MAX_POLL_INTERVAL = 60.0
 
 @dataclass(frozen=True)
 class Desired:
-    """The declared state of one tracking domain (checked inputs)."""
+    """The checked inputs the lifecycle acts on, typed. Defaults come from the schema, not from here."""
 
     domain: str
-    secure: bool = True
-    default: bool = False
-    verify: bool = True
-    managed_certificate: bool = False
-    adopt_existing: bool = False
-    subaccount_id: int | None = None
+    secure: bool
+    default: bool
+    verify: bool
+    managed_certificate: bool
+    adopt_existing: bool
+    subaccount_id: int | None
 
     @classmethod
     def from_inputs(cls, props: Mapping[str, Any]) -> Desired:
-        sub = props.get("subaccount_id")
-        return cls(
-            domain=str(props["domain"]).lower(),
-            secure=bool(props.get("secure", True)),
-            default=bool(props.get("default", False)),
-            verify=bool(props.get("verify", True)),
-            managed_certificate=bool(props.get("managed_certificate", False)),
-            adopt_existing=bool(props.get("adopt_existing", False)),
-            subaccount_id=int(sub) if sub is not None else None,
-        )
+        values = {**INPUT_DEFAULTS, **{k: v for k, v in props.items() if v is not None}}
+        sub = values["subaccount_id"]
+        return cls(**{f.name: values[f.name] for f in fields(cls)}
+                   | {"domain": str(values["domain"]).lower(), "subaccount_id": None if sub is None else int(sub)})
 
     @property
     def scope(self) -> str:
@@ -61,7 +56,7 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten SparkPost's tracking-domain object into our output keys.
 
     The 2026 fields (``tls_status``, ``uses_managed_certificate``) may be missing on older
-    domains, and ``cname_status`` may be ``""`` after verification (spec §1.1): both are fine.
+    domains, and ``cname_status`` may be ``""`` after verification: both are fine.
     """
     status = obj.get("status") or {}
     secure = bool(obj.get("secure", False))
@@ -209,7 +204,7 @@ class TrackingDomainLifecycle:
                 if status.get("verified"):
                     return _status_fields(status)
                 last = ", ".join(f"{k}={status.get(k)!r}" for k in ("verified", "cname_status", "compliance_status"))
-            except errors.BadRequest as exc:  # "HTTP request to https://...:443 failed" (spec §1.5)
+            except errors.BadRequest as exc:  # "HTTP request to https://...:443 failed"
                 last = exc.detail
             if not poller.wait():
                 raise errors.VerificationFailed(

@@ -22,8 +22,11 @@ from pulumi.dynamic import (
 
 from . import errors
 from .changes import compute_changes
-from .endpoints import effective_api_base
-from .validation import INPUT_DEFAULTS, INPUT_KEYS, OUTPUT_KEYS, check_inputs
+from .hosts import effective_api_base
+from .schema import INPUT_DEFAULTS, INPUT_KEYS, OUTPUT_KEYS, check_inputs
+from .validation import is_unknown
+
+PROVIDER_KEY = "__provider"  # where the engine keeps the serialized provider, in inputs and state
 
 if TYPE_CHECKING:
     from .lifecycle import TrackingDomainLifecycle
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 
 # The SparkPost calls (lifecycle, settings, the HTTP client) are imported inside the methods that make
 # them: those run only in the provider process, and a Pulumi program that merely declares resources
-# should not pay for them at import time (bench P3).
+# should not pay for them at import time.
 
 
 def declared_inputs(props: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +61,16 @@ def outputs_for(inputs: dict[str, Any], observed: dict[str, Any]) -> dict[str, A
         if observed.get(key) is not None:
             outs[key] = observed[key]
     return outs
+
+
+def _provider_moved(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """State holds a provider pickled under another import path (a release before the package moved).
+
+    Refresh and destroy load the provider from state, so state must get the current one: a state-only
+    update, which costs no SparkPost call. Today's provider pickles identically in every run and release.
+    """
+    old, new = olds.get(PROVIDER_KEY), news.get(PROVIDER_KEY)
+    return old is not None and isinstance(new, str) and not is_unknown(new) and old != new
 
 
 class TrackingDomainProvider(ResourceProvider):
@@ -117,7 +130,7 @@ class TrackingDomainProvider(ResourceProvider):
         changes = compute_changes(olds, news)
         # Same name under a new owner or without its certificate: the old one must go first (409 otherwise).
         same_name = "domain" not in changes.replaces
-        return DiffResult(changes=changes.any, replaces=changes.replaces,
+        return DiffResult(changes=changes.any or _provider_moved(olds, news), replaces=changes.replaces,
                           delete_before_replace=bool(changes.replaces) and same_name)
 
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
 from .provider import TrackingDomainProvider
-from .validation import INPUT_KEYS, OUTPUT_KEYS
+from .schema import INPUT_KEYS, OUTPUT_KEYS, TrackingDomainArgs
 
-
-class TrackingDomainArgs(TypedDict):
-    """Inputs of a SparkPost tracking domain. Only ``domain`` is required."""
-
-    domain: pulumi.Input[str]
-    """The tracking hostname, e.g. ``track.example.com`` (stored lower-case; a change replaces)."""
-    secure: NotRequired[pulumi.Input[bool]]
-    """Write tracked links as https (default true)."""
-    default: NotRequired[pulumi.Input[bool]]
-    """Make this the default tracking domain of its account/subaccount, once verified (default false)."""
-    subaccount_id: NotRequired[pulumi.Input[int]]
-    """The owning subaccount; leave out for the primary account (a change replaces)."""
-    region: NotRequired[pulumi.Input[str]]
-    """'us' (default) or 'eu'."""
-    api_url: NotRequired[pulumi.Input[str]]
-    """Full API base ending in /api/v1, for Enterprise tenants or the local emulator."""
-    verify: NotRequired[pulumi.Input[bool]]
-    """Verify after create/update and wait until verified (default true)."""
-    managed_certificate: NotRequired[pulumi.Input[bool]]
-    """Use SparkPost-managed HTTPS (Let's Encrypt) instead of a CDN certificate (default false)."""
-    adopt_existing: NotRequired[pulumi.Input[bool]]
-    """Take over the domain if it already exists in the account instead of failing (default false)."""
+__all__ = ["TrackingDomain", "TrackingDomainArgs"]
 
 
 class TrackingDomain(Resource, module="sparkpost", name="TrackingDomain"):
     """A SparkPost tracking domain, type ``pulumi-python:dynamic/sparkpost:TrackingDomain``.
 
-    The API key is read by the provider from ``sparkpost:apiKey`` (or ``SPARKPOST_API_KEY``);
-    it is never an input and never in state.
+    Its inputs are ``TrackingDomainArgs`` and its outputs are the inputs plus ``TrackingDomainOutputs``
+    (both in ``schema``, with each property's doc). The API key is read by the provider from
+    ``sparkpost:apiKey`` (or ``SPARKPOST_API_KEY``); it is never an input and never in state.
     """
 
+    # Typed attributes for type checkers; tests check they match the schema.
     domain: pulumi.Output[str]
     secure: pulumi.Output[bool]
     default: pulumi.Output[bool]
@@ -64,5 +45,5 @@ class TrackingDomain(Resource, module="sparkpost", name="TrackingDomain"):
             raise TypeError(f"TrackingDomain {resource_name!r}: unknown argument(s) {', '.join(unknown)}; "
                             f"known: {', '.join(sorted(INPUT_KEYS))}")
         # Output-only keys are seeded with None so they become attributes of this resource.
-        props: dict[str, Any] = {**{k: None for k in OUTPUT_KEYS}, **args}
+        props: dict[str, Any] = {**dict.fromkeys(OUTPUT_KEYS), **args}
         super().__init__(TrackingDomainProvider(), resource_name, props, opts)

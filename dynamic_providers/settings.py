@@ -1,53 +1,64 @@
-"""Provider settings from stack config (``sparkpost:*``) and the environment.
+"""Provider settings from stack config (``sparkpost:*``) and the environment, each declared once.
 
-The API key is looked up here and nowhere else. Stack config wins over the environment, and a
-region-specific key (``sparkpost:euApiKey`` / ``SPARKPOST_EU_API_KEY``) wins over the generic one,
-so one stack can hold US and EU domains without any key in state.
+Every tunable is a field of ``Settings`` with its default and doc; its stack config key
+(``sparkpost:verifyTimeout``) and environment variable (``SPARKPOST_VERIFY_TIMEOUT``) derive from the field
+name. Stack config wins over the environment.
+
+The API key is looked up here and nowhere else. A region-specific key (``sparkpost:euApiKey`` /
+``SPARKPOST_EU_API_KEY``) wins over the generic one, so one stack can hold US and EU domains without any key
+in state.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Final
 
 from .errors import ConfigurationError
+from .hosts import DEFAULT_REGION
 from .retry_policy import RetryPolicy
 
-CONFIG_NAMESPACE = "sparkpost"
-API_KEY_CONFIG = "sparkpost:apiKey"
-API_KEY_ENV = "SPARKPOST_API_KEY"
-
-#: (stack config key, environment variable, default) for each tunable number.
-_NUMBERS: dict[str, tuple[str, str, float]] = {
-    "verify_timeout": ("sparkpost:verifyTimeout", "SPARKPOST_VERIFY_TIMEOUT", 300.0),
-    "verify_interval": ("sparkpost:verifyInterval", "SPARKPOST_VERIFY_INTERVAL", 5.0),
-    "certificate_timeout": ("sparkpost:certificateTimeout", "SPARKPOST_CERTIFICATE_TIMEOUT", 1800.0),
-    "max_retries": ("sparkpost:maxRetries", "SPARKPOST_MAX_RETRIES", 5.0),
-    "retry_backoff": ("sparkpost:retryBackoff", "SPARKPOST_RETRY_BACKOFF", 1.0),
-    "request_timeout": ("sparkpost:requestTimeout", "SPARKPOST_REQUEST_TIMEOUT", 30.0),
-}
+CONFIG_NAMESPACE: Final[str] = "sparkpost"
+API_KEY_CONFIG: Final[str] = f"{CONFIG_NAMESPACE}:apiKey"
+API_KEY_ENV: Final[str] = "SPARKPOST_API_KEY"
 
 
-#: Stack config keys the provider reads in ``configure`` (values only live in that process's memory).
-CONFIG_KEYS: tuple[str, ...] = (API_KEY_CONFIG, "sparkpost:euApiKey", *(c for c, _, _ in _NUMBERS.values()))
+def _tunable(default: float, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
 
 
-def _region_key_names(region: str) -> tuple[str, str]:
-    return f"sparkpost:{region}ApiKey", f"SPARKPOST_{region.upper()}_API_KEY"
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def config_key(name: str) -> str:
+    """``verify_timeout`` -> ``sparkpost:verifyTimeout``."""
+    return f"{CONFIG_NAMESPACE}:{_camel(name)}"
+
+
+def env_var(name: str) -> str:
+    """``verify_timeout`` -> ``SPARKPOST_VERIFY_TIMEOUT``."""
+    return f"SPARKPOST_{name.upper()}"
+
+
+def region_key_names(region: str) -> tuple[str, str]:
+    """Where the key of a non-default region's account lives: stack config key and environment variable."""
+    return f"{CONFIG_NAMESPACE}:{region}ApiKey", f"SPARKPOST_{region.upper()}_API_KEY"
 
 
 @dataclass(frozen=True)
 class Settings:
-    verify_timeout: float = 300.0
-    verify_interval: float = 5.0
-    certificate_timeout: float = 1800.0
-    max_retries: float = 5.0
-    retry_backoff: float = 1.0
-    request_timeout: float = 30.0
-    # Stack-config values only (never the environment, which is read at call time). repr=False
-    # keeps keys out of tracebacks and logs.
+    verify_timeout: float = _tunable(300.0, "How long to wait for SparkPost to verify a domain, in seconds.")
+    verify_interval: float = _tunable(5.0, "First wait between verify polls, in seconds; it doubles up to 60.")
+    certificate_timeout: float = _tunable(1800.0, "How long to wait for a managed certificate, in seconds.")
+    max_retries: float = _tunable(5.0, "Retries of one API call after a fault (429, 5xx, lost connection).")
+    retry_backoff: float = _tunable(1.0, "First wait before a retry, in seconds; it doubles (SparkPost: 1-5 s on 429).")
+    request_timeout: float = _tunable(30.0, "Read timeout of one API call, in seconds.")
+    # Stack-config key values only (never the environment, which is read at call time). repr=False keeps
+    # keys out of tracebacks and logs.
     _config: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -65,11 +76,11 @@ class Settings:
         """The key for a domain in ``region``; raises before any request when there is none."""
         env = os.environ if environ is None else environ
         candidates: list[tuple[str, str]] = []
-        if region and region != "us":
-            candidates.append(_region_key_names(region))
+        if region and region != DEFAULT_REGION:
+            candidates.append(region_key_names(region))
         candidates.append((API_KEY_CONFIG, API_KEY_ENV))
-        for config_key, env_key in candidates:
-            value = self._config.get(config_key) or env.get(env_key)
+        for config_name, env_name in candidates:
+            value = self._config.get(config_name) or env.get(env_name)
             if value:
                 return str(value)
         names = " or ".join(f"stack config '{c}' (pulumi config set --secret {c} ...) or environment "
@@ -77,24 +88,29 @@ class Settings:
         raise ConfigurationError(f"No SparkPost API key: set {names}.")
 
 
+#: The tunables: Settings' public fields.
+TUNABLES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings) if not f.name.startswith("_"))
+#: Stack config keys the provider reads in ``configure`` (values only live in that process's memory).
+CONFIG_KEYS: Final[tuple[str, ...]] = (API_KEY_CONFIG, region_key_names("eu")[0], *map(config_key, TUNABLES))
+
+
 def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from stack config values (``{'sparkpost:apiKey': ...}``) and the environment."""
     env = os.environ if environ is None else environ
     numbers: dict[str, float] = {}
-    for name, (config_key, env_key, default) in _NUMBERS.items():
-        raw = config.get(config_key)
+    for name in TUNABLES:
+        key, var = config_key(name), env_var(name)
+        raw = config.get(key)
         if raw in (None, ""):
-            raw = env.get(env_key)
+            raw = env.get(var)
         if raw in (None, ""):
-            numbers[name] = default
             continue
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise ConfigurationError(
-                f"{config_key} (or {env_key}) must be a number of seconds/count, got {raw!r}") from None
+            raise ConfigurationError(f"{key} (or {var}) must be a number of seconds/count, got {raw!r}") from None
         if value < 0:
-            raise ConfigurationError(f"{config_key} (or {env_key}) must not be negative, got {value}")
+            raise ConfigurationError(f"{key} (or {var}) must not be negative, got {value}")
         numbers[name] = value
     keys = {k: v for k, v in config.items() if k.startswith(CONFIG_NAMESPACE + ":") and k.endswith("piKey")}
     return Settings(**numbers, _config=keys)

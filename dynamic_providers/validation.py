@@ -1,40 +1,22 @@
-"""Input validation for tracking domains: pure functions, no I/O, shared by ``check`` and the components.
+"""Validators of single values: pure functions, no I/O, shared by ``check`` and the components.
 
-Each validator returns the normalized value or raises ``InvalidInput`` naming the property and
-saying what to do. ``check_inputs`` collects every failure at once so a user fixes them in one go.
+Each validator returns the normalized value or raises ``InvalidInput`` naming the property and saying
+what to do. Which property uses which validator is declared in ``schema``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from .endpoints import REGIONS, is_loopback, normalize_api_url
+from .hosts import ENTERPRISE_TRACKING_SUFFIX, REGIONS, enterprise_origin, is_loopback, normalize_api_url
 
-#: The input property keys, exactly as in design.md, with their defaults (None = no default).
-INPUT_DEFAULTS: Final[dict[str, Any]] = {
-    "domain": None,
-    "secure": True,
-    "default": False,
-    "subaccount_id": None,
-    "region": "us",
-    "api_url": None,
-    "verify": True,
-    "managed_certificate": False,
-    "adopt_existing": False,
-}
-INPUT_KEYS: Final[frozenset[str]] = frozenset(INPUT_DEFAULTS)
-OUTPUT_KEYS: Final[tuple[str, ...]] = (
-    "port", "verified", "cname_status", "compliance_status", "tls_status", "uses_managed_certificate",
-)
-BOOL_KEYS: Final[tuple[str, ...]] = ("secure", "default", "verify", "managed_certificate", "adopt_existing")
-
-MAX_SUBACCOUNT_ID: Final[int] = 2**31 - 1  # SparkPost JSON numbers are 32-bit signed (spec §2)
+MAX_SUBACCOUNT_ID: Final[int] = 2**31 - 1  # SparkPost's JSON numbers are 32-bit signed integers
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EXAMPLE_HOST = "track.example.com"
 
@@ -49,8 +31,12 @@ class InvalidInput(ValueError):
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value Pulumi does not know yet (preview); such values are validated later."""
-    return isinstance(value, str) and value == rpc.UNKNOWN
+    """True for a value Pulumi does not know yet (preview); such values are validated later.
+
+    The dynamic-provider server hands ``check`` and ``diff`` ``pulumi.output.Unknown`` objects; other paths
+    (mocks, older SDKs) use the sentinel string.
+    """
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def validate_domain(value: Any, prop: str = "domain") -> str:
@@ -148,66 +134,15 @@ def validate_api_url(value: Any, prop: str = "api_url") -> str | None:
     return normalize_api_url(value)
 
 
-_VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
-    "domain": validate_domain,
-    "subaccount_id": validate_subaccount_id,
-    "region": validate_region,
-    "api_url": validate_api_url,
-    **{key: validate_bool for key in BOOL_KEYS},
-}
-
-
-def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
-    """Validate and normalize tracking-domain inputs; unknown (preview) values pass through.
-
-    Returns the normalized inputs with defaults filled in, and every failure found.
-    """
-    failures: list[InvalidInput] = []
-    inputs: dict[str, Any] = {}
-    for key in sorted(set(news) - INPUT_KEYS - {"__provider"}):
-        if key in ("api_key", "apiKey"):
-            failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
-                                              "'pulumi config set --secret sparkpost:apiKey ...' or SPARKPOST_API_KEY"))
-        elif key in OUTPUT_KEYS:
-            failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
-        else:
-            close = difflib.get_close_matches(key, INPUT_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            failures.append(InvalidInput(key, f"is not a tracking-domain property.{hint} Known: "
-                                              f"{', '.join(sorted(INPUT_KEYS))}"))
-    for key, default in INPUT_DEFAULTS.items():
-        value = news.get(key)
-        if value is None:
-            if key == "domain":
-                failures.append(InvalidInput("domain", f"is required: the tracking hostname, e.g. {EXAMPLE_HOST!r}"))
-            elif default is not None:
-                inputs[key] = default
-            continue
-        if is_unknown(value):
-            inputs[key] = value
-            continue
-        try:
-            inputs[key] = _VALIDATORS[key](value, key)
-        except InvalidInput as exc:
-            failures.append(exc)
-    if not failures:
-        failures.extend(_cross_checks(inputs))
-    return inputs, failures
-
-
-def _cross_checks(inputs: Mapping[str, Any]) -> list[InvalidInput]:
-    def known_true(key: str) -> bool:
-        return inputs.get(key) is True
-
-    found: list[InvalidInput] = []
-    if known_true("managed_certificate") and inputs.get("secure") is False:
-        found.append(InvalidInput("secure", "cannot be false with managed_certificate: true; SparkPost serves a "
-                                            "managed-certificate domain over https only. Drop 'secure' or the "
-                                            "managed certificate"))
-    if known_true("managed_certificate") and inputs.get("verify") is False:
-        found.append(InvalidInput("verify", "cannot be false with managed_certificate: true; SparkPost issues a "
-                                            "managed certificate only for a verified domain"))
-    if known_true("default") and inputs.get("verify") is False:
-        found.append(InvalidInput("default", "needs verify: true; SparkPost accepts only a verified domain as "
-                                             "the default"))
-    return found
+def validate_enterprise_tenant(value: Any, prop: str = "enterprise_tenant") -> str:
+    """The tenant label (``acme`` of ``acme.et.e.sparkpost.com``); the full host is accepted too."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(prop, f"must be the Enterprise tenant name, e.g. 'acme' for "
+                                 f"'acme{ENTERPRISE_TRACKING_SUFFIX}', got {value!r}")
+    tenant = value.strip().lower().removesuffix(".").removesuffix(ENTERPRISE_TRACKING_SUFFIX)
+    if "." in tenant:
+        raise InvalidInput(prop, f"must be one DNS label (the tenant of '<tenant>{ENTERPRISE_TRACKING_SUFFIX}'), "
+                                 f"got {value!r}")
+    # The hostname rules live in one place: check the host this tenant makes.
+    validate_domain(enterprise_origin(tenant), prop)
+    return tenant

@@ -1,6 +1,6 @@
 """A stateful SparkPost tracking-domains API emulator serving real HTTP on loopback.
 
-It follows the project's SparkPost API spec (status codes, body shapes, auth, subaccount scoping, one
+It follows SparkPost's published API behaviour (status codes, body shapes, auth, subaccount scoping, one
 default per scope, verification and certificate states, quirks) and adds fault injection (429/5xx
 bursts, latency, delays, connections dropped after commit) and a request log.
 

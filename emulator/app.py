@@ -76,7 +76,7 @@ def drop_connection(environ: dict[str, Any]) -> None:
 
 
 def _write_scope(header: int | None) -> int:
-    """PUT/DELETE/verify/certificate without the header act on the primary account (spec §1.4)."""
+    """PUT/DELETE/verify/certificate without the header act on the primary account."""
     return PRIMARY if header is None else header
 
 
@@ -150,7 +150,7 @@ class ApiApp:
 
     def _create(self, request: JsonRequest, header: int | None) -> Response:
         # Only `domain` and `secure` are read: `default`, `port` and `subaccount_id` in the body are
-        # ignored (spec §1.3); the subaccount comes from the header alone.
+        # ignored; the subaccount comes from the header alone.
         body = json_object(request)
         domain = body.get("domain")
         if not isinstance(domain, str) or not is_valid_domain(domain):

@@ -1,4 +1,4 @@
-"""API-key check (spec §2): the raw key in ``Authorization`` (no ``Bearer``), or Basic auth with the key
+"""API-key check: the raw key in ``Authorization`` (no ``Bearer``), or Basic auth with the key
 as the username."""
 
 from __future__ import annotations

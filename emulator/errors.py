@@ -1,16 +1,16 @@
-"""SparkPost's error responses: one exception type and the exact messages the spec documents."""
+"""SparkPost's error responses: one exception type and the exact messages SparkPost documents."""
 
 from __future__ import annotations
 
 from typing import Any
 
-# Messages quoted from the API spec (sparkpost-tracking-domains-api.md), so tests and clients can match them.
+# Messages as SparkPost's API reference words them, so tests and clients can match them.
 NOT_FOUND = "resource not found"
 UNAUTHORIZED = "Unauthorized."
 ALREADY_EXISTS = "The tracking domain already exists"
 INVALID_DOMAIN = "domain must be valid"
 MUST_BE_VERIFIED_FOR_CERTIFICATE = "Domain must be verified before enabling managed certificates"
-# The spec quotes the 403 only as "Domain is not eligible ... Let's Encrypt policies"; this fills the gap.
+# SparkPost quotes the 403 only as "Domain is not eligible ... Let's Encrypt policies"; this fills the gap.
 NOT_ELIGIBLE_FOR_CERTIFICATE = "Domain is not eligible for a managed certificate under Let's Encrypt policies"
 
 

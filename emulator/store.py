@@ -4,7 +4,7 @@ All methods are thread-safe (one re-entrant lock). API operations raise
 :class:`~sparkpost_tracking.emulator.errors.ApiError`; out-of-band operations (the emulator's Python and admin
 interfaces) raise ``KeyError``/``ValueError`` instead.
 
-Scopes (spec §1.2, §1.4): ``0`` is the primary account, ``N`` is subaccount N. Reads take a *viewer*
+Scopes: ``0`` is the primary account, ``N`` is subaccount N. Reads take a *viewer*
 (``None`` = no ``X-MSYS-SUBACCOUNT`` header, which sees every scope); writes take the exact scope that
 must own the domain (no header means the primary account).
 """
@@ -26,7 +26,7 @@ CNAME_STATUSES = ("unverified", "pending", "invalid", "valid")
 COMPLIANCE_STATUSES = ("pending", "valid", "blocked")
 TLS_STATUSES = ("unknown", "unavailable", "pending", "failed", "expired", "valid")
 PRIMARY = 0
-CERTIFICATE_LIFETIME = timedelta(days=90) - timedelta(seconds=1)  # Let's Encrypt, as in the spec's sample
+CERTIFICATE_LIFETIME = timedelta(days=90) - timedelta(seconds=1)  # Let's Encrypt, as in SparkPost's sample
 
 
 @dataclass
@@ -57,7 +57,7 @@ class DomainRecord:
         return self.cname_status == "valid"
 
     def status(self, *, blank_cname: bool) -> dict[str, Any]:
-        """The ``status`` object; with ``blank_cname`` a verified domain shows ``cname_status: ""`` (§1.1)."""
+        """The ``status`` object; with ``blank_cname`` a verified domain shows ``cname_status: ""`` (documented)."""
         return {
             "verified": self.verified,
             "cname_status": "" if blank_cname and self.verified else self.cname_status,
@@ -168,7 +168,7 @@ class DomainStore:
         """``GET /tracking-domains``: what ``viewer`` sees, filtered by ``default`` and ``subaccounts``.
 
         ``subaccounts`` keeps only the domains of the listed scopes (``0`` = primary account); the
-        spec only says "subaccount IDs to include", so this reading is the emulator's choice.
+        API reference only says "subaccount IDs to include", so this reading is the emulator's choice.
         Listing does not advance a pending certificate (only a GET of the domain does).
         """
         with self._lock:

@@ -11,12 +11,12 @@ from .errors import ApiError, bad_request
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _DIGITS = re.compile(r"[0-9]+")
-MAX_INT32 = 2**31 - 1  # "JSON numbers are 32-bit signed integers" (spec §2)
+MAX_INT32 = 2**31 - 1  # SparkPost: "JSON numbers are 32-bit signed integers"
 SUBACCOUNT_HEADER = "X-MSYS-SUBACCOUNT"
 
 
 def is_valid_domain(name: str) -> bool:
-    """SparkPost's 2016-2018 rules (spec §1.3): at least 3 characters, at least one dot, no doubled
+    """SparkPost's 2016-2018 rules: at least 3 characters, at least one dot, no doubled
     (or leading/trailing) dot, only letters, digits and inner hyphens, no spaces.
 
     Whether the API rejects organisational (root) domains is UNCONFIRMED; the emulator accepts them.
@@ -39,7 +39,7 @@ def parse_subaccount_header(raw: str | None) -> int | None:
 
 
 def parse_bool_query(name: str, raw: str | None) -> bool | None:
-    """Only the lower-case strings ``true`` and ``false`` are booleans (spec §1.2); absent means no filter."""
+    """Only the lower-case strings ``true`` and ``false`` are booleans; absent means no filter."""
     if raw is None:
         return None
     if raw not in ("true", "false"):

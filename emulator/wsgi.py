@@ -21,7 +21,7 @@ class JsonRequest(Request):
 
 
 def normalize_path(path: str) -> str:
-    """Trailing slashes are ignored (spec §1)."""
+    """Trailing slashes are ignored."""
     return path.rstrip("/") or "/"
 
 

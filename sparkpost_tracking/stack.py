@@ -31,7 +31,7 @@ import pulumi
 from sparkpost_tracking.components.args import arg_keys
 from sparkpost_tracking.components.chain import Common, TrackingDomainComponent
 from sparkpost_tracking.components.errors import ComponentArgumentError
-from sparkpost_tracking.dynamic_providers.endpoints import effective_api_base
+from sparkpost_tracking.dynamic_providers.hosts import effective_api_base
 
 PROJECT: Final[str] = "sparkpost-tracking"
 COMPONENTS_PACKAGE: Final[str] = "sparkpost_tracking.components"

@@ -84,7 +84,7 @@ def test_validate_alone_registers_nothing_and_accepts_good_args(cls_name):
     cls = getattr(components, cls_name)
     common, _ = cls.validate("ok", {**BASE[cls_name], "domain": "Track.Example.COM."})
     assert common.domain == DOMAIN
-    assert common.region == "us" and common.verify is True and common.make_default is False
+    assert common.region == "us" and common.sparkpost["verify"] is True and common.make_default is False
 
 
 @pytest.mark.parametrize("bad", [None, ["domain"], "track.example.com"])

@@ -47,7 +47,7 @@ SCENARIOS: dict[str, list[tuple[str, list[str]]]] = {
     "managed": [
         ("import sparkpost_tracking.components", []),
         ("import sparkpost_tracking.stack, sparkpost_tracking.components.dns, sparkpost_tracking.components.chain, "
-         "sparkpost_tracking.components.regions", []),
+         "sparkpost_tracking.dynamic_providers.hosts", []),
         ("from sparkpost_tracking.components import ManagedTrackingDomain, ComponentArgumentError", []),
         (_MOCKS + _build("ManagedTrackingDomain"), []),
         (_build("ManagedTrackingDomain", dns="route53", dns_zone_id="Z1"), ["pulumi_aws"]),

@@ -31,7 +31,7 @@ def test_crud_round_trip(emu: Emulator) -> None:
         assert found["domain"] == "track.example.com" and found["secure"] is True and found["port"] == 443
         api.update_domain("track.example.com", {"secure": False})
         assert api.get_domain("track.example.com")["port"] == 80
-        assert [d["domain"] for d in api.list_domains()] == ["track.example.com"]
+        assert [d["domain"] for d in emu.domains()] == ["track.example.com"]
         assert api.verify_domain("track.example.com")["verified"] is True
         api.delete_domain("track.example.com")
         with pytest.raises(errors.NotFound):
@@ -40,7 +40,7 @@ def test_crud_round_trip(emu: Emulator) -> None:
 
 def test_raw_key_in_authorization_and_wrong_key_is_typed(emu: Emulator) -> None:
     with SparkPostClient(emu.base_url, "not-the-key-000", policy=FAST) as api, pytest.raises(errors.Unauthorized) as e:
-        api.list_domains()
+        api.get_domain("track.example.com")
     assert e.value.status == 401 and "not-the-key-000" not in str(e.value)
 
 
@@ -80,7 +80,7 @@ def test_429_burst_is_retried(emu: Emulator) -> None:
 def test_429_beyond_the_bound_is_a_clear_error(emu: Emulator) -> None:
     emu.fail_next(10, status=429)
     with client(emu) as api, pytest.raises(errors.RateLimited) as caught:
-        api.list_domains()
+        api.get_domain("track.example.com")
     assert caught.value.status == 429 and emu.count() == FAST.attempts + 1
 
 
@@ -132,7 +132,7 @@ def test_connection_refused_is_a_transport_error_without_the_key() -> None:
     policy = RetryPolicy(attempts=1, backoff_factor=0.01, jitter=0.0, connect_timeout=0.5)
     with SparkPostClient("http://127.0.0.1:9/api/v1", KEY, policy=policy) as api:
         with pytest.raises(errors.TransportError) as caught:
-            api.list_domains()
+            api.get_domain("track.example.com")
     assert "GET /tracking-domains" in str(caught.value) and KEY not in str(caught.value)
 
 

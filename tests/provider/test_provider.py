@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, errors
-from sparkpost_tracking.dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers.schema import check_inputs
 from sparkpost_tracking.emulator import Emulator
 
 from .conftest import KEY

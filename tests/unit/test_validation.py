@@ -8,7 +8,7 @@ import pytest
 from pulumi.runtime import rpc
 
 from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
-from sparkpost_tracking.dynamic_providers.validation import check_inputs
+from sparkpost_tracking.dynamic_providers.schema import check_inputs
 
 # (label, inputs, the property the failure must name, a word the reason must contain)
 BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [

@@ -1,11 +1,12 @@
-"""components.regions: SparkPost hosts per region and Enterprise tenant (pure functions)."""
+"""hosts: SparkPost hosts per region and Enterprise tenant (pure functions)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sparkpost_tracking.components.regions import cdn_origin, managed_cname_target, validate_enterprise_tenant
 from sparkpost_tracking.dynamic_providers import InvalidInput
+from sparkpost_tracking.dynamic_providers.hosts import cdn_origin, managed_cname_target
+from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
 
 def test_cdn_origins():

@@ -1,0 +1,162 @@
+"""The ``TrackingDomain`` schema: every property declared once, and what derives from it.
+
+``TrackingDomainArgs`` is the one declaration of the inputs: each key's annotation carries a ``Property``
+with its default, what a change does and its doc. ``TrackingDomainOutputs`` declares what SparkPost reports
+besides the inputs. The input check below, the diff rules (``changes``), the resource's seeded outputs, the
+components' mapping and the docs all derive from these two.
+"""
+
+# No ``from __future__ import annotations``: the Annotated metadata is read from live annotations.
+import difflib
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Final, NotRequired, TypedDict, get_args, get_origin
+
+import pulumi
+
+from .validation import (
+    InvalidInput,
+    is_unknown,
+    validate_api_url,
+    validate_bool,
+    validate_domain,
+    validate_region,
+    validate_subaccount_id,
+)
+
+
+class Change(enum.Enum):
+    """What a change of a property does to the tracking domain."""
+
+    REPLACE = "replaces the domain (SparkPost cannot rename it or move it to another account or subaccount)"
+    UPDATE = "is sent to SparkPost in place"
+    ENDPOINT = "replaces the domain when the effective API base changes; another spelling of the same base does not"
+    ONE_WAY = ("turning it on is an update; turning it off replaces the domain (SparkPost has no way to take "
+               "a managed certificate back)")
+    STATE = "lives only in Pulumi state"
+
+
+@dataclass(frozen=True)
+class Property:
+    """The declaration of one input: its doc, default (None = none), change rule and validator."""
+
+    doc: str
+    default: Any = None
+    change: Change = Change.UPDATE
+    validate: Callable[[Any, str], Any] = validate_bool
+
+
+class TrackingDomainArgs(TypedDict):
+    """Inputs of a SparkPost tracking domain. Only ``domain`` is required."""
+
+    domain: Annotated[pulumi.Input[str], Property(
+        "The tracking hostname, e.g. 'track.example.com' (a subdomain; stored lower-case).",
+        change=Change.REPLACE, validate=validate_domain)]
+    secure: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "SparkPost writes tracked links as https.", default=True)]]
+    default: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "The default tracking domain of its account or subaccount; set only once verified.", default=False)]]
+    subaccount_id: NotRequired[Annotated[pulumi.Input[int], Property(
+        "The owning SparkPost subaccount (sent as X-MSYS-SUBACCOUNT on every call); absent for the primary "
+        "account.", change=Change.REPLACE, validate=validate_subaccount_id)]]
+    region: NotRequired[Annotated[pulumi.Input[str], Property(
+        "SparkPost region of the account: 'us' or 'eu' (separate accounts with separate keys).",
+        default="us", change=Change.ENDPOINT, validate=validate_region)]]
+    api_url: NotRequired[Annotated[pulumi.Input[str], Property(
+        "Full API base ending in /api/v1 (an Enterprise tenant, the local emulator); wins over region.",
+        change=Change.ENDPOINT, validate=validate_api_url)]]
+    verify: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "After create or update, call verify and wait (bounded) until SparkPost reports the domain verified.",
+        default=True)]]
+    managed_certificate: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "SparkPost-managed HTTPS (Let's Encrypt): verify, certificate check and enable, wait until valid.",
+        default=False, change=Change.ONE_WAY)]]
+    adopt_existing: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "If the domain already exists in the account, take it over (bringing secure/default to the declared "
+        "values) instead of failing.", default=False, change=Change.STATE)]]
+
+
+class TrackingDomainOutputs(TypedDict):
+    """What SparkPost reports about a tracking domain, besides the inputs."""
+
+    port: Annotated[int, "80 or 443; follows secure."]
+    verified: Annotated[bool, "SparkPost verified the domain through the whole chain."]
+    cname_status: Annotated[str | None, "unverified, pending, invalid or valid (may be empty once verified)."]
+    compliance_status: Annotated[str | None, "pending, valid or blocked."]
+    tls_status: Annotated[str | None, "Managed certificate: unknown, unavailable, pending, failed, expired or valid."]
+    uses_managed_certificate: Annotated[bool, "SparkPost manages the domain's certificate."]
+
+
+def _properties() -> dict[str, Property]:
+    found: dict[str, Property] = {}
+    for name, hint in TrackingDomainArgs.__annotations__.items():
+        while get_origin(hint) is not Annotated:  # unwrap NotRequired[...]
+            hint = get_args(hint)[0]
+        found[name] = next(m for m in get_args(hint)[1:] if isinstance(m, Property))
+    return found
+
+
+#: Input name -> its declaration, in declaration order.
+INPUTS: Final[dict[str, Property]] = _properties()
+INPUT_KEYS: Final[frozenset[str]] = frozenset(INPUTS)
+INPUT_DEFAULTS: Final[dict[str, Any]] = {name: p.default for name, p in INPUTS.items()}
+REQUIRED_KEYS: Final[frozenset[str]] = frozenset(TrackingDomainArgs.__required_keys__)
+OUTPUT_KEYS: Final[tuple[str, ...]] = tuple(TrackingDomainOutputs.__annotations__)
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
+    """Validate and normalize tracking-domain inputs; unknown (preview) values pass through.
+
+    Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
+    in one go.
+    """
+    failures: list[InvalidInput] = []
+    inputs: dict[str, Any] = {}
+    for key in sorted(set(news) - INPUT_KEYS - {"__provider"}):
+        if key in ("api_key", "apiKey"):
+            failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
+                                              "'pulumi config set --secret sparkpost:apiKey ...' or SPARKPOST_API_KEY"))
+        elif key in OUTPUT_KEYS:
+            failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
+        else:
+            close = difflib.get_close_matches(key, INPUT_KEYS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            failures.append(InvalidInput(key, f"is not a tracking-domain property.{hint} Known: "
+                                              f"{', '.join(sorted(INPUT_KEYS))}"))
+    for key, prop in INPUTS.items():
+        value = news.get(key)
+        if value is None:
+            if key in REQUIRED_KEYS:
+                failures.append(InvalidInput(key, f"is required: {prop.doc}"))
+            elif prop.default is not None:
+                inputs[key] = prop.default
+            continue
+        if is_unknown(value):
+            inputs[key] = value
+            continue
+        try:
+            inputs[key] = prop.validate(value, key)
+        except InvalidInput as exc:
+            failures.append(exc)
+    if not failures:
+        failures.extend(_cross_checks(inputs))
+    return inputs, failures
+
+
+def _cross_checks(inputs: Mapping[str, Any]) -> list[InvalidInput]:
+    def known_true(key: str) -> bool:
+        return inputs.get(key) is True
+
+    found: list[InvalidInput] = []
+    if known_true("managed_certificate") and inputs.get("secure") is False:
+        found.append(InvalidInput("secure", "cannot be false with managed_certificate: true; SparkPost serves a "
+                                            "managed-certificate domain over https only. Drop 'secure' or the "
+                                            "managed certificate"))
+    if known_true("managed_certificate") and inputs.get("verify") is False:
+        found.append(InvalidInput("verify", "cannot be false with managed_certificate: true; SparkPost issues a "
+                                            "managed certificate only for a verified domain"))
+    if known_true("default") and inputs.get("verify") is False:
+        found.append(InvalidInput("default", "needs verify: true; SparkPost accepts only a verified domain as "
+                                             "the default"))
+    return found
