@@ -61,10 +61,10 @@ def measure(parallel_n: int = 50, latency: float = 0.2) -> list[Row]:
         requests_per_create = 2  # POST + verify (P1)
         base = _project(root, "fast", cli, emu, parallel_n)
         overhead = base.up().seconds
-        emu.latency = latency
+        emu.update_settings(latency=latency)
         slow = _project(root, "slow", cli, emu, parallel_n)
         with_latency = slow.up().seconds
-        emu.latency = 0.0
+        emu.update_settings(latency=0.0)
         serial = parallel_n * requests_per_create * latency
         unbounded = requests_per_create * latency
         worker_bound = math.ceil(parallel_n / PROVIDER_WORKERS) * requests_per_create * latency

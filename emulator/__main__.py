@@ -103,12 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     printer = _LinePrinter()
     emulator = Emulator(keys, host=args.host, port=args.port, on_request=None if args.quiet else printer)
     try:
-        emulator.default_verification = args.verification
-        emulator.tls_pending_reads = args.tls_pending_reads
-        emulator.latency = args.latency
+        emulator.update_settings(default_verification=args.verification, tls_pending_reads=args.tls_pending_reads,
+                                 latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify)
     except ValueError as exc:
         parser.error(str(exc))
-    emulator.blank_cname_after_verify = args.blank_cname_after_verify
     try:
         emulator.start()
     except OSError as exc:

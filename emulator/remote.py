@@ -11,23 +11,29 @@ Used by the Pulumi CLI tests and the offline demo, where the emulator must outli
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
-from typing import Any
-from urllib.parse import quote
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import requests
 
 from .__main__ import KEYS_ENV, READY_PREFIX
+from .control import METHODS, Control
+from .faults import Fault
 from .recording import RecordedRequest
 
 
 class AdminClient:
-    """The admin API (``<root>/_emulator``) of a running emulator."""
+    """The admin API (``<root>/_emulator``) of a running emulator, with ``Control``'s methods.
+
+    Each method of :class:`~sparkpost_tracking.emulator.control.Control` is one ``POST /_emulator/<method>``;
+    records and faults come back as ``RecordedRequest`` and ``Fault`` objects, as in process.
+    """
 
     def __init__(self, admin_url: str, *, timeout: float = 10.0) -> None:
         self.admin_url = admin_url.rstrip("/")
@@ -37,95 +43,35 @@ class AdminClient:
     def close(self) -> None:
         self._session.close()
 
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
-        response = self._session.request(method, self.admin_url + path, json=body, timeout=self._timeout)
-        if response.status_code >= 400:
-            raise RuntimeError(f"emulator admin {method} {path} -> {response.status_code}: {response.text}")
-        return response.json().get("results") if response.content else None
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name not in METHODS:
+            raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}")
+        signature = inspect.signature(getattr(Control, name))
+        decode = _DECODERS.get(name, lambda value: value)
 
-    @staticmethod
-    def _domain(domain: str) -> str:
-        return quote(domain, safe="")
+        def call(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(None, *args, **kwargs)  # None stands for self
+            body: dict[str, Any] = {}
+            for parameter in list(signature.parameters.values())[1:]:
+                if parameter.name not in bound.arguments:
+                    continue
+                value = bound.arguments[parameter.name]
+                if parameter.kind is parameter.VAR_KEYWORD:
+                    body.update(value)  # **fields travel flat
+                else:
+                    body[parameter.name] = value
+            response = self._session.post(f"{self.admin_url}/{name}", json=body, timeout=self._timeout)
+            if response.status_code >= 400:
+                raise RuntimeError(f"emulator admin {name} -> {response.status_code}: {response.text}")
+            return decode(response.json().get("results"))
 
-    # ---- request log ---------------------------------------------------------------------------
+        return call
 
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        return [RecordedRequest.from_json(item) for item in self._call("GET", "/requests")]
 
-    def clear_requests(self) -> None:
-        self._call("DELETE", "/requests")
-
-    def count(self, method: str | None = None, path_suffix: str | None = None) -> int:
-        return sum(1 for record in self.requests if record.matches(method, path_suffix))
-
-    # ---- state ---------------------------------------------------------------------------------
-
-    def domains(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", "/domains"))
-
-    def get(self, domain: str) -> dict[str, Any] | None:
-        url = f"{self.admin_url}/domains/{self._domain(domain)}"
-        response = self._session.get(url, timeout=self._timeout)
-        if response.status_code == 404:
-            return None
-        response.raise_for_status()
-        return dict(response.json()["results"])
-
-    def add_domain(self, domain: str, /, *, subaccount_id: int | None = None,
-                   **fields: Any) -> dict[str, Any]:
-        body = {"domain": domain, **fields}
-        if subaccount_id is not None:
-            body["subaccount_id"] = subaccount_id
-        return dict(self._call("POST", "/domains", body))
-
-    def mutate(self, domain: str, /, **fields: Any) -> dict[str, Any]:
-        return dict(self._call("PATCH", f"/domains/{self._domain(domain)}", fields))
-
-    def remove(self, domain: str) -> bool:
-        url = f"{self.admin_url}/domains/{self._domain(domain)}"
-        response = self._session.delete(url, timeout=self._timeout)
-        return response.status_code == 204
-
-    def reset(self) -> None:
-        self._call("POST", "/reset")
-
-    def set_verification(self, domain: str, outcome: str) -> None:
-        self._call("PUT", f"/verification/{self._domain(domain)}", {"outcome": outcome})
-
-    def set_certificate_eligibility(self, domain: str, eligibility: str) -> None:
-        self._call("PUT", f"/certificate/{self._domain(domain)}", {"eligibility": eligibility})
-
-    def settings(self) -> dict[str, Any]:
-        return dict(self._call("GET", "/settings"))
-
-    def update_settings(self, **values: Any) -> dict[str, Any]:
-        """``default_verification``, ``default_certificate_eligibility``, ``tls_pending_reads``, ``latency``,
-        ``blank_cname_after_verify``."""
-        return dict(self._call("PUT", "/settings", values))
-
-    # ---- faults --------------------------------------------------------------------------------
-
-    def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
-                  path_suffix: str | None = None) -> None:
-        self._call("POST", "/faults", {"kind": "fail_next", "n": n, "status": status, "method": method,
-                                       "path_suffix": path_suffix})
-
-    def delay_next(self, n: int, seconds: float, method: str | None = None,
-                   path_suffix: str | None = None) -> None:
-        self._call("POST", "/faults", {"kind": "delay_next", "n": n, "seconds": seconds, "method": method,
-                                       "path_suffix": path_suffix})
-
-    def drop_after_commit(self, n: int = 1, method: str | None = "POST",
-                          path_suffix: str | None = "/tracking-domains") -> None:
-        self._call("POST", "/faults", {"kind": "drop_after_commit", "n": n, "method": method,
-                                       "path_suffix": path_suffix})
-
-    def set_latency(self, seconds: float) -> None:
-        self._call("POST", "/faults", {"kind": "latency", "seconds": seconds})
-
-    def clear_faults(self) -> None:
-        self._call("DELETE", "/faults")
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "requests": lambda items: [RecordedRequest.from_json(item) for item in items],
+    "pending_faults": lambda items: [Fault(**item) for item in items],
+}
 
 
 class EmulatorProcess:
@@ -150,11 +96,11 @@ class EmulatorProcess:
         self.base_url = ""
 
     @property
-    def admin(self) -> AdminClient:
-        """The admin API of the running emulator."""
+    def admin(self) -> Control:
+        """The control surface of the running emulator (through its admin API)."""
         if self._admin is None:
             raise RuntimeError("the emulator process is not running")
-        return self._admin
+        return cast(Control, self._admin)
 
     def start(self) -> EmulatorProcess:
         self._stderr = tempfile.TemporaryFile(mode="w+")

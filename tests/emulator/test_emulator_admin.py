@@ -1,7 +1,8 @@
-"""The admin API under /_emulator/ (for out-of-process control) and its Python client."""
+"""The admin API under /_emulator/ (the control surface over HTTP) and its Python client."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 import requests
 
 from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.emulator.control import METHODS, Control
 from sparkpost_tracking.emulator.remote import AdminClient
 from sparkpost_tracking.emulator.testing import HttpApi, errors_of
 
@@ -18,7 +20,7 @@ DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligib
 
 
 class Admin:
-    """Plain HTTP to the admin API (no key)."""
+    """Plain HTTP to the admin API (no key): ``call("fail_next", n=1)`` is ``POST /_emulator/fail_next``."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -26,8 +28,8 @@ class Admin:
     def __call__(self, method: str, path: str = "", body: Any = None) -> requests.Response:
         return requests.request(method, self.url + path, json=body, timeout=5)
 
-    def results(self, method: str, path: str = "", body: Any = None) -> Any:
-        response = self(method, path, body)
+    def call(self, name: str, **kwargs: Any) -> Any:
+        response = self("POST", f"/{name}", kwargs)
         assert response.status_code == 200, response.text
         return response.json()["results"]
 
@@ -38,107 +40,114 @@ def admin(emulator: Emulator) -> Admin:
 
 
 def test_info_needs_no_key_and_is_not_recorded(admin: Admin, emulator: Emulator) -> None:
-    info = admin.results("GET")
-    assert info["base_url"] == emulator.base_url
-    assert info["settings"] == DEFAULT_SETTINGS
+    response = admin("GET")
+    assert response.status_code == 200
+    info = response.json()["results"]
+    assert info["base_url"] == emulator.base_url and info["settings"] == DEFAULT_SETTINGS
     assert admin("GET", "/").status_code == 200
-    assert emulator.requests == []
+    assert emulator.requests() == []
+
+
+def test_every_control_method_is_served() -> None:
+    assert {"requests", "count", "domains", "add_domain", "mutate", "remove", "fail_next", "update_settings",
+            "reset"} <= METHODS
+    assert not any(name.startswith("_") for name in METHODS)
 
 
 def test_requests_can_be_read_and_cleared(admin: Admin, api: HttpApi, emulator: Emulator) -> None:
     api.create(D, sub=3)
-    records = admin.results("GET", "/requests")
-    assert records == [emulator.requests[0].to_json()]
+    records = admin.call("requests")
+    assert records == [emulator.requests()[0].to_json()]
     assert records[0]["subaccount"] == "3" and records[0]["body"] == {"domain": D, "secure": False}
-    assert admin("DELETE", "/requests").status_code == 204
-    assert emulator.requests == []
+    assert admin.call("count", method="POST") == 1
+    assert admin.call("clear_requests") is None
+    assert emulator.requests() == []
 
 
 def test_domains_can_be_listed_added_read_changed_and_removed(admin: Admin, api: HttpApi,
                                                               emulator: Emulator) -> None:
-    body = {"domain": "Old.Example.com", "subaccount_id": 4, "verified": True, "secure": True}
-    added = admin.results("POST", "/domains", body)
+    added = admin.call("add_domain", domain="Old.Example.com", subaccount_id=4, verified=True, secure=True)
     assert (added["domain"], added["subaccount_id"], added["port"], added["status"]["verified"]) == (
         "old.example.com", 4, 443, True)
-    assert admin.results("GET", "/domains") == emulator.domains() == [added]
-    assert admin.results("GET", "/domains/old.example.com") == added
-    changed = admin.results("PATCH", "/domains/old.example.com", {"secure": False, "verified": False})
+    assert admin.call("domains") == emulator.domains() == [added]
+    assert admin.call("get", domain="old.example.com") == added
+    changed = admin.call("mutate", domain="old.example.com", secure=False, verified=False)
     assert (changed["secure"], changed["port"], changed["status"]["verified"]) == (False, 80, False)
     assert api.get("old.example.com", sub=4).json()["results"] == changed
-    assert admin("DELETE", "/domains/old.example.com").status_code == 204
+    assert admin.call("remove", domain="old.example.com") is True
     assert emulator.domains() == []
-    assert admin("DELETE", "/domains/old.example.com").status_code == 404
-    assert admin("GET", "/domains/old.example.com").status_code == 404
-    assert admin("PATCH", "/domains/old.example.com", {"secure": True}).status_code == 404
+    assert admin.call("remove", domain="old.example.com") is False
+    assert admin.call("get", domain="old.example.com") is None
+    assert admin("POST", "/mutate", {"domain": "old.example.com", "secure": True}).status_code == 404
 
 
-@pytest.mark.parametrize("method,path,body", [
-    ("PATCH", f"/domains/{D}", {"colour": "blue"}),
-    ("PATCH", f"/domains/{D}", {"secure": "yes"}),
-    ("PATCH", f"/domains/{D}", {"port": 8080}),
-    ("POST", "/domains", {"domain": D}),
-    ("POST", "/domains", {"domain": "bad domain"}),
-    ("POST", "/domains", {}),
-    ("PUT", f"/verification/{D}", {"outcome": "maybe"}),
-    ("PUT", f"/certificate/{D}", {"eligibility": "sometimes"}),
-    ("POST", "/faults", {"kind": "explode"}),
-    ("POST", "/faults", {"kind": "fail_next", "n": 1, "status": 404}),
-    ("POST", "/faults", {"kind": "delay_next", "n": 1}),
-    ("POST", "/faults", {"kind": "drop_after_commit", "colour": "blue"}),
-    ("POST", "/faults", {"kind": "latency", "seconds": -1}),
-    ("PUT", "/settings", {"colour": "blue"}),
-    ("PUT", "/settings", {"tls_pending_reads": -1}),
-    ("PUT", "/settings", {"blank_cname_after_verify": "yes"}),
-    ("PUT", "/settings", [1]),
+@pytest.mark.parametrize("name,body", [
+    ("mutate", {"domain": D, "colour": "blue"}),
+    ("mutate", {"domain": D, "secure": "yes"}),
+    ("mutate", {"domain": D, "port": 8080}),
+    ("add_domain", {"domain": D}),
+    ("add_domain", {"domain": "bad domain"}),
+    ("add_domain", {}),
+    ("set_verification", {"domain": D, "outcome": "maybe"}),
+    ("set_certificate_eligibility", {"domain": D, "eligibility": "sometimes"}),
+    ("fail_next", {"n": 1, "status": 404}),
+    ("delay_next", {"n": 1}),
+    ("drop_after_commit", {"colour": "blue"}),
+    ("update_settings", {"latency": -1}),
+    ("update_settings", {"colour": "blue"}),
+    ("update_settings", {"tls_pending_reads": -1}),
+    ("update_settings", {"blank_cname_after_verify": "yes"}),
+    ("update_settings", [1]),
 ])
-def test_bad_admin_requests_are_400(admin: Admin, api: HttpApi, method: str, path: str, body: Any) -> None:
+def test_bad_admin_calls_are_400(admin: Admin, api: HttpApi, name: str, body: Any) -> None:
     api.create(D)
-    response = admin(method, path, body)
+    response = admin("POST", f"/{name}", body)
     assert response.status_code == 400, response.text
     assert errors_of(response)[0]["message"]
 
 
 def test_verification_and_certificate_outcomes(admin: Admin, api: HttpApi) -> None:
     api.create(D)
-    assert admin("PUT", f"/verification/{D}", {"outcome": "fail"}).status_code == 204
+    admin.call("set_verification", domain=D, outcome="fail")
     assert api.verify(D).status_code == 400
-    assert admin("PUT", f"/certificate/{D}", {"eligibility": "forbidden"}).status_code == 204
+    admin.call("set_certificate_eligibility", domain=D, eligibility="forbidden")
     assert api("POST", f"/tracking-domains/{D}/certificate/check").status_code == 403
 
 
-def test_faults_mirror_the_python_methods(admin: Admin, api: HttpApi, emulator: Emulator) -> None:
-    admin.results("POST", "/faults", {"kind": "fail_next", "n": 1, "status": 503, "method": "GET"})
-    admin.results("POST", "/faults", {"kind": "delay_next", "n": 1, "seconds": 0.01})
-    admin.results("POST", "/faults", {"kind": "drop_after_commit"})
-    state = admin.results("POST", "/faults", {"kind": "latency", "seconds": 0.01})
-    assert [f["kind"] for f in state["faults"]] == ["fail", "delay", "drop"] and state["latency"] == 0.01
+def test_faults_work_as_in_process(admin: Admin, api: HttpApi, emulator: Emulator) -> None:
+    admin.call("fail_next", n=1, status=503, method="GET")
+    admin.call("delay_next", n=1, seconds=0.01)
+    admin.call("drop_after_commit")
+    admin.call("update_settings", latency=0.01)
+    assert [f["kind"] for f in admin.call("pending_faults")] == ["fail", "delay", "drop"]
     assert api("GET", "/tracking-domains").status_code == 503
     with pytest.raises(requests.ConnectionError):
         api("POST", "/tracking-domains", json={"domain": D})
     assert emulator.get(D) is not None
-    assert admin.results("GET", "/faults") == {"faults": [], "latency": 0.01}
-    admin.results("POST", "/faults", {"kind": "fail_next"})
-    assert admin("DELETE", "/faults").status_code == 204
-    assert admin.results("GET", "/faults") == {"faults": [], "latency": 0.0}
+    assert admin.call("pending_faults") == [] and admin.call("settings")["latency"] == 0.01
+    admin.call("fail_next")
+    admin.call("clear_faults")
+    assert admin.call("pending_faults") == [] and admin.call("settings")["latency"] == 0.0
 
 
 def test_settings_and_reset(admin: Admin, api: HttpApi, emulator: Emulator) -> None:
     new = {"default_verification": "pending", "default_certificate_eligibility": "ineligible",
            "tls_pending_reads": 0, "latency": 0.0, "blank_cname_after_verify": True}
-    assert admin.results("PUT", "/settings", new) == new == admin.results("GET", "/settings")
-    assert emulator.default_verification == "pending" and emulator.blank_cname_after_verify is True
-    assert admin("PUT", "/settings", {"tls_pending_reads": 5, "latency": -1}).status_code == 400
-    assert emulator.tls_pending_reads == 0  # a rejected update changes nothing
+    assert admin.call("update_settings", **new) == new == admin.call("settings") == emulator.settings()
+    assert admin("POST", "/update_settings", {"tls_pending_reads": 5, "latency": -1}).status_code == 400
+    assert emulator.settings()["tls_pending_reads"] == 0  # a rejected update changes nothing
     api.create(D)
     emulator.fail_next(5)
-    assert admin("POST", "/reset").status_code == 204
-    assert emulator.domains() == [] and emulator.requests == [] and emulator.pending_faults() == []
-    assert emulator.default_verification == "valid" and emulator.blank_cname_after_verify is False
+    admin.call("reset")
+    assert emulator.domains() == [] and emulator.requests() == [] and emulator.pending_faults() == []
+    assert emulator.settings() == DEFAULT_SETTINGS
 
 
 def test_unknown_admin_paths(admin: Admin) -> None:
-    assert admin("GET", "/nothing").status_code == 404
-    assert admin("POST", "/requests").status_code == 405
+    response = admin("POST", "/explode", {})
+    assert response.status_code == 404 and "fail_next" in errors_of(response)[0]["message"]
+    assert admin("POST", "/_private", {}).status_code == 404
+    assert admin("GET", "/requests").status_code == 405
 
 
 @pytest.fixture
@@ -148,30 +157,39 @@ def client(emulator: Emulator) -> Iterator[AdminClient]:
     remote.close()
 
 
+def test_admin_client_has_exactly_the_control_methods(client: AdminClient) -> None:
+    for name in METHODS:
+        assert callable(getattr(client, name))
+    with pytest.raises(AttributeError):
+        _ = client.explode
+    assert inspect.signature(Control.fail_next).parameters.keys() >= {"n", "status", "method", "path_suffix"}
+
+
 def test_admin_client_mirrors_the_emulator(client: AdminClient, api: HttpApi, emulator: Emulator) -> None:
-    client.add_domain("old.example.com", subaccount_id=2, verified=True)
+    remote: Control = client  # type: ignore[assignment]
+    remote.add_domain("old.example.com", subaccount_id=2, verified=True)
     api.create(D)
-    assert client.domains() == emulator.domains()
-    assert client.get("OLD.example.com") == emulator.get("old.example.com")
-    assert client.get("missing.example.com") is None
-    assert client.mutate(D, secure=True)["port"] == 443
-    assert client.remove(D) is True and client.remove(D) is False
-    client.set_verification("old.example.com", "pending")
+    assert remote.domains() == emulator.domains()
+    assert remote.get("OLD.example.com") == emulator.get("old.example.com")
+    assert remote.get("missing.example.com") is None
+    assert remote.mutate(D, secure=True)["port"] == 443
+    assert remote.remove(D) is True and remote.remove(D) is False
+    remote.set_verification("old.example.com", "pending")
     assert api.verify("old.example.com", sub=2).json()["results"]["verified"] is False
-    client.set_certificate_eligibility("old.example.com", "ineligible")
-    assert client.update_settings(tls_pending_reads=4)["tls_pending_reads"] == 4
-    assert client.settings() == emulator.settings()
-    client.fail_next(1, status=502, method="GET")
-    client.delay_next(1, 0.0, path_suffix="/nothing")
-    client.drop_after_commit(1, method="DELETE")
-    client.set_latency(0.0)
-    assert [f.kind for f in emulator.pending_faults()] == ["fail", "delay", "drop"]
+    remote.set_certificate_eligibility("old.example.com", "ineligible")
+    assert remote.update_settings(tls_pending_reads=4)["tls_pending_reads"] == 4
+    assert remote.settings() == emulator.settings()
+    remote.fail_next(1, status=502, method="GET")
+    remote.delay_next(1, 0.0, path_suffix="/nothing")
+    remote.drop_after_commit(1, method="DELETE")
+    assert [f.kind for f in remote.pending_faults()] == ["fail", "delay", "drop"] == [
+        f.kind for f in emulator.pending_faults()]
     assert api("GET", "/tracking-domains").status_code == 502
-    assert client.count("GET") == 1 and client.requests == emulator.requests
-    client.clear_faults()
-    client.clear_requests()
-    assert emulator.requests == [] and emulator.pending_faults() == []
-    client.reset()
+    assert remote.count("GET") == 1 and remote.requests() == emulator.requests()
+    remote.clear_faults()
+    remote.clear_requests()
+    assert emulator.requests() == [] and emulator.pending_faults() == []
+    remote.reset()
     assert emulator.domains() == []
     with pytest.raises(RuntimeError):
-        client.mutate("missing.example.com", secure=True)
+        remote.mutate("missing.example.com", secure=True)

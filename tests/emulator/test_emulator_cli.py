@@ -102,7 +102,7 @@ def test_emulator_process_passes_keys_through_the_environment() -> None:
         proc.admin.fail_next(1, status=503)
         assert requests.get(proc.base_url + "/tracking-domains", timeout=5).status_code == 503
         assert proc.admin.count("GET", "/tracking-domains") == 3
-        assert [r.status for r in proc.admin.requests] == [200, 200, 503]
+        assert [r.status for r in proc.admin.requests()] == [200, 200, 503]
     assert "env-key" not in "\n".join(proc.lines)
 
 

@@ -24,7 +24,7 @@ def test_fail_next_answers_429_without_touching_state(api: HttpApi, emulator: Em
         assert errors_of(response) == [{"message": "Too Many Requests"}]
         assert emulator.domains() == []
     assert api("POST", "/tracking-domains", json=CREATE).status_code == 200
-    assert [(r.status, r.injected) for r in emulator.requests] == [(429, True), (429, True), (200, False)]
+    assert [(r.status, r.injected) for r in emulator.requests()] == [(429, True), (429, True), (200, False)]
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -61,12 +61,12 @@ def test_injected_failures_come_before_authentication(emulator: Emulator) -> Non
 
 
 def test_latency_is_added_to_every_api_request(api: HttpApi, emulator: Emulator) -> None:
-    emulator.latency = 0.05
+    emulator.update_settings(latency=0.05)
     started = time.monotonic()
     api.listing()
     assert time.monotonic() - started >= 0.05
     with pytest.raises(ValueError):
-        emulator.latency = -1
+        emulator.update_settings(latency=-1)
 
 
 def test_delay_next_holds_the_request_then_processes_it(api: HttpApi, emulator: Emulator) -> None:
@@ -112,13 +112,13 @@ def test_drop_after_commit_stores_the_domain_and_closes_the_connection(api: Http
     with pytest.raises(requests.ConnectionError):
         api("POST", "/tracking-domains", json=CREATE)
     assert emulator.get(D) is not None
-    last = emulator.requests[-1]
+    last = emulator.requests()[-1]
     assert (last.method, last.status, last.dropped) == ("POST", 200, True)
     # The server keeps serving, and the fault was used up.
     retry = api("POST", "/tracking-domains", json=CREATE)
     assert retry.status_code == 409
     assert api.get(D).status_code == 200
-    assert not emulator.requests[-1].dropped
+    assert not emulator.requests()[-1].dropped
 
 
 def test_drop_after_commit_sends_no_bytes_at_all(emulator: Emulator) -> None:
@@ -150,8 +150,8 @@ def test_pending_faults_and_clear(emulator: Emulator) -> None:
     emulator.fail_next(3, status=503, method="GET")
     emulator.delay_next(1, 0.5)
     emulator.drop_after_commit()
-    emulator.latency = 0.2
+    emulator.update_settings(latency=0.2)
     kinds = [(f.kind, f.remaining) for f in emulator.pending_faults()]
     assert kinds == [("fail", 3), ("delay", 1), ("drop", 1)]
     emulator.clear_faults()
-    assert emulator.pending_faults() == [] and emulator.latency == 0
+    assert emulator.pending_faults() == [] and emulator.settings()["latency"] == 0

@@ -121,7 +121,7 @@ def test_remove_is_an_out_of_band_delete(api: HttpApi, emulator: Emulator) -> No
     api.create(D, sub=3)
     assert emulator.remove("TRACK.example.com") is True
     assert api.get(D).status_code == 404
-    assert emulator.requests[-1].status == 404
+    assert emulator.requests()[-1].status == 404
 
 
 def test_reset_empties_state_faults_log_and_settings(api: HttpApi, emulator: Emulator) -> None:
@@ -129,12 +129,12 @@ def test_reset_empties_state_faults_log_and_settings(api: HttpApi, emulator: Emu
     emulator.set_verification(D, "fail")
     emulator.set_certificate_eligibility(D, "forbidden")
     emulator.fail_next(3)
-    emulator.latency = 0.5
-    emulator.tls_pending_reads = 7
-    emulator.blank_cname_after_verify = True
-    emulator.default_certificate_eligibility = "ineligible"
+    emulator.update_settings(latency=0.5)
+    emulator.update_settings(tls_pending_reads=7)
+    emulator.update_settings(blank_cname_after_verify=True)
+    emulator.update_settings(default_certificate_eligibility="ineligible")
     emulator.reset()
-    assert emulator.domains() == [] and emulator.requests == [] and emulator.pending_faults() == []
+    assert emulator.domains() == [] and emulator.requests() == [] and emulator.pending_faults() == []
     assert emulator.settings() == DEFAULT_SETTINGS
     api.create(D)
     assert api.verify(D).status_code == 200
@@ -142,9 +142,9 @@ def test_reset_empties_state_faults_log_and_settings(api: HttpApi, emulator: Emu
 
 def test_settings_are_validated(emulator: Emulator) -> None:
     with pytest.raises(ValueError):
-        emulator.tls_pending_reads = -1
+        emulator.update_settings(tls_pending_reads=-1)
     with pytest.raises(ValueError):
-        emulator.default_certificate_eligibility = "perhaps"  # type: ignore[assignment]
+        emulator.update_settings(default_certificate_eligibility="perhaps")
     with pytest.raises(ValueError):
         emulator.set_certificate_eligibility(D, "perhaps")  # type: ignore[arg-type]
 

@@ -50,14 +50,14 @@ def test_verify_fail_is_400_with_the_documented_message(api: HttpApi, emulator: 
 
 
 def test_default_verification_applies_to_domains_without_an_outcome(api: HttpApi, emulator: Emulator) -> None:
-    emulator.default_verification = "fail"
+    emulator.update_settings(default_verification="fail")
     emulator.set_verification("ok.example.com", "valid")
     api.create(D)
     api.create("ok.example.com")
     assert api.verify(D).status_code == 400
     assert api.verify("ok.example.com").json()["results"]["verified"] is True
     with pytest.raises(ValueError):
-        emulator.default_verification = "maybe"  # type: ignore[assignment]
+        emulator.update_settings(default_verification="maybe")
     with pytest.raises(ValueError):
         emulator.set_verification(D, "yes")  # type: ignore[arg-type]
 
@@ -75,7 +75,7 @@ def test_verify_of_a_missing_domain_is_404(api: HttpApi) -> None:
 
 
 def test_blank_cname_quirk(api: HttpApi, emulator: Emulator) -> None:
-    emulator.blank_cname_after_verify = True
+    emulator.update_settings(blank_cname_after_verify=True)
     api.create(D)
     api.create("other.example.com")
     verified = api.verify(D).json()["results"]
@@ -83,7 +83,7 @@ def test_blank_cname_quirk(api: HttpApi, emulator: Emulator) -> None:
     assert status_of(api)["cname_status"] == "" and status_of(api)["verified"] is True
     assert status_of(api, "other.example.com")["cname_status"] == "unverified"
     assert emulator.get(D)["status"]["cname_status"] == ""  # type: ignore[index]
-    emulator.blank_cname_after_verify = False
+    emulator.update_settings(blank_cname_after_verify=False)
     assert status_of(api)["cname_status"] == "valid"
 
 
@@ -159,7 +159,7 @@ def test_managed_certificate_lifecycle(api: HttpApi, emulator: Emulator) -> None
 @pytest.mark.parametrize("reads", [0, 3])
 def test_tls_pending_reads_sets_how_many_gets_stay_pending(api: HttpApi, emulator: Emulator,
                                                            reads: int) -> None:
-    emulator.tls_pending_reads = reads
+    emulator.update_settings(tls_pending_reads=reads)
     api.create(D)
     api.verify(D)
     enable(api)
@@ -168,7 +168,7 @@ def test_tls_pending_reads_sets_how_many_gets_stay_pending(api: HttpApi, emulato
 
 
 def test_secure_can_be_switched_off_after_a_managed_certificate(api: HttpApi, emulator: Emulator) -> None:
-    emulator.tls_pending_reads = 0
+    emulator.update_settings(tls_pending_reads=0)
     api.create(D)
     api.verify(D)
     enable(api)

@@ -67,7 +67,7 @@ def test_full_lifecycle_over_grpc(engine: DynamicProviderProcess, emu: Emulator)
     emu.clear_requests()
     updated = engine.update("td", id_, refreshed, inputs)
     assert updated["secure"] is True and emu.get("track.example.com")["secure"] is True
-    assert [(r.method, r.body) for r in emu.requests] == [("PUT", {"secure": True})]
+    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"secure": True})]
 
     # A change of domain replaces.
     new_inputs, _ = engine.check("td", {**declared, "domain": "click.example.com"})

@@ -47,7 +47,7 @@ def test_up_runs_the_whole_managed_flow(stack: PulumiProject, emu: Emulator) -> 
         assert domain["secure"] is True
     defaults = [d["domain"] for d in example_domains() if d.get("makeDefault")]
     assert [name for name, d in stored.items() if d["default"]] == defaults
-    steps = [r.path.rsplit("/", 1)[-1] for r in emu.requests if r.method == "POST"]
+    steps = [r.path.rsplit("/", 1)[-1] for r in emu.requests() if r.method == "POST"]
     assert {"verify", "check", "enable"} <= set(steps)
     assert "ManagedTrackingDomain" in result.text
 

@@ -52,8 +52,8 @@ def test_subaccount_header_on_every_call(emu: Emulator) -> None:
         api.verify_domain("track.example.com")
         api.check_certificate("track.example.com")
         api.delete_domain("track.example.com")
-    assert len(emu.requests) == 6
-    assert {r.subaccount for r in emu.requests} == {"42"}
+    assert len(emu.requests()) == 6
+    assert {r.subaccount for r in emu.requests()} == {"42"}
 
 
 def test_errors_carry_status_and_sparkposts_words(emu: Emulator) -> None:
@@ -73,7 +73,7 @@ def test_429_burst_is_retried(emu: Emulator) -> None:
     emu.fail_next(3, status=429)
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
-    assert [r.status for r in emu.requests] == [429, 429, 429, 200]
+    assert [r.status for r in emu.requests()] == [429, 429, 429, 200]
     assert len(emu.domains()) == 1
 
 
@@ -96,14 +96,14 @@ def test_5xx_on_idempotent_calls_is_retried(emu: Emulator, method: str, call: ob
         emu.clear_requests()
         emu.fail_next(2, status=503, method=method)
         call(api)  # type: ignore[operator]
-    assert [r.status for r in emu.requests][:2] == [503, 503] and emu.requests[-1].status < 300
+    assert [r.status for r in emu.requests()][:2] == [503, 503] and emu.requests()[-1].status < 300
 
 
 def test_5xx_on_create_is_settled_by_reading_back_never_duplicated(emu: Emulator) -> None:
     emu.fail_next(1, status=500, method="POST")
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
-    assert [(r.method, r.status) for r in emu.requests] == [("POST", 500), ("GET", 404), ("POST", 200)]
+    assert [(r.method, r.status) for r in emu.requests()] == [("POST", 500), ("GET", 404), ("POST", 200)]
     assert len(emu.domains()) == 1
 
 
@@ -111,7 +111,7 @@ def test_dropped_connection_after_create_is_recovered_without_duplicate(emu: Emu
     emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
-    assert [r.method for r in emu.requests] == ["POST", "GET"]
+    assert [r.method for r in emu.requests()] == ["POST", "GET"]
     assert emu.count(method="POST") == 1 and len(emu.domains()) == 1
 
 

@@ -46,14 +46,14 @@ def test_create_without_verify_is_one_request(emu: Emulator, fast_env: str) -> N
 
 def test_create_that_verifies_first_time_is_two_requests(emu: Emulator, fast_env: str) -> None:
     _, outs = create(emu)
-    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests] == [
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests()] == [
         ("POST", "tracking-domains"), ("POST", "verify")]
     assert outs["verified"] is True and outs["cname_status"] == "valid"
 
 
 def test_create_with_default_is_three_requests_and_default_comes_after_verify(emu: Emulator, fast_env: str) -> None:
     _, outs = create(emu, default=True)
-    assert [(r.method, r.body) for r in emu.requests] == [
+    assert [(r.method, r.body) for r in emu.requests()] == [
         ("POST", {"domain": DOMAIN, "secure": True}), ("POST", None), ("PUT", {"default": True})]
     assert outs["default"] is True and emu.get(DOMAIN)["default"] is True
 
@@ -78,7 +78,7 @@ def test_change_of_secure_is_one_put_with_only_that_key(emu: Emulator, fast_env:
     emu.clear_requests()
     news = inputs(emu, secure=False)
     result = TrackingDomainProvider().update(DOMAIN, outs, news)
-    assert [(r.method, r.body) for r in emu.requests] == [("PUT", {"secure": False})]
+    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"secure": False})]
     assert result.outs is not None and result.outs["secure"] is False and result.outs["port"] == 80
     assert result.outs["verified"] is True  # outputs are full, not just the changed key
 
@@ -89,7 +89,7 @@ def test_delete_is_one_request_and_404_is_success(emu: Emulator, fast_env: str) 
     TrackingDomainProvider().delete(DOMAIN, outs)
     assert emu.count() == 1 and emu.domains() == []
     TrackingDomainProvider().delete(DOMAIN, outs)
-    assert emu.requests[-1].status == 404
+    assert emu.requests()[-1].status == 404
 
 
 def test_bad_inputs_make_no_request(emu: Emulator, fast_env: str) -> None:
@@ -132,7 +132,7 @@ def test_adopt_existing_switches_an_insecure_domain_to_secure(emu: Emulator, fas
     create(emu, secure=False, verify=False)
     emu.clear_requests()
     _, outs = create(emu, adopt_existing=True, default=True)
-    assert [(r.method, r.status) for r in emu.requests] == [
+    assert [(r.method, r.status) for r in emu.requests()] == [
         ("POST", 409), ("GET", 200), ("PUT", 200), ("POST", 200), ("PUT", 200)]
     stored = emu.get(DOMAIN)
     assert stored["secure"] is True and stored["default"] is True and stored["port"] == 443
@@ -144,7 +144,7 @@ def test_subaccount_scoping_on_every_call(emu: Emulator, fast_env: str) -> None:
     TrackingDomainProvider().read(DOMAIN, outs)
     TrackingDomainProvider().update(DOMAIN, outs, inputs(emu, subaccount_id=7, secure=False, default=True))
     TrackingDomainProvider().delete(DOMAIN, outs)
-    assert emu.count() == 6 and {r.subaccount for r in emu.requests} == {"7"}
+    assert emu.count() == 6 and {r.subaccount for r in emu.requests()} == {"7"}
     assert outs["subaccount_id"] == 7
 
 
@@ -181,7 +181,7 @@ def test_verify_false_never_calls_verify(emu: Emulator, fast_env: str) -> None:
 
 
 def test_blank_cname_status_after_verification_is_not_an_error(emu: Emulator, fast_env: str) -> None:
-    emu.blank_cname_after_verify = True
+    emu.update_settings(blank_cname_after_verify=True)
     _, outs = create(emu)
     assert outs["verified"] is True and outs["cname_status"] == ""
 
@@ -190,9 +190,9 @@ def test_blank_cname_status_after_verification_is_not_an_error(emu: Emulator, fa
 
 def test_managed_certificate_flow(emu: Emulator, fast_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPARKPOST_CERTIFICATE_TIMEOUT", "10")
-    emu.tls_pending_reads = 2
+    emu.update_settings(tls_pending_reads=2)
     _, outs = create(emu, managed_certificate=True, default=True)
-    steps = [(r.method, r.path.split(DOMAIN)[-1] or "/", r.body) for r in emu.requests]
+    steps = [(r.method, r.path.split(DOMAIN)[-1] or "/", r.body) for r in emu.requests()]
     assert steps[0] == ("POST", "/api/v1/tracking-domains", {"domain": DOMAIN, "secure": False})
     assert [s[1] for s in steps[1:4]] == ["/verify", "/certificate/check", "/certificate/enable"]
     assert [s[0] for s in steps[4:-1]] == ["GET"] * 3 and steps[-1] == ("PUT", "/", {"default": True})
@@ -214,7 +214,7 @@ def test_429_burst_during_create(emu: Emulator, fast_env: str) -> None:
     emu.fail_next(3, status=429)
     _, outs = create(emu)
     assert outs["verified"] is True and len(emu.domains()) == 1
-    assert [r.status for r in emu.requests] == [429, 429, 429, 200, 200]
+    assert [r.status for r in emu.requests()] == [429, 429, 429, 200, 200]
 
 
 @pytest.mark.parametrize("step", ["create", "verify", "read", "update", "delete"])
@@ -235,7 +235,7 @@ def test_a_5xx_on_each_method_is_survived(emu: Emulator, fast_env: str, step: st
         else:
             provider.delete(DOMAIN, outs)
     assert len(emu.domains()) == (0 if step == "delete" else 1)
-    assert any(r.status >= 500 for r in emu.requests)
+    assert any(r.status >= 500 for r in emu.requests())
 
 
 def test_read_timeout_is_survived(emu: Emulator, fast_env: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,124 @@
+"""The emulator's control surface, written once: inspect and steer one emulator's state.
+
+``Emulator`` (in-process) is a ``Control``; the admin API serves every public method of ``Control`` as
+``POST /_emulator/<method>`` with the keyword arguments as a JSON object, and ``remote.AdminClient`` calls them
+from another process with the same names and signatures. Arguments and results are plain JSON values, except
+the request log (``RecordedRequest``) and pending faults (``Fault``), which travel as their ``to_json`` form.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from .faults import Fault
+from .recording import RecordedRequest
+from .state import EmulatorState
+
+
+class Control:
+    """Everything a test, a demo or a benchmark may do to an emulator besides calling its API."""
+
+    _state: EmulatorState
+
+    # ---- request log ---------------------------------------------------------------------------
+
+    def requests(self) -> list[RecordedRequest]:
+        """Every API request received so far (admin calls excluded), oldest first."""
+        return self._state.log.snapshot()
+
+    def clear_requests(self) -> None:
+        self._state.log.clear()
+
+    def count(self, method: str | None = None, path_suffix: str | None = None) -> int:
+        """How many recorded requests match ``method`` (any case) and ``path_suffix``."""
+        return self._state.log.count(method, path_suffix)
+
+    # ---- domains -------------------------------------------------------------------------------
+
+    def domains(self) -> list[dict[str, Any]]:
+        """Every stored domain in API GET shape (with ``subaccount_id`` when set)."""
+        return self._state.store.snapshot()
+
+    def get(self, domain: str) -> dict[str, Any] | None:
+        """One stored domain in API GET shape, or ``None``. Has no side effects."""
+        return self._state.store.peek(domain)
+
+    def add_domain(self, domain: str, /, subaccount_id: int | None = None, **fields: Any) -> dict[str, Any]:
+        """Create a domain out of band (as in the SparkPost UI); ``fields`` as in :meth:`mutate`."""
+        return self._state.store.add(domain, subaccount_id=subaccount_id, **fields)
+
+    def mutate(self, domain: str, /, **fields: Any) -> dict[str, Any]:
+        """Change a domain out of band: ``secure`` (or ``port``), ``default``, ``verified``, ``cname_status``,
+        ``compliance_status``, ``tls_status``, ``uses_managed_certificate``, ``tls_certificate``. ``KeyError``
+        for an unknown domain, ``ValueError`` for an unknown field or value (then nothing changes)."""
+        return self._state.store.mutate(domain, **fields)
+
+    def remove(self, domain: str) -> bool:
+        """Delete a domain out of band; ``False`` if it did not exist."""
+        return self._state.store.remove(domain)
+
+    def set_verification(self, domain: str, outcome: str) -> None:
+        """What ``verify`` answers for ``domain``: ``valid``, ``pending`` (200, unverified) or ``fail`` (400)."""
+        self._state.store.set_verification(domain, outcome)  # type: ignore[arg-type]
+
+    def set_certificate_eligibility(self, domain: str, eligibility: str) -> None:
+        """``eligible``; ``ineligible`` (check: 200 with ``supportsManagedCertificate: false``); ``forbidden``
+        (check: 403). ``certificate/enable`` answers 403 for both of the latter."""
+        self._state.store.set_certificate_eligibility(domain, eligibility)  # type: ignore[arg-type]
+
+    # ---- settings ------------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        """The current values of every setting in ``state.SETTINGS``."""
+        return self._state.settings()
+
+    def update_settings(self, **values: Any) -> dict[str, Any]:
+        """Change some settings (see ``state.SETTINGS``); ``ValueError`` on an unknown name or bad value, and
+        then nothing changes. Returns every setting."""
+        return self._state.update_settings(values)
+
+    def reset(self) -> None:
+        """Empty state, faults and log; default settings (the API keys stay)."""
+        self._state.reset()
+
+    # ---- faults --------------------------------------------------------------------------------
+
+    def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
+                  path_suffix: str | None = None) -> None:
+        """The next ``n`` matching requests answer ``status`` (429 or 5xx) in SparkPost's error shape, without
+        touching state."""
+        self._state.faults.fail_next(n, status, method, path_suffix)
+
+    def delay_next(self, n: int, seconds: float, method: str | None = None,
+                   path_suffix: str | None = None) -> None:
+        """Hold the next ``n`` matching requests for ``seconds``, *then* process them normally (a client read
+        timeout does not prevent the change: it lands after the delay)."""
+        self._state.faults.delay_next(n, seconds, method, path_suffix)
+
+    def drop_after_commit(self, n: int = 1, method: str | None = "POST",
+                          path_suffix: str | None = "/tracking-domains") -> None:
+        """Process the next ``n`` matching requests fully, then close the TCP connection without any response
+        bytes (the client sees a connection error; the log shows ``dropped=True``)."""
+        self._state.faults.drop_after_commit(n, method, path_suffix)
+
+    def pending_faults(self) -> list[Fault]:
+        return self._state.faults.pending()
+
+    def clear_faults(self) -> None:
+        """Forget pending faults and set the latency back to 0."""
+        self._state.faults.clear()
+
+
+#: The methods the admin API serves and the remote client calls.
+METHODS: frozenset[str] = frozenset(name for name in vars(Control) if not name.startswith("_")
+                                    and callable(getattr(Control, name)))
+
+
+def invoke(control: Control, name: str, arguments: dict[str, Any]) -> Any:
+    """Call a control method with arguments by name (positional-only ones included); ``TypeError`` if they
+    do not fit its signature."""
+    method = getattr(control, name)
+    positional = [arguments.pop(p.name) for p in inspect.signature(method).parameters.values()
+                  if p.kind is p.POSITIONAL_ONLY and p.name in arguments]
+    return method(*positional, **arguments)
