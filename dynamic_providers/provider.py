@@ -97,6 +97,10 @@ class TrackingDomainProvider(ResourceProvider):
 
         values = {key: req.config.get(key) for key in CONFIG_KEYS}
         self._settings = settings_from({k: v for k, v in values.items() if v is not None})
+        # Creates wait minutes for SparkPost; let them overlap beyond the server's 4 workers.
+        from .provider_server import widen_workers
+
+        widen_workers(int(self._settings.provider_workers))
 
     @property
     def settings(self) -> Settings:

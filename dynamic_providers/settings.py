@@ -57,6 +57,8 @@ class Settings:
     max_retries: float = _tunable(5.0, "Retries of one API call after a fault (429, 5xx, lost connection).")
     retry_backoff: float = _tunable(1.0, "First wait before a retry, in seconds; it doubles (SparkPost: 1-5 s on 429).")
     request_timeout: float = _tunable(30.0, "Read timeout of one API call, in seconds.")
+    provider_workers: float = _tunable(256.0, "How many calls one provider process serves at once (Pulumi's "
+                                              "server allows 4); 0 keeps Pulumi's default.")
     # Stack-config key values only (never the environment, which is read at call time). repr=False keeps
     # keys out of tracebacks and logs.
     _config: Mapping[str, Any] = field(default_factory=dict, repr=False)

@@ -102,10 +102,20 @@ class ApiApp:
         request = JsonRequest(environ)
         method, path = request.method, normalize_path(request.path)
         faults = self.state.faults
-        faults.sleep(faults.latency)
-        delay = faults.take("delay", method, path)
-        if delay is not None:
-            faults.sleep(delay.seconds or 0.0)
+        self.state.log.enter()
+        try:
+            faults.sleep(faults.latency)
+            delay = faults.take("delay", method, path)
+            if delay is not None:
+                faults.hold(delay)
+            return self._answer(environ, start_response, request, received_at)
+        finally:
+            self.state.log.leave()
+
+    def _answer(self, environ: dict[str, Any], start_response: Any, request: JsonRequest,
+                received_at: float) -> Iterable[bytes]:
+        method, path = request.method, normalize_path(request.path)
+        faults = self.state.faults
         failure = faults.take("fail", method, path)
         drop = None
         if failure is not None:

@@ -34,6 +34,11 @@ class Control:
         """How many recorded requests match ``method`` (any case) and ``path_suffix``."""
         return self._state.log.count(method, path_suffix)
 
+    def in_flight(self) -> dict[str, int]:
+        """API requests being handled now (``now``) and the most handled at once (``peak``) since the log was
+        last cleared: how many calls a client really overlaps."""
+        return self._state.log.in_flight()
+
     # ---- domains -------------------------------------------------------------------------------
 
     def domains(self) -> list[dict[str, Any]]:
@@ -91,10 +96,11 @@ class Control:
         self._state.faults.fail_next(n, status, method, path_suffix)
 
     def delay_next(self, n: int, seconds: float, method: str | None = None,
-                   path_suffix: str | None = None) -> None:
+                   path_suffix: str | None = None, until: int | None = None) -> None:
         """Hold the next ``n`` matching requests for ``seconds``, *then* process them normally (a client read
-        timeout does not prevent the change: it lands after the delay)."""
-        self._state.faults.delay_next(n, seconds, method, path_suffix)
+        timeout does not prevent the change: it lands after the delay). With ``until``, release them all as
+        soon as that many are held at once."""
+        self._state.faults.delay_next(n, seconds, method, path_suffix, until)
 
     def drop_after_commit(self, n: int = 1, method: str | None = "POST",
                           path_suffix: str | None = "/tracking-domains") -> None:

@@ -27,6 +27,7 @@ class Fault:
     path_suffix: str | None = None
     status: int | None = None  # fail: the status to answer
     seconds: float | None = None  # delay: how long to hold the request
+    until: int | None = None  # delay: release early once this many matching requests are held at once
 
     def matches(self, method: str, path: str) -> bool:
         return request_matches(method, path, self.method, self.path_suffix)
@@ -55,6 +56,9 @@ class FaultPlan:
         self._faults: list[Fault] = []
         self._latency = 0.0
         self._closed = threading.Event()  # set on shutdown, so sleeping requests wake up
+        self._gate = threading.Condition()  # delay faults with ``until``: held counts and opened gates
+        self._held: dict[int, int] = {}
+        self._opened: set[int] = set()
 
     @property
     def latency(self) -> float:
@@ -73,13 +77,15 @@ class FaultPlan:
         self._add(Fault("fail", _count(n), method, path_suffix, status=status))
 
     def delay_next(self, n: int, seconds: float, method: str | None = None,
-                   path_suffix: str | None = None) -> None:
-        """Hold the next ``n`` matching requests for ``seconds`` *before* processing them.
+                   path_suffix: str | None = None, until: int | None = None) -> None:
+        """Hold the next ``n`` matching requests for ``seconds`` *before* processing them; with ``until``, release
+        them all as soon as that many are held at once (a gate that shows how many calls a client overlaps).
 
         The request is then processed normally, even if the client has given up meanwhile: a
         delayed create still creates the domain, after the delay.
         """
-        self._add(Fault("delay", _count(n), method, path_suffix, seconds=_seconds(seconds)))
+        self._add(Fault("delay", _count(n), method, path_suffix, seconds=_seconds(seconds),
+                        until=None if until is None else _count(until)))
 
     def drop_after_commit(self, n: int = 1, method: str | None = "POST",
                           path_suffix: str | None = "/tracking-domains") -> None:
@@ -112,8 +118,22 @@ class FaultPlan:
         if seconds > 0:
             self._closed.wait(seconds)
 
+    def hold(self, fault: Fault) -> None:
+        """Hold one request of a delay fault: ``seconds``, or until ``until`` requests of it are held at once."""
+        if fault.until is None:
+            self.sleep(fault.seconds or 0.0)
+            return
+        with self._gate:
+            self._held[id(fault)] = self._held.get(id(fault), 0) + 1
+            if self._held[id(fault)] >= fault.until:
+                self._opened.add(id(fault))
+                self._gate.notify_all()
+            self._gate.wait_for(lambda: id(fault) in self._opened or self._closed.is_set(), fault.seconds)
+
     def close(self) -> None:
         self._closed.set()
+        with self._gate:
+            self._gate.notify_all()
 
     def _add(self, fault: Fault) -> None:
         with self._lock:

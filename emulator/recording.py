@@ -55,6 +55,23 @@ class RequestLog:
         self._lock = threading.Lock()
         self._records: list[RecordedRequest] = []
         self._listener = listener
+        self._in_flight = 0
+        self._peak = 0
+
+    def enter(self) -> None:
+        """A request arrived (and is not answered yet)."""
+        with self._lock:
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def in_flight(self) -> dict[str, int]:
+        """Requests being handled now, and the most at once since the log was last cleared."""
+        with self._lock:
+            return {"now": self._in_flight, "peak": self._peak}
 
     def append(self, record: RecordedRequest) -> None:
         with self._lock:
@@ -69,6 +86,7 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self._peak = self._in_flight
 
     def count(self, method: str | None = None, path_suffix: str | None = None) -> int:
         return sum(1 for record in self.snapshot() if record.matches(method, path_suffix))

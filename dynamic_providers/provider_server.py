@@ -1,0 +1,111 @@
+"""Let one provider process serve many SparkPost waits at once.
+
+Pulumi's Python dynamic-provider server (``python -m pulumi.dynamic``, which the engine starts for every
+dynamic resource) answers from a gRPC server whose ``ThreadPoolExecutor`` has 4 workers. So at most 4
+creates, updates or reads run at once, whatever ``pulumi up --parallel`` says, and a create that waits for
+SparkPost's verification (or, with managed HTTPS, up to 15 minutes for the certificate) holds one of them:
+20 such creates take 5 rounds of waiting instead of one.
+
+The server is a local of that module's ``main()`` and exists before our provider is loaded; gRPC reads its
+worker pool for every new call, so a wider pool put in its place serves the next calls, and its threads start
+only when calls actually overlap. This reaches into Pulumi's internals, so every step is
+guarded: on an SDK outside the tested range, or when the server is not found exactly as expected, the pool is
+left as it is and a warning says so. Tested with pulumi 3.272 (grpcio 1.85); ``TESTED_SDK`` is raised only after
+the tests pass on a newer SDK. ``sparkpost:providerWorkers`` (``SPARKPOST_PROVIDER_WORKERS``) sets the limit; 0 keeps
+Pulumi's 4.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
+from types import FrameType
+from typing import Any, Final
+
+log = logging.getLogger("sparkpost_tracking.provider_server")
+
+#: The SDK versions whose ``pulumi.dynamic.__main__`` layout this module was tested against: [low, high).
+TESTED_SDK: Final[tuple[tuple[int, int], tuple[int, int]]] = ((3, 272), (3, 273))
+_SERVER_MODULE: Final[str] = "pulumi.dynamic.__main__"
+
+_lock = threading.Lock()
+_done = False
+
+
+def _dotted(version: tuple[int, int]) -> str:
+    return ".".join(map(str, version))
+
+
+def _sdk_version() -> tuple[int, int] | None:
+    try:
+        major, minor, *_ = metadata.version("pulumi").split(".")
+        return int(major), int(minor)
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+
+
+def _server_frame() -> FrameType | None:
+    """The frame of ``pulumi.dynamic.__main__.main`` on the main thread (it waits there forever)."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == "main" and frame.f_globals.get("__name__") == "__main__" \
+                and frame.f_globals.get("__spec__") is not None \
+                and frame.f_globals["__spec__"].name == _SERVER_MODULE:
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def find_server_state() -> Any | None:
+    """The dynamic-provider server's gRPC state in this process (it holds the worker pool), or None if it is
+    not there exactly as expected."""
+    frame = _server_frame()
+    server = frame.f_locals.get("server") if frame is not None else None
+    state = getattr(server, "_state", None)
+    if isinstance(getattr(state, "thread_pool", None), ThreadPoolExecutor) and hasattr(state, "lock"):
+        return state
+    return None
+
+
+def widen_workers(workers: int) -> str:
+    """Let the provider server run up to ``workers`` calls at once (once per process); returns what was done.
+
+    Outside the dynamic-provider server (a program, a test calling the provider directly) this does nothing.
+    """
+    global _done
+    with _lock:
+        if _done:
+            return "already done"
+        _done = True
+        main = sys.modules.get("__main__")
+        if getattr(getattr(main, "__spec__", None), "name", None) != _SERVER_MODULE:
+            return "not in a dynamic-provider server"
+        if workers <= 0:
+            return "turned off (sparkpost:providerWorkers is 0): Pulumi's default pool is kept"
+        version = _sdk_version()
+        if not in_tested_range(version):
+            log.warning("pulumi SDK %s is outside the range this provider was tested with (%s to %s): keeping "
+                        "Pulumi's 4 provider workers, so at most 4 SparkPost waits overlap",
+                        _dotted(version) if version else "?", _dotted(TESTED_SDK[0]), _dotted(TESTED_SDK[1]))
+            return "untested SDK: pool kept"
+        state = find_server_state()
+        if state is None:
+            log.warning("the dynamic-provider server's worker pool was not found where expected: keeping "
+                        "Pulumi's default, so at most 4 SparkPost waits overlap")
+            return "pool not found: kept"
+        # A new pool rather than a bigger limit on the old one: the old pool counts idle workers with a
+        # semaphore that calls queued behind its 4 workers have over-counted, and an over-count makes a submit
+        # skip starting a thread. gRPC reads the pool for every new call; calls already queued finish on the
+        # old pool's threads.
+        with state.lock:
+            before = state.thread_pool._max_workers
+            state.thread_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparkpost-provider")
+        return f"widened from {before} to {workers}"
+
+
+def in_tested_range(version: tuple[int, int] | None) -> bool:
+    low, high = TESTED_SDK
+    return version is not None and low <= version < high
