@@ -18,6 +18,7 @@ Pulumi's 4.
 from __future__ import annotations
 
 import logging
+import queue
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -98,14 +99,31 @@ def widen_workers(workers: int) -> str:
             return "pool not found: kept"
         # A new pool rather than a bigger limit on the old one: the old pool counts idle workers with a
         # semaphore that calls queued behind its 4 workers have over-counted, and an over-count makes a submit
-        # skip starting a thread. gRPC reads the pool for every new call; calls already queued finish on the
-        # old pool's threads.
+        # skip starting a thread. gRPC reads the pool for every new call. Calls already queued behind the old
+        # pool's 4 workers (a refresh sends all its reads at once, before any of them has loaded us) move over.
+        wide = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparkpost-provider")
         with state.lock:
-            before = state.thread_pool._max_workers
-            state.thread_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparkpost-provider")
-        return f"widened from {before} to {workers}"
+            old, state.thread_pool = state.thread_pool, wide
+        moved = _move_queued(old, wide)
+        return f"widened from {old._max_workers} to {workers}; {moved} queued call(s) moved"
 
 
 def in_tested_range(version: tuple[int, int] | None) -> bool:
     low, high = TESTED_SDK
     return version is not None and low <= version < high
+
+
+def _move_queued(old: ThreadPoolExecutor, new: ThreadPoolExecutor) -> int:
+    """Hand the calls waiting in ``old``'s queue to ``new``; each runs once, on whichever pool takes it."""
+    moved = 0
+    while True:
+        try:
+            item = old._work_queue.get_nowait()
+        except queue.Empty:
+            return moved
+        if item is None:  # a shutdown signal for the old workers: leave it to them
+            old._work_queue.put(None)
+            return moved
+        new._work_queue.put(item)
+        new._adjust_thread_count()
+        moved += 1

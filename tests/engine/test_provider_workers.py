@@ -76,3 +76,25 @@ def test_outside_the_server_nothing_is_touched() -> None:
                                                  ((3, 273), False), ((4, 0), False), (None, False)])
 def test_only_tested_sdks_are_widened(version: tuple[int, int] | None, tested: bool) -> None:
     assert provider_server.in_tested_range(version) is tested
+
+
+def test_reads_sent_before_the_provider_is_loaded_overlap_too(emu: Emulator) -> None:
+    # A refresh sends every read at once; they queue behind Pulumi's 4 workers before the first of them has
+    # loaded our provider (and widened the pool). The queued ones must move to the wide pool.
+    for i in range(DOMAINS):
+        emu.add_domain(f"t{i}.example.com", secure=True, verified=True)
+    engine = DynamicProviderProcess()
+    try:
+        engine.configure({"sparkpost:apiKey": KEY})
+        emu.delay_next(DOMAINS, 60, method="GET", until=DOMAINS)
+
+        def read(i: int) -> str:
+            state = {"domain": f"t{i}.example.com", "api_url": emu.base_url, "__provider": engine.provider}
+            return engine.read(f"d{i}", f"t{i}.example.com", state)[0]
+
+        with ThreadPoolExecutor(DOMAINS) as pool:
+            ids = list(pool.map(read, range(DOMAINS)))
+    finally:
+        engine.close()
+    assert ids == [f"t{i}.example.com" for i in range(DOMAINS)]
+    assert emu.in_flight()["peak"] == DOMAINS
