@@ -60,7 +60,8 @@ def check_dns(options: CheckOptions, expected: str | None, *, proxied: bool) -> 
                       "the resolver did not answer: check --dns-server or this machine's resolver")
     except dns.exception.DNSException as exc:
         return failed(STEP, f"DNS lookup failed: {exc}", "dns_error", "check the resolver and the zone's name servers")
-    facts = {"cnames": list(found.cnames), "addresses": sorted(found.addresses), "expected": expected}
+    facts: dict[str, object] = {"cnames": list(found.cnames), "addresses": sorted(found.addresses),
+                                "expected": expected}
     seen = _describe(found)
     if not found.cnames and not found.addresses:
         return failed(STEP, f"{domain} has no CNAME and no address", "no_record",

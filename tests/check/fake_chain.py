@@ -59,7 +59,7 @@ class _Server:
 class _Quiet(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's parameter name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
