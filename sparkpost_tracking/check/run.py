@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from sparkpost_tracking.dynamic_providers.endpoints import DEFAULT_REGION
+
 from .cdns import traits
 from .dns_step import check_dns
 from .from_stack import stack_config, stack_domain
@@ -21,7 +23,7 @@ from .tls_step import check_tls
 def settle(options: CheckOptions) -> tuple[CheckOptions, Account, str | None]:
     """Fill what the options leave open from the stack (``--from-stack``); explicit options win."""
     source = "--expect-target" if options.expect_target else None
-    account = Account(options.region or "us", options.api_url, options.subaccount_id)
+    account = Account(options.region or DEFAULT_REGION, options.api_url, options.subaccount_id)
     if not options.from_stack:
         return options, account, source
     found = stack_domain(options)
@@ -30,7 +32,7 @@ def settle(options: CheckOptions) -> tuple[CheckOptions, Account, str | None]:
         source = "stack"
     if options.cdn is None and found.cdn:
         options = dataclasses.replace(options, cdn=found.cdn)
-    account = Account(options.region or found.region or "us", options.api_url or found.api_url,
+    account = Account(options.region or found.region or DEFAULT_REGION, options.api_url or found.api_url,
                       options.subaccount_id if options.subaccount_id is not None else found.subaccount_id)
     return options, account, source
 
