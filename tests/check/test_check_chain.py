@@ -201,3 +201,13 @@ def test_the_table_names_each_failed_step_with_its_hint(make_chain: MakeChain, c
                     "http": "pass", "sparkpost": "skip"}
     assert table.count("hint: ") == 2
     assert table.splitlines()[-1] == "FAIL: 2 of 6 required steps did not pass: dns, tls.expiry"
+
+
+def test_resolve_takes_a_host_name_as_curls_connect_to_does(make_chain: MakeChain, run_check: Run) -> None:
+    """Before DNS is switched: connect to the CDN target by name (here localhost) and leave DNS out."""
+    chain = make_chain(records={DOMAIN: [("CNAME", "spgo.io")], "spgo.io": [("A", "192.0.2.99")]})
+    args = chain.args("--skip", "dns")
+    args[args.index(f"{DOMAIN}:*:127.0.0.1")] = f"{DOMAIN}:*:localhost"
+    outcome = run_check(args)
+    assert outcome.code == 0 and outcome.failed() == {}
+    assert len(chain.origin.seen) == 2
