@@ -42,7 +42,7 @@ def where(options: CheckOptions, port: int) -> str:
 def classify(exc: BaseException, options: CheckOptions, port: int) -> Failure:
     """A connection-level error as a failure of the step that met it."""
     target = where(options, port)
-    if isinstance(exc, TimeoutError | socket.timeout):
+    if isinstance(exc, TimeoutError):  # socket.timeout is TimeoutError
         return Failure("timeout", f"no answer from {target} within {options.timeout:g} s",
                        "the CDN does not answer on this port: check that it serves it and that DNS points at it")
     if isinstance(exc, ConnectionRefusedError):

@@ -44,6 +44,9 @@ def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], ti
     env = os.environ if environ is None else environ
     try:
         settings = settings_from(config, env)
+    except errors.ConfigurationError as exc:
+        return failed(STEP, str(exc), "bad_setting", "fix or unset that setting")
+    try:
         key = settings.api_key(account.region, env)
     except errors.ConfigurationError as exc:
         return failed(STEP, str(exc), "no_key", "export the key in the environment (or use --from-stack); "

@@ -40,12 +40,18 @@ def check_tls(options: CheckOptions, now: datetime.datetime | None = None) -> li
     now = now or datetime.datetime.now(datetime.UTC)
     try:
         served = fetch(options)
-    except (OSError, ssl.SSLError) as exc:
+    except OSError as exc:  # ssl.SSLError included
         failure = classify(exc, options, options.https_port)
-        return [failed(CHAIN, failure.detail, failure.code, failure.hint),
-                *(skipped(step, "no certificate to check", required=True) for step in (NAME, EXPIRY))]
+        return [failed(CHAIN, failure.detail, failure.code, failure.hint), *_unchecked()]
+    except ValueError as exc:
+        return [failed(CHAIN, f"the certificate served cannot be read: {exc}", "unreadable",
+                       "the CDN serves a malformed certificate: deploy a certificate issued by a CA"), *_unchecked()]
     return [chain_result(options, served, now), name_result(options.domain, served.certificate),
             expiry_result(served.certificate, now, options.warn_days)]
+
+
+def _unchecked() -> list[StepResult]:
+    return [skipped(step, "no certificate to check", required=True) for step in (NAME, EXPIRY)]
 
 
 def fetch(options: CheckOptions) -> Served:

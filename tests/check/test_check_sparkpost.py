@@ -94,3 +94,11 @@ def test_a_domain_of_another_subaccount_is_not_found(run_check: Run, sparkpost: 
     outcome = run_check(verify_args(sparkpost, "--subaccount", "7"))
     assert outcome.failed() == {"sparkpost": "not_found"}
     assert [r.subaccount for r in sparkpost.requests] == ["7"]  # the raw header
+
+
+def test_a_bad_setting_is_named(run_check: Run, sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    monkeypatch.setenv("SPARKPOST_REQUEST_TIMEOUT", "soon")
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.failed() == {"sparkpost": "bad_setting"}
+    assert "SPARKPOST_REQUEST_TIMEOUT" in outcome.steps["sparkpost"]["detail"] and sparkpost.count() == 0
