@@ -187,6 +187,10 @@ def stack_outputs(plans: list[DomainPlan], built: Mapping[str, TrackingDomainCom
             "cnameTarget": built[p.common.domain].cname_target,
             "dnsRecordsToCreate": built[p.common.domain].dns_records,
             "verified": built[p.common.domain].verified,
+            # Where the domain lives in SparkPost, so `sparkpost-tracking check --from-stack` can ask it.
+            "region": p.common.region,
+            "apiUrl": effective_api_base(p.common.region, p.common.api_url),
+            "subaccountId": p.common.subaccount_id,
         } for p in plans
     }
     all_records = pulumi.Output.all(*(c.dns_records for c in built.values())).apply(

@@ -142,3 +142,12 @@ def test_bad_config_registers_nothing() -> None:
     message = str(info.value)
     assert "sparkpost-tracking:domains[1].cdn: is not a known CDN: 'akamai'" in message
     assert "domains[0], sparkpost-tracking:domains[2]: makeDefault is set on more than one domain" in message
+
+
+def test_outputs_name_each_domains_sparkpost_account() -> None:
+    """`sparkpost-tracking check --from-stack --sparkpost-verify` finds the domain's account in these."""
+    _, outputs = run_stack(stack_config(ROOT / "examples" / "Pulumi.managed.yaml"))
+    accounts = {domain: (item["region"], item["apiUrl"], item["subaccountId"])
+                for domain, item in outputs["trackingDomains"].items()}
+    assert accounts == {"track.example.com": ("us", "https://api.sparkpost.com/api/v1", None),
+                        "eu-track.example.com": ("eu", "https://api.eu.sparkpost.com/api/v1", None)}

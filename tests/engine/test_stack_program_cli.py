@@ -4,6 +4,8 @@ under the real CLI, with the managed-HTTPS example against the emulator (as scri
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 import yaml
 
 from sparkpost_tracking.emulator import Emulator
+from tests.check.fake_dns import FakeDns
 from tests.engine.pulumi_cli import REPO, STACK_PROGRAM, STACK_PROGRAM_NAME, PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -57,6 +60,24 @@ def test_outputs_list_the_cnames_to_create(stack: PulumiProject) -> None:
     records = {r["name"]: r["value"] for r in outputs["dnsRecordsToCreate"]}
     assert records == {"track.example.com": "v2.spgo.io", "eu-track.example.com": "eu.v2.spgo.io"}
     assert all(entry["verified"] is True for entry in outputs["trackingDomains"].values())
+
+
+def test_check_takes_the_target_account_and_key_from_the_stack(stack: PulumiProject, emu: Emulator) -> None:
+    """`sparkpost-tracking check --from-stack`: the CNAME target, the CDN and the SparkPost account come from the
+    stack's outputs, the key from its secret config (the environment has none); DNS answers from a local server."""
+    before = emu.count("POST", "/verify")
+    records = {"track.example.com": [("CNAME", "v2.spgo.io")], "v2.spgo.io": [("A", "192.0.2.20")]}
+    with FakeDns(records) as dns:
+        done = subprocess.run(
+            [sys.executable, "-m", "sparkpost_tracking", "check", "track.example.com", "--from-stack",
+             "--sparkpost-verify", "--dns-server", dns.address, "--skip", "tls", "--skip", "https", "--skip", "http",
+             "--json"], cwd=stack.workdir, env=stack.env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert (report["expected_target"], report["target_source"], report["cdn"]) == ("v2.spgo.io", "stack", "managed")
+    assert {s["step"]: s["status"] for s in report["steps"] if s["required"]} == {"dns": "pass", "sparkpost": "pass"}
+    assert emu.count("POST", "/verify") == before + 1
+    assert KEY not in done.stdout + done.stderr
 
 
 def test_unchanged_stack_previews_without_changes_or_requests(stack: PulumiProject, emu: Emulator) -> None:

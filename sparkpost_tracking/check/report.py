@@ -1,0 +1,108 @@
+"""The report, for people (a table) or for scripts (``--json``).
+
+JSON output (one object; ``JSON_SCHEMA`` below is its JSON Schema, and docs/check.md shows it)::
+
+    {
+      "schema": "sparkpost-tracking/check/1",
+      "domain": "track.example.com",
+      "ok": true,                          # every required step passed or only warned; exit code 0 iff true
+      "expected_target": "d111.cloudfront.net",   # or null
+      "target_source": "stack",            # "--expect-target", "stack" or null
+      "cdn": "cloudfront",                 # or null
+      "steps": [                           # always these seven, in this order:
+        {"step": "dns",                    # dns, tls.chain, tls.name, tls.expiry, https, http, sparkpost
+         "status": "pass",                 # pass | warn | fail | skip
+         "required": true,                 # false: skipped on request, or not asked for; never fails the run
+         "detail": "CNAME -> d111.cloudfront.net, as expected",
+         "code": null,                     # a stable name of the problem when not a pass, e.g. "wrong_target"
+         "hint": null,                     # one line: what to fix
+         "data": {"cnames": ["d111.cloudfront.net"], ...}}   # step-specific facts
+      ]
+    }
+
+A new field may appear in a later version of the same schema; a changed meaning gets a new ``schema`` value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from .result import Report, Status
+
+SCHEMA_ID: Final[str] = "sparkpost-tracking/check/1"
+STEP_NAMES: Final[tuple[str, ...]] = ("dns", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost")
+
+_NULLABLE_TEXT: Final[dict[str, Any]] = {"type": ["string", "null"]}
+JSON_SCHEMA: Final[dict[str, Any]] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "sparkpost-tracking check report",
+    "type": "object",
+    "required": ["schema", "domain", "ok", "expected_target", "target_source", "cdn", "steps"],
+    "properties": {
+        "schema": {"const": SCHEMA_ID},
+        "domain": {"type": "string"},
+        "ok": {"type": "boolean", "description": "every required step passed (or warned); the exit code is 0 iff true"},
+        "expected_target": _NULLABLE_TEXT,
+        "target_source": {"enum": ["--expect-target", "stack", None]},
+        "cdn": _NULLABLE_TEXT,
+        "steps": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["step", "status", "required", "detail", "code", "hint", "data"],
+                "properties": {
+                    "step": {"enum": list(STEP_NAMES)},
+                    "status": {"enum": [s.value for s in Status]},
+                    "required": {"type": "boolean"},
+                    "detail": {"type": "string"},
+                    "code": {**_NULLABLE_TEXT, "description": "stable name of the problem, null on a pass"},
+                    "hint": {**_NULLABLE_TEXT, "description": "what to fix, one line"},
+                    "data": {"type": "object", "description": "step-specific facts"},
+                },
+            },
+        },
+    },
+}
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_ID,
+        "domain": report.domain,
+        "ok": report.ok,
+        "expected_target": report.expected_target,
+        "target_source": report.target_source,
+        "cdn": report.cdn,
+        "steps": [{"step": s.step, "status": s.status.value, "required": s.required, "detail": s.detail,
+                   "code": s.code, "hint": s.hint, "data": s.data} for s in report.steps],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_json(report), indent=2)
+
+
+def render_table(report: Report) -> str:
+    target = report.expected_target or "none given"
+    source = f" (from {report.target_source})" if report.target_source == "stack" else ""
+    lines = [f"check {report.domain}: expected target {target}{source}"
+             + (f", cdn {report.cdn}" if report.cdn else "")]
+    width = max(len("STEP"), *(len(s.step) for s in report.steps))
+    lines.append(f"{'STEP':<{width}}  RESULT  DETAIL")
+    for step in report.steps:
+        lines.append(f"{step.step:<{width}}  {step.status.value:<6}  {step.detail}")
+        if step.hint and step.status in (Status.FAIL, Status.WARN):
+            lines.append(f"{'':<{width}}  {'':<6}  hint: {step.hint}")
+    lines.append(_verdict(report))
+    return "\n".join(lines)
+
+
+def _verdict(report: Report) -> str:
+    required = [s for s in report.steps if s.required]
+    broken = [s.step for s in required if not s.ok]
+    if not broken:
+        warned = [s.step for s in required if s.status is Status.WARN]
+        return f"PASS: all {len(required)} required steps passed" + (
+            f" ({', '.join(warned)} with a warning)" if warned else "")
+    return f"FAIL: {len(broken)} of {len(required)} required steps did not pass: {', '.join(broken)}"

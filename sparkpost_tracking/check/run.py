@@ -1,0 +1,62 @@
+"""One ``check`` run: settle the expectations (options, or the stack), then every step in the chain's order."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from sparkpost_tracking.dynamic_providers.endpoints import DEFAULT_REGION
+
+from .cdns import traits
+from .dns_step import check_dns
+from .from_stack import stack_config, stack_domain
+from .http_step import check_request
+from .options import CheckOptions, normalize_host
+from .result import Report, StepResult, skipped
+from .sparkpost_step import STEP as SPARKPOST
+from .sparkpost_step import Account, check_sparkpost
+from .tls_step import STEPS as TLS_STEPS
+from .tls_step import check_tls
+
+
+def settle(options: CheckOptions) -> tuple[CheckOptions, Account, str | None]:
+    """Fill what the options leave open from the stack (``--from-stack``); explicit options win."""
+    source = "--expect-target" if options.expect_target else None
+    account = Account(options.region or DEFAULT_REGION, options.api_url, options.subaccount_id)
+    if not options.from_stack:
+        return options, account, source
+    found = stack_domain(options)
+    if options.expect_target is None and found.cname_target:
+        options = dataclasses.replace(options, expect_target=normalize_host(found.cname_target, "cnameTarget"))
+        source = "stack"
+    if options.cdn is None and found.cdn:
+        options = dataclasses.replace(options, cdn=found.cdn)
+    account = Account(options.region or found.region or DEFAULT_REGION, options.api_url or found.api_url,
+                      options.subaccount_id if options.subaccount_id is not None else found.subaccount_id)
+    return options, account, source
+
+
+def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None) -> Report:
+    options, account, source = settle(options)
+    cdn = traits(options.cdn)
+    steps: list[StepResult] = []
+    if "dns" in options.skip:
+        steps.append(skipped("dns", "skipped (--skip dns)", required=False))
+    else:
+        steps.append(check_dns(options, options.expect_target, proxied=cdn.proxied_dns))
+    if "tls" in options.skip:
+        steps += [skipped(step, "skipped (--skip tls)", required=False) for step in TLS_STEPS]
+    else:
+        steps += check_tls(options)
+    for scheme in ("https", "http"):
+        if scheme in options.skip:
+            steps.append(skipped(scheme, f"skipped (--skip {scheme})", required=False))
+        else:
+            steps.append(check_request(options, scheme, cdn))
+    if options.sparkpost_verify:
+        config: dict[str, Any] = stack_config(options) if options.from_stack else {}
+        steps.append(check_sparkpost(options.domain, account, config, options.timeout, environ))
+    else:
+        steps.append(skipped(SPARKPOST, "not asked (--sparkpost-verify, with a key)", required=False))
+    return Report(options.domain, tuple(steps), options.expect_target, source, options.cdn)

@@ -1,0 +1,78 @@
+"""The SparkPost step: SparkPost's own verification of the domain (it requests the chain itself), with a key.
+
+The key comes from where the provider takes it (stack config ``sparkpost:apiKey`` / ``sparkpost:euApiKey``
+with ``--from-stack``, else ``SPARKPOST_API_KEY`` / ``SPARKPOST_EU_API_KEY``) and never reaches the report:
+the client redacts it, and only SparkPost's status fields and error messages are shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from sparkpost_tracking.dynamic_providers import errors
+from sparkpost_tracking.dynamic_providers.client import SparkPostClient
+from sparkpost_tracking.dynamic_providers.endpoints import DEFAULT_REGION, effective_api_base
+from sparkpost_tracking.dynamic_providers.settings import settings_from
+
+from .result import StepResult, failed, passed
+
+STEP = "sparkpost"
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    """Where the domain lives in SparkPost."""
+
+    region: str = DEFAULT_REGION
+    api_url: str | None = None
+    subaccount_id: int | None = None
+
+    @property
+    def api_base(self) -> str:
+        return effective_api_base(self.region, self.api_url)
+
+    def scope(self) -> str:
+        return f"{self.api_base}" + (f", subaccount {self.subaccount_id}" if self.subaccount_id else "")
+
+
+def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], timeout: float,
+                    environ: Mapping[str, str] | None = None) -> StepResult:
+    """POST .../verify once (and once more on a lost answer): SparkPost re-runs its request through the chain."""
+    env = os.environ if environ is None else environ
+    try:
+        settings = settings_from(config, env)
+    except errors.ConfigurationError as exc:
+        return failed(STEP, str(exc), "bad_setting", "fix or unset that setting")
+    try:
+        key = settings.api_key(account.region, env)
+    except errors.ConfigurationError as exc:
+        return failed(STEP, str(exc), "no_key", "export the key in the environment (or use --from-stack); "
+                      "never pass it on a command line")
+    policy = dataclasses.replace(settings.retry_policy, attempts=1, connect_timeout=timeout,
+                                 total_seconds=settings.request_timeout * 2)
+    try:
+        with SparkPostClient(account.api_base, key, subaccount_id=account.subaccount_id, policy=policy) as client:
+            status = client.verify_domain(domain)
+    except errors.BadRequest as exc:
+        return failed(STEP, f"SparkPost's verify failed: {exc.detail}", "verify_failed",
+                      "SparkPost's own request through the chain failed: fix the failed steps above first")
+    except errors.NotFound:
+        return failed(STEP, f"{domain} is not a tracking domain of {account.scope()}", "not_found",
+                      "create it (pulumi up), or give the right --region/--api-url/--subaccount")
+    except (errors.Unauthorized, errors.Forbidden) as exc:
+        return failed(STEP, f"SparkPost refused the key (HTTP {exc.status}): {exc.detail}", "unauthorized",
+                      "use a key of this account and region with the Tracking Domains: Read/Write grant")
+    except errors.SparkPostAPIError as exc:
+        return failed(STEP, f"SparkPost answered HTTP {exc.status}: {exc.detail}", "api_error",
+                      "try again later; SparkPost's status page tells of outages")
+    except errors.TransportError as exc:
+        return failed(STEP, str(exc), "unreachable", f"check the network path to {account.api_base}")
+    facts = {key_: status.get(key_) for key_ in ("verified", "cname_status", "compliance_status", "tls_status")}
+    shown = ", ".join(f"{k} {v}" for k, v in facts.items() if k != "verified" and v not in (None, ""))
+    if status.get("verified"):
+        return passed(STEP, f"verified by SparkPost ({shown})" if shown else "verified by SparkPost", **facts)
+    return failed(STEP, f"SparkPost reports the domain unverified ({shown or 'no status'})", "unverified",
+                  "SparkPost could not confirm the chain yet: fix the failed steps above, then check again", **facts)

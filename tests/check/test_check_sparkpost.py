@@ -1,0 +1,104 @@
+"""The SparkPost step against the emulator: SparkPost's own verify, with the key from the provider's places,
+and the key never in what `check` prints, whatever happens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from sparkpost_tracking.__main__ import main
+from sparkpost_tracking.emulator import Emulator
+from tests.check.conftest import DOMAIN, MakeChain, Outcome
+
+Run = Callable[[list[str]], Outcome]
+KEY = "check-key-5f0c9a1b2c3d4e5f"
+EU_KEY = "check-eu-key-a1b2c3d4e5f6"
+OFFLINE = ["--skip", "dns", "--skip", "tls", "--skip", "https", "--skip", "http"]
+
+
+@pytest.fixture
+def sparkpost(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    for name in ("SPARKPOST_API_KEY", "SPARKPOST_EU_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with Emulator(api_keys=[KEY, EU_KEY]) as emulator:
+        emulator.add_domain(DOMAIN, secure=True)
+        yield emulator
+
+
+def verify_args(emulator: Emulator, *extra: str) -> list[str]:
+    return ["check", DOMAIN, "--sparkpost-verify", "--api-url", emulator.base_url, *OFFLINE, *extra]
+
+
+def test_a_verified_domain_passes_and_the_key_is_not_printed(make_chain: MakeChain, run_check: Run,
+                                                             sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    chain = make_chain()
+    outcome = run_check([*chain.args("--sparkpost-verify", "--api-url", sparkpost.base_url)])
+    assert outcome.code == 0 and outcome.steps["sparkpost"]["status"] == "pass"
+    assert outcome.steps["sparkpost"]["required"] is True
+    assert outcome.steps["sparkpost"]["data"]["verified"] is True
+    assert sparkpost.count("POST", "/verify") == 1
+    assert main(chain.args("--sparkpost-verify", "--api-url", sparkpost.base_url)) == 0  # the table too
+    table = capsys.readouterr()
+    for text in (outcome.stdout, outcome.stderr, table.out, table.err):
+        assert KEY not in text
+
+
+def test_a_failed_verify_fails_the_step_with_sparkposts_words(run_check: Run, sparkpost: Emulator,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    sparkpost.set_verification(DOMAIN, "fail")
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.code == 1 and outcome.failed() == {"sparkpost": "verify_failed"}
+    assert f"HTTP request to https://{DOMAIN}:443 failed" in outcome.steps["sparkpost"]["detail"]
+    assert KEY not in outcome.stdout + outcome.stderr
+
+
+def test_an_unverified_domain_fails(run_check: Run, sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    sparkpost.set_verification(DOMAIN, "pending")
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.failed() == {"sparkpost": "unverified"}
+
+
+def test_a_wrong_key_is_refused_and_printed_nowhere(run_check: Run, sparkpost: Emulator,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    wrong = "wrong-key-0f1e2d3c4b5a6978"
+    monkeypatch.setenv("SPARKPOST_API_KEY", wrong)
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.failed() == {"sparkpost": "unauthorized"}
+    assert wrong not in outcome.stdout + outcome.stderr
+
+
+def test_the_eu_key_is_used_for_an_eu_domain(run_check: Run, sparkpost: Emulator,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", "the-us-key-is-not-this-accounts")
+    monkeypatch.setenv("SPARKPOST_EU_API_KEY", EU_KEY)
+    outcome = run_check(verify_args(sparkpost, "--region", "eu"))
+    assert outcome.steps["sparkpost"]["status"] == "pass"
+    assert EU_KEY not in outcome.stdout + outcome.stderr
+
+
+def test_no_key_fails_the_step_naming_where_to_put_it(run_check: Run, sparkpost: Emulator) -> None:
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.failed() == {"sparkpost": "no_key"}
+    assert "SPARKPOST_API_KEY" in outcome.steps["sparkpost"]["detail"]
+    assert sparkpost.count() == 0
+
+
+def test_a_domain_of_another_subaccount_is_not_found(run_check: Run, sparkpost: Emulator,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    outcome = run_check(verify_args(sparkpost, "--subaccount", "7"))
+    assert outcome.failed() == {"sparkpost": "not_found"}
+    assert [r.subaccount for r in sparkpost.requests] == ["7"]  # the raw header
+
+
+def test_a_bad_setting_is_named(run_check: Run, sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    monkeypatch.setenv("SPARKPOST_REQUEST_TIMEOUT", "soon")
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.failed() == {"sparkpost": "bad_setting"}
+    assert "SPARKPOST_REQUEST_TIMEOUT" in outcome.steps["sparkpost"]["detail"] and sparkpost.count() == 0
