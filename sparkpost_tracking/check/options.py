@@ -9,7 +9,7 @@ import argparse
 import ipaddress
 from dataclasses import dataclass
 
-from sparkpost_tracking.dynamic_providers.endpoints import REGIONS
+from sparkpost_tracking.dynamic_providers.hosts import REGIONS
 from sparkpost_tracking.dynamic_providers.validation import (
     InvalidInput,
     validate_api_url,

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from sparkpost_tracking.dynamic_providers.endpoints import DEFAULT_REGION
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION
 
 from .cdns import traits
 from .dns_step import check_dns

@@ -14,7 +14,7 @@ from typing import Any
 
 from sparkpost_tracking.dynamic_providers import errors
 from sparkpost_tracking.dynamic_providers.client import SparkPostClient
-from sparkpost_tracking.dynamic_providers.endpoints import DEFAULT_REGION, effective_api_base
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, effective_api_base
 from sparkpost_tracking.dynamic_providers.settings import settings_from
 
 from .result import StepResult, failed, passed

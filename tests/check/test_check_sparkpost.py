@@ -93,7 +93,7 @@ def test_a_domain_of_another_subaccount_is_not_found(run_check: Run, sparkpost: 
     monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
     outcome = run_check(verify_args(sparkpost, "--subaccount", "7"))
     assert outcome.failed() == {"sparkpost": "not_found"}
-    assert [r.subaccount for r in sparkpost.requests] == ["7"]  # the raw header
+    assert [r.subaccount for r in sparkpost.requests()] == ["7"]  # the raw header
 
 
 def test_a_bad_setting_is_named(run_check: Run, sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
