@@ -1,7 +1,8 @@
-"""What a change of inputs means for a tracking domain: pure functions, no API calls.
+"""What a change of inputs means for a SparkPost resource: pure functions, no API calls.
 
-Each property's ``Change`` rule (declared in ``schema``) decides: a new name, owner or account replaces the
-domain, ``secure``/``default``/``verify`` are updated in place, ``adopt_existing`` lives only in state.
+Each property's ``Change`` rule (declared in ``schema``) decides: for a tracking domain, a new name, owner or
+account replaces it, ``secure``/``default``/``verify`` are updated in place, ``adopt_existing`` lives only in
+state; for an association, a new sending domain or owner replaces it and a new tracking domain is an update.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .hosts import effective_api_base
-from .schema import INPUT_DEFAULTS, INPUTS, Change
+from .schema import TRACKING_DOMAIN, Change, Schema
 from .validation import is_unknown
 
 
@@ -25,13 +26,9 @@ class Changes:
         return bool(self.changed)
 
 
-def _value(props: Mapping[str, Any], key: str) -> Any:
+def _value(schema: Schema, props: Mapping[str, Any], key: str) -> Any:
     value = props.get(key)
-    return INPUT_DEFAULTS[key] if value is None else value
-
-
-def _comparable(key: str, value: Any) -> Any:
-    return value.lower() if key == "domain" and isinstance(value, str) else value
+    return schema.inputs[key].default if value is None else value
 
 
 def _api_base(props: Mapping[str, Any]) -> Any:
@@ -41,30 +38,31 @@ def _api_base(props: Mapping[str, Any]) -> Any:
     return effective_api_base(region, api_url)
 
 
-def _replaces(key: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """Whether this (changed) key replaces the domain. Unknown new values replace: we cannot prove them equal."""
-    rule = INPUTS[key].change
+def _replaces(schema: Schema, key: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether this (changed) key replaces the resource. Unknown new values replace: we cannot prove them equal."""
+    rule = schema.inputs[key].change
     if rule is Change.REPLACE:
         return True
     if rule is Change.ENDPOINT:
         new_base = _api_base(news)
         return is_unknown(new_base) or _api_base(olds) != new_base
     if rule is Change.ONE_WAY:
-        return is_unknown(news.get(key)) or bool(_value(olds, key))
+        return is_unknown(news.get(key)) or bool(_value(schema, olds, key))
     return False
 
 
-def compute_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Changes:
+def compute_changes(olds: Mapping[str, Any], news: Mapping[str, Any], schema: Schema = TRACKING_DOMAIN) -> Changes:
     """Compare state (``olds``, the old outputs) with checked inputs (``news``).
 
     ``__provider`` is not an input: a difference only in the serialized provider is no change.
     """
     changed: list[str] = []
     replaces: list[str] = []
-    for key in INPUTS:
+    for key in schema.inputs:
         new = news.get(key)
-        if is_unknown(new) or _comparable(key, _value(olds, key)) != _comparable(key, _value(news, key)):
+        # News are checked (host names lower-case), and state holds what an earlier check produced.
+        if is_unknown(new) or _value(schema, olds, key) != _value(schema, news, key):
             changed.append(key)
-            if _replaces(key, olds, news):
+            if _replaces(schema, key, olds, news):
                 replaces.append(key)
     return Changes(changed=changed, replaces=replaces)

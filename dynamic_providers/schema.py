@@ -1,16 +1,17 @@
-"""The ``TrackingDomain`` schema: every property declared once, and what derives from it.
+"""The schema of the SparkPost resources: every property declared once, and what derives from it.
 
-``TrackingDomainArgs`` is the one declaration of the inputs: each key's annotation carries a ``Property``
-with its default, what a change does and its doc. ``TrackingDomainOutputs`` declares what SparkPost reports
-besides the inputs. The input check below, the diff rules (``changes``), the resource's seeded outputs, the
-components' mapping and the docs all derive from these two.
+``TrackingDomainArgs`` and ``TrackingDomainAssociationArgs`` are the one declaration of each resource's
+inputs: each key's annotation carries a ``Property`` with its default, what a change does, its doc and its
+validator. ``TrackingDomainOutputs`` declares what SparkPost reports besides the inputs. Each ``Schema``
+below is derived from them, and the input check, the diff rules (``changes``), the resources' seeded
+outputs, the components' mapping and the docs derive from the schemas.
 """
 
 # No ``from __future__ import annotations``: the Annotated metadata is read from live annotations.
 import difflib
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, NotRequired, TypedDict, get_args, get_origin
 
 import pulumi
@@ -21,6 +22,7 @@ from .validation import (
     validate_api_url,
     validate_bool,
     validate_domain,
+    validate_hostname,
     validate_region,
     validate_subaccount_id,
 )
@@ -88,60 +90,104 @@ class TrackingDomainOutputs(TypedDict):
     uses_managed_certificate: Annotated[bool, "SparkPost manages the domain's certificate."]
 
 
-def _properties() -> dict[str, Property]:
+class TrackingDomainAssociationArgs(TypedDict):
+    """Inputs of the association of a sending domain with a tracking domain. Both domains are required."""
+
+    sending_domain: Annotated[pulumi.Input[str], Property(
+        "An existing SparkPost sending domain (e.g. 'example.com'); SparkPost wraps its links with the tracking "
+        "domain.", change=Change.REPLACE, validate=validate_hostname)]
+    tracking_domain: Annotated[pulumi.Input[str], Property(
+        "The tracking domain to use for this sending domain; it must exist in the same account or subaccount.",
+        validate=validate_domain)]
+    subaccount_id: NotRequired[Annotated[pulumi.Input[int], Property(
+        "The subaccount both domains belong to (sent as X-MSYS-SUBACCOUNT); absent for the primary account.",
+        change=Change.REPLACE, validate=validate_subaccount_id)]]
+    region: NotRequired[Annotated[pulumi.Input[str], Property(
+        "SparkPost region of the account: 'us' or 'eu'.", default="us", change=Change.ENDPOINT,
+        validate=validate_region)]]
+    api_url: NotRequired[Annotated[pulumi.Input[str], Property(
+        "Full API base ending in /api/v1 (an Enterprise tenant, the local emulator); wins over region.",
+        change=Change.ENDPOINT, validate=validate_api_url)]]
+
+
+def _properties(args_type: type) -> dict[str, Property]:
     found: dict[str, Property] = {}
-    for name, hint in TrackingDomainArgs.__annotations__.items():
+    for name, hint in args_type.__annotations__.items():
         while get_origin(hint) is not Annotated:  # unwrap NotRequired[...]
             hint = get_args(hint)[0]
         found[name] = next(m for m in get_args(hint)[1:] if isinstance(m, Property))
     return found
 
 
-#: Input name -> its declaration, in declaration order.
-INPUTS: Final[dict[str, Property]] = _properties()
-INPUT_KEYS: Final[frozenset[str]] = frozenset(INPUTS)
-INPUT_DEFAULTS: Final[dict[str, Any]] = {name: p.default for name, p in INPUTS.items()}
-REQUIRED_KEYS: Final[frozenset[str]] = frozenset(TrackingDomainArgs.__required_keys__)
-OUTPUT_KEYS: Final[tuple[str, ...]] = tuple(TrackingDomainOutputs.__annotations__)
+def _no_cross_checks(inputs: Mapping[str, Any]) -> list[InvalidInput]:
+    return []
 
 
-def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
-    """Validate and normalize tracking-domain inputs; unknown (preview) values pass through.
+@dataclass(frozen=True)
+class Schema:
+    """One resource's inputs, derived from its ``...Args`` declaration, and its input check."""
 
-    Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
-    in one go.
-    """
-    failures: list[InvalidInput] = []
-    inputs: dict[str, Any] = {}
-    for key in sorted(set(news) - INPUT_KEYS - {"__provider"}):
-        if key in ("api_key", "apiKey"):
-            failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
-                                              "'pulumi config set --secret sparkpost:apiKey ...' or SPARKPOST_API_KEY"))
-        elif key in OUTPUT_KEYS:
-            failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
-        else:
-            close = difflib.get_close_matches(key, INPUT_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            failures.append(InvalidInput(key, f"is not a tracking-domain property.{hint} Known: "
-                                              f"{', '.join(sorted(INPUT_KEYS))}"))
-    for key, prop in INPUTS.items():
-        value = news.get(key)
-        if value is None:
-            if key in REQUIRED_KEYS:
-                failures.append(InvalidInput(key, f"is required: {prop.doc}"))
-            elif prop.default is not None:
-                inputs[key] = prop.default
-            continue
-        if is_unknown(value):
-            inputs[key] = value
-            continue
-        try:
-            inputs[key] = prop.validate(value, key)
-        except InvalidInput as exc:
-            failures.append(exc)
-    if not failures:
-        failures.extend(_cross_checks(inputs))
-    return inputs, failures
+    title: str
+    """How an error names the resource, e.g. 'tracking-domain'."""
+    id_key: str
+    """The input whose value is the resource id (SparkPost names the object by it)."""
+    inputs: dict[str, Property]
+    required: frozenset[str]
+    outputs: tuple[str, ...] = ()
+    cross_checks: Callable[[Mapping[str, Any]], list[InvalidInput]] = field(default=_no_cross_checks)
+
+    @classmethod
+    def of(cls, title: str, id_key: str, args_type: Any, outputs: tuple[str, ...] = (),
+           cross_checks: Callable[[Mapping[str, Any]], list[InvalidInput]] = _no_cross_checks) -> "Schema":
+        return cls(title, id_key, _properties(args_type), frozenset(args_type.__required_keys__), outputs,
+                   cross_checks)
+
+    @property
+    def input_keys(self) -> frozenset[str]:
+        return frozenset(self.inputs)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {name: p.default for name, p in self.inputs.items()}
+
+    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
+        """Validate and normalize inputs; unknown (preview) values pass through.
+
+        Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
+        in one go.
+        """
+        failures: list[InvalidInput] = []
+        inputs: dict[str, Any] = {}
+        for key in sorted(set(news) - self.input_keys - {"__provider"}):
+            if key in ("api_key", "apiKey"):
+                failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
+                                                  "'pulumi config set --secret sparkpost:apiKey ...' or "
+                                                  "SPARKPOST_API_KEY"))
+            elif key in self.outputs:
+                failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
+            else:
+                close = difflib.get_close_matches(key, self.input_keys, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                failures.append(InvalidInput(key, f"is not a {self.title} property.{hint} Known: "
+                                                  f"{', '.join(sorted(self.input_keys))}"))
+        for key, prop in self.inputs.items():
+            value = news.get(key)
+            if value is None:
+                if key in self.required:
+                    failures.append(InvalidInput(key, f"is required: {prop.doc}"))
+                elif prop.default is not None:
+                    inputs[key] = prop.default
+                continue
+            if is_unknown(value):
+                inputs[key] = value
+                continue
+            try:
+                inputs[key] = prop.validate(value, key)
+            except InvalidInput as exc:
+                failures.append(exc)
+        if not failures:
+            failures.extend(self.cross_checks(inputs))
+        return inputs, failures
 
 
 def _cross_checks(inputs: Mapping[str, Any]) -> list[InvalidInput]:
@@ -160,3 +206,17 @@ def _cross_checks(inputs: Mapping[str, Any]) -> list[InvalidInput]:
         found.append(InvalidInput("default", "needs verify: true; SparkPost accepts only a verified domain as "
                                              "the default"))
     return found
+
+
+TRACKING_DOMAIN: Final[Schema] = Schema.of("tracking-domain", "domain", TrackingDomainArgs,
+                                           tuple(TrackingDomainOutputs.__annotations__), _cross_checks)
+ASSOCIATION: Final[Schema] = Schema.of("tracking-domain association", "sending_domain",
+                                       TrackingDomainAssociationArgs)
+
+#: The tracking domain's inputs by name, in declaration order, and what derives from them.
+INPUTS: Final[dict[str, Property]] = TRACKING_DOMAIN.inputs
+INPUT_KEYS: Final[frozenset[str]] = TRACKING_DOMAIN.input_keys
+INPUT_DEFAULTS: Final[dict[str, Any]] = TRACKING_DOMAIN.defaults
+REQUIRED_KEYS: Final[frozenset[str]] = TRACKING_DOMAIN.required
+OUTPUT_KEYS: Final[tuple[str, ...]] = TRACKING_DOMAIN.outputs
+check_inputs: Final = TRACKING_DOMAIN.check

@@ -40,13 +40,22 @@ def is_unknown(value: Any) -> bool:
 
 
 def validate_domain(value: Any, prop: str = "domain") -> str:
-    """An RFC 1123 hostname below an organisational domain, returned lower-case.
+    """A tracking hostname: an RFC 1123 hostname below an organisational domain, returned lower-case.
 
     Apex decision: SparkPost documents that a tracking domain must be a subdomain, never the
     organisational domain, and a CDN CNAME cannot live at a zone apex anyway. Without the public
     suffix list we cannot tell ``example.co.uk`` from ``track.example``, so a name with only two
     labels (``example.com``) is rejected here; deeper apexes are left to SparkPost to refuse.
     """
+    host = validate_hostname(value, prop)
+    if host.count(".") == 1:
+        raise InvalidInput(prop, f"{value!r} is an apex (organisational) domain; SparkPost tracking domains "
+                                 f"must be a subdomain such as 'track.{host}'")
+    return host
+
+
+def validate_hostname(value: Any, prop: str) -> str:
+    """An RFC 1123 hostname with at least one dot (a sending domain may be an apex), returned lower-case."""
     if not isinstance(value, str):
         raise InvalidInput(prop, f"must be a hostname string such as {EXAMPLE_HOST!r}, got {type(value).__name__}")
     host = value.strip()
@@ -74,9 +83,6 @@ def validate_domain(value: Any, prop: str = "domain") -> str:
                                      "hyphens only (RFC 1123); no underscores, and no hyphen at either end")
     if labels[-1].isdigit():
         raise InvalidInput(prop, f"{value!r} looks like an IP address; SparkPost needs a DNS hostname")
-    if len(labels) == 2:
-        raise InvalidInput(prop, f"{value!r} is an apex (organisational) domain; SparkPost tracking domains "
-                                 f"must be a subdomain such as 'track.{host}'")
     return host
 
 
