@@ -22,6 +22,7 @@ from .dns import DnsStrategy, HostRecordArgs
 
 CERTIFICATE_AUTHORITIES: Final[tuple[str, ...]] = ("lets-encrypt", "globalsign", "certainly")
 FALLBACK_TTL_SECONDS: Final[int] = 10
+DNS_NAME_MAX: Final[int] = 253  # RFC 1035: the ACME challenge record's name must fit too
 BACKEND_NAME: Final[str] = "sparkpost"
 #: A TLS configuration lists one CNAME per traffic region; ``global`` routes to the nearest point of presence.
 PREFERRED_TLS_REGION: Final[str] = "global"
@@ -95,6 +96,12 @@ class FastlyTrackingDomain(TrackingDomainComponent):
 
     @classmethod
     def _read_specific(cls, reader: ArgReader, common: Common) -> _Fastly:
+        challenge = acme_challenge_name(common.domain)
+        if len(challenge) > DNS_NAME_MAX:
+            reader.fail("domain", f"is {len(common.domain)} characters: Fastly's certificate is validated through "
+                                  f"the record {challenge[:40]}..., which a DNS name of at most {DNS_NAME_MAX} "
+                                  f"characters cannot hold; use a host of at most "
+                                  f"{DNS_NAME_MAX - len(acme_challenge_name(''))} characters")
         service_name = reader.value("service_name", common.domain)
         if not isinstance(service_name, str) or not service_name.strip():
             reader.fail("service_name", f"must be a non-empty string, got {service_name!r}")

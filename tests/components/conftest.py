@@ -123,7 +123,7 @@ class RecordingMonitor(MockMonitor):
                 property_dependencies={u for deps in request.propertyDependencies.values() for u in deps.urns},
                 import_id=request.importId, ignore_changes=list(request.ignoreChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
-                alias_names=[a.spec.name for a in request.aliases if a.HasField("spec")]))
+                alias_names=[a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name]))
         return response
 
 
