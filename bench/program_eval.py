@@ -46,8 +46,15 @@ def _mocks() -> Any:
                                                     for d in inputs.get("domains", [])]}
             return f"{args.name}-id", inputs
 
-        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-            return {}, None
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+            # The data sources the components read at preview: a Fastly TLS configuration, a Cloudflare zone.
+            answers: dict[str, dict[str, Any]] = {
+                "fastly:index/getTlsConfiguration:getTlsConfiguration": {"id": "c", "dnsRecords": [
+                    {"recordType": "CNAME", "recordValue": "t.sni.global.fastly.net", "region": "global"}]},
+                "cloudflare:index/getZone:getZone": {"name": "example.com", "type": "full"},
+                "cloudflare:index/getZoneSetting:getZoneSetting": {"value": "full"},
+            }
+            return answers.get(args.token, {}), []
 
     return BenchMocks()
 

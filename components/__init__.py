@@ -1,8 +1,9 @@
 """Secure SparkPost tracking domains as Pulumi components.
 
 ``from components import CloudflareTrackingDomain`` (or ``CloudFrontTrackingDomain``, ``FastlyTrackingDomain``,
-``ManagedTrackingDomain``). Names are resolved lazily (PEP 562): ``import components`` imports no provider SDK,
-and using one component imports only its CDN's SDK (pulumi-cloudflare alone costs seconds and >100 MB).
+``ManagedTrackingDomain``; ``CloudFrontTrackingPolicies`` shares one pair of CloudFront policies). Names are
+resolved lazily (PEP 562): ``import components`` imports no provider SDK, and using one component imports only
+its CDN's SDK (pulumi-cloudflare alone costs seconds and >100 MB).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _EXPORTS: dict[str, str] = {
     "CloudflareTrackingDomainArgs": "cloudflare",
     "CloudFrontTrackingDomain": "cloudfront",
     "CloudFrontTrackingDomainArgs": "cloudfront",
+    "CloudFrontTrackingPolicies": "cloudfront",
+    "CloudFrontTrackingPoliciesArgs": "cloudfront",
     "FastlyTrackingDomain": "fastly",
     "FastlyTrackingDomainArgs": "fastly",
     "ManagedTrackingDomain": "managed",
@@ -23,12 +26,15 @@ _EXPORTS: dict[str, str] = {
     "CommonArgs": "args",
     "DnsArgs": "args",
     "DnsRecord": "args",
+    "HostRecordArgs": "dns",
     "ComponentArgumentError": "errors",
 }
 
 __all__ = [
     "CloudFrontTrackingDomain",
     "CloudFrontTrackingDomainArgs",
+    "CloudFrontTrackingPolicies",
+    "CloudFrontTrackingPoliciesArgs",
     "CloudflareTrackingDomain",
     "CloudflareTrackingDomainArgs",
     "CommonArgs",
@@ -37,6 +43,7 @@ __all__ = [
     "DnsRecord",
     "FastlyTrackingDomain",
     "FastlyTrackingDomainArgs",
+    "HostRecordArgs",
     "ManagedTrackingDomain",
     "ManagedTrackingDomainArgs",
 ]
@@ -44,7 +51,13 @@ __all__ = [
 if TYPE_CHECKING:
     from .args import CommonArgs, DnsArgs, DnsRecord
     from .cloudflare import CloudflareTrackingDomain, CloudflareTrackingDomainArgs
-    from .cloudfront import CloudFrontTrackingDomain, CloudFrontTrackingDomainArgs
+    from .cloudfront import (
+        CloudFrontTrackingDomain,
+        CloudFrontTrackingDomainArgs,
+        CloudFrontTrackingPolicies,
+        CloudFrontTrackingPoliciesArgs,
+    )
+    from .dns import HostRecordArgs
     from .errors import ComponentArgumentError
     from .fastly import FastlyTrackingDomain, FastlyTrackingDomainArgs
     from .managed import ManagedTrackingDomain, ManagedTrackingDomainArgs

@@ -86,6 +86,8 @@ class Built:
     cname_target: pulumi.Input[str]
     #: Certificate validation and CDN resources; the DNS strategy's records are added by the base class.
     depends_on: list[pulumi.Resource] = field(default_factory=list)
+    #: Leave the SparkPost side out for now: a live host's record is adopted but still points at SparkPost.
+    defer_sparkpost: bool = False
 
 
 class TrackingDomainComponent(pulumi.ComponentResource):
@@ -145,13 +147,16 @@ class TrackingDomainComponent(pulumi.ComponentResource):
 
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
         waits_for = [*built.depends_on, *(dns.resources if dns else [])]
-        self.tracking_domain: TrackingDomain = TrackingDomain(f"{resource_name}-sparkpost", common.sparkpost,
-                                                              self._opts(waits_for))
+        self.tracking_domain: TrackingDomain | None = None
+        if not built.defer_sparkpost:
+            self.tracking_domain = TrackingDomain(f"{resource_name}-sparkpost", common.sparkpost,
+                                                  self._opts(waits_for))
 
         self.domain = pulumi.Output.from_input(common.domain)
         self.cname_target = pulumi.Output.from_input(built.cname_target)
         self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
-        self.verified = self.tracking_domain.verified.apply(bool)
+        self.verified = (self.tracking_domain.verified.apply(bool) if self.tracking_domain
+                         else pulumi.Output.from_input(False))
         self.register_outputs({
             "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
             "verified": self.verified, "tracking_domain": self.tracking_domain,

@@ -3,13 +3,17 @@
 Current requirement (default): CNAME host → SparkPost host, **proxied**, so the viewer's Host and User-Agent
 reach SparkPost; Universal SSL at the edge; SSL/TLS "Full" towards the origin.
 
-Zone-wide things are never changed silently. A zone holds at most one entry-point ruleset per phase, so
-the per-host rules are opt-in (creating one fails if the zone already has one in that phase):
-``ssl_mode_rule`` (Configuration Rule, SSL "full" for this host), ``cache_rule`` (edge TTL 10 s) and
-``redirect_mode="single_redirect"``. ``redirect_mode="page_rule"`` is the seed's legacy Page Rule.
+Safe by default, and zone-wide things are never changed silently. The SSL/TLS mode is zone-wide, and a zone
+holds at most one entry-point ruleset per phase, so the component does not change the mode nor claim a
+phase by default: it reads the zone at preview (``zone_checks``, see ``cloudflare_zone``) and fails before
+anything changes when the zone's mode would answer clicks with a 526, when the host is too deep for Universal
+SSL, or when an opted-in rule cannot be created. The per-host rules stay opt-in: ``ssl_mode_rule``
+(Configuration Rule, SSL "full" for this host, made before the record so traffic never meets another mode),
+``cache_rule`` (edge TTL 10 s) and ``redirect_mode="single_redirect"``. ``redirect_mode="page_rule"`` is the
+seed's legacy Page Rule.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, NotRequired
 
 import pulumi
@@ -17,27 +21,36 @@ import pulumi_cloudflare as cloudflare
 
 from .args import ArgReader, CommonArgs
 from .chain import Built, Common, TrackingDomainComponent
-from .dns import DnsStrategy
+from .cloudflare_zone import Expectations, WantedRuleset, checked_zone_id
+from .dns import DnsStrategy, HostRecord, HostRecordArgs, read_host_record
 
 REDIRECT_MODES: Final[tuple[str, ...]] = ("none", "single_redirect", "page_rule")
 CACHE_TTL_SECONDS: Final[int] = 10
 AUTOMATIC_TTL: Final[int] = 1  # Cloudflare: ttl 1 = automatic, required for proxied records
+SSL_PHASE: Final[str] = "http_config_settings"
+CACHE_PHASE: Final[str] = "http_request_cache_settings"
+REDIRECT_PHASE: Final[str] = "http_request_dynamic_redirect"
 
 
-class CloudflareTrackingDomainArgs(CommonArgs):
-    """Arguments of ``CloudflareTrackingDomain`` (plus the common ones)."""
+class CloudflareTrackingDomainArgs(CommonArgs, HostRecordArgs):
+    """Arguments of ``CloudflareTrackingDomain`` (plus the common and host record ones)."""
 
     zone_id: pulumi.Input[str]
     """The Cloudflare zone (on Cloudflare nameservers) that holds the tracking domain."""
     ssl_mode_rule: NotRequired[bool]
-    """Create a Configuration Rule (phase ``http_config_settings``) setting SSL "full" for this host only.
-    Off by default: the zone may already have its one ruleset in that phase (then set SSL/TLS "Full" yourself)."""
+    """Create a Configuration Rule (phase ``http_config_settings``) setting SSL "full" for this host only, so the
+    zone's own mode does not matter (e.g. "Full (strict)", which answers every click with a 526). Off by default:
+    a zone holds one ruleset of that phase, and one domain per zone can own it."""
     cache_rule: NotRequired[bool]
-    """Create a cache rule (phase ``http_request_cache_settings``) with a 10 s edge TTL for this host (paid plans).
-    Off by default, for the same one-ruleset-per-phase reason."""
+    """Create a cache rule (phase ``http_request_cache_settings``) with a 10 s edge TTL for this host. Business
+    and Enterprise plans only: Free and Pro zones cannot go below 2 h and 1 h. Off by default."""
     redirect_mode: NotRequired[str]
     """``none`` (default, current requirement: proxy to SparkPost), or the seed's 301 forward to
     ``https://<SparkPost host>/<path>``: ``single_redirect`` (Ruleset) or ``page_rule`` (legacy Page Rule)."""
+    zone_checks: NotRequired[bool]
+    """Read the zone at preview (name, setup, plan, SSL/TLS mode, rulesets, edge certificates) and fail before
+    anything changes when the chain would break (default true). Set false only when the API token cannot read
+    zone settings, SSL or rulesets, or when your own Configuration Rule sets SSL "Full" for this host."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +59,14 @@ class _Cloudflare:
     ssl_mode_rule: bool
     cache_rule: bool
     redirect_mode: str
+    zone_checks: bool
+    host: HostRecord = field(default_factory=HostRecord)
 
     @property
     def phases(self) -> list[str]:
         """The zone entry-point ruleset phases this component creates (one per zone and phase)."""
-        wanted = {"http_config_settings": self.ssl_mode_rule, "http_request_cache_settings": self.cache_rule,
-                  "http_request_dynamic_redirect": self.redirect_mode == "single_redirect"}
+        wanted = {SSL_PHASE: self.ssl_mode_rule, CACHE_PHASE: self.cache_rule,
+                  REDIRECT_PHASE: self.redirect_mode == "single_redirect"}
         return [phase for phase, on in wanted.items() if on]
 
 
@@ -60,11 +75,27 @@ def host_expression(domain: str) -> str:
     return f'(http.host eq "{domain}")'
 
 
+#: phase → (what the ruleset is for, the argument that asks for it)
+_RULESETS: Final[dict[str, tuple[str, str]]] = {
+    SSL_PHASE: ("SSL Full", "ssl_mode_rule"),
+    CACHE_PHASE: ("cache", "cache_rule"),
+    REDIRECT_PHASE: ("redirect", "redirect_mode"),
+}
+
+
+def ruleset_identity(phase: str, domain: str) -> WantedRuleset:
+    """Name and description of this component's ruleset of ``phase`` (how a later run recognises it as ours)."""
+    what, argument = _RULESETS[phase]
+    description = f"{what} for {domain}"
+    return WantedRuleset(name=f"SparkPost tracking {description}",
+                         description=f"Managed by sparkpost-tracking: {description}", argument=argument)
+
+
 class CloudflareTrackingDomain(TrackingDomainComponent):
     """Secure SparkPost tracking through Cloudflare's proxy; type ``sparkpost-tracking:index:CloudflareTrackingDomain``.
 
-    Resources: ``cloudflare.DnsRecord`` (proxied CNAME, ttl automatic); opt-in ``cloudflare.Ruleset`` per
-    phase / ``cloudflare.PageRule``; then the SparkPost ``TrackingDomain``. ``dns_records`` is empty: the
+    Resources: opt-in ``cloudflare.Ruleset`` per phase / ``cloudflare.PageRule``; ``cloudflare.DnsRecord``
+    (proxied CNAME, ttl automatic); then the SparkPost ``TrackingDomain``. ``dns_records`` is empty: the
     record lives in the zone. ``cname_target`` is the SparkPost host.
     """
 
@@ -85,6 +116,8 @@ class CloudflareTrackingDomain(TrackingDomainComponent):
             ssl_mode_rule=reader.flag("ssl_mode_rule", False),
             cache_rule=reader.flag("cache_rule", False),
             redirect_mode=reader.choice("redirect_mode", REDIRECT_MODES, "none"),
+            zone_checks=reader.flag("zone_checks", True),
+            host=read_host_record(reader, "cloudflare", zone_id),
         )
 
     @classmethod
@@ -94,37 +127,38 @@ class CloudflareTrackingDomain(TrackingDomainComponent):
         return [f"the entry-point ruleset of phase {phase!r} in Cloudflare zone {specific.zone_id!r}"
                 for phase in specific.phases]
 
-    def _ruleset(self, name: str, cf: _Cloudflare, phase: str, description: str,
+    def _ruleset(self, name: str, zone_id: pulumi.Input[str], phase: str, domain: str,
                  rule: cloudflare.RulesetRuleArgsDict) -> cloudflare.Ruleset:
+        identity = ruleset_identity(phase, domain)
         return cloudflare.Ruleset(
-            f"{name}-{phase.replace('_', '-')}", zone_id=cf.zone_id, kind="zone", phase=phase,
-            name=f"SparkPost tracking {description}", description=f"Managed by sparkpost-tracking: {description}",
-            rules=[rule], opts=self._opts())
+            f"{name}-{phase.replace('_', '-')}", zone_id=zone_id, kind="zone", phase=phase,
+            name=identity.name, description=identity.description, rules=[rule], opts=self._opts())
 
     def _build(self, name: str, common: Common, specific: _Cloudflare, dns: DnsStrategy | None) -> Built:
         cf, domain, origin = specific, common.domain, common.origin
         match = host_expression(domain)
-        record = cloudflare.DnsRecord(
-            f"{name}-record", zone_id=cf.zone_id, name=domain, type="CNAME", content=origin,
-            proxied=True, ttl=AUTOMATIC_TTL, comment="SparkPost tracking domain (proxied to SparkPost)",
-            opts=self._opts())
-        made: list[pulumi.Resource] = [record]
-
+        zone_id: pulumi.Input[str] = cf.zone_id
+        if cf.zone_checks:
+            zone_id = checked_zone_id(self, name, cf.zone_id, Expectations(
+                domain=domain, ssl_rule=cf.ssl_mode_rule,
+                cache_ttl=CACHE_TTL_SECONDS if cf.cache_rule else None,
+                rulesets={phase: ruleset_identity(phase, domain) for phase in cf.phases}))
+        rules: list[pulumi.Resource] = []
         if cf.ssl_mode_rule:
-            made.append(self._ruleset(name, cf, "http_config_settings", f"SSL Full for {domain}", {
+            rules.append(self._ruleset(name, zone_id, SSL_PHASE, domain, {
                 "action": "set_config", "expression": match, "enabled": True,
                 "description": f"SSL/TLS Full towards SparkPost for {domain}",
                 "action_parameters": {"ssl": "full"},
             }))
         if cf.cache_rule:
-            made.append(self._ruleset(name, cf, "http_request_cache_settings", f"cache for {domain}", {
+            rules.append(self._ruleset(name, zone_id, CACHE_PHASE, domain, {
                 "action": "set_cache_settings", "expression": match, "enabled": True,
                 "description": f"Edge TTL {CACHE_TTL_SECONDS} s for {domain} (SparkPost's advice)",
                 "action_parameters": {"cache": True, "edge_ttl": {"mode": "override_origin",
                                                                   "default": CACHE_TTL_SECONDS}},
             }))
         if cf.redirect_mode == "single_redirect":
-            made.append(self._ruleset(name, cf, "http_request_dynamic_redirect", f"redirect for {domain}", {
+            rules.append(self._ruleset(name, zone_id, REDIRECT_PHASE, domain, {
                 "action": "redirect", "expression": match, "enabled": True,
                 "description": f"Seed mode: 301 from {domain} to https://{origin}/<path>",
                 "action_parameters": {"from_value": {
@@ -132,8 +166,14 @@ class CloudflareTrackingDomain(TrackingDomainComponent):
                     "status_code": 301, "preserve_query_string": True}},
             }))
         elif cf.redirect_mode == "page_rule":
-            made.append(cloudflare.PageRule(
-                f"{name}-page-rule", zone_id=cf.zone_id, target=f"{domain}/*", status="active",
+            rules.append(cloudflare.PageRule(
+                f"{name}-page-rule", zone_id=zone_id, target=f"{domain}/*", status="active",
                 actions={"forwarding_url": {"url": f"https://{origin}/$1", "status_code": 301}},
                 opts=self._opts()))
-        return Built(cname_target=origin, depends_on=made)
+        # The host's rules exist before traffic reaches the proxy; a live record is taken over, never deleted.
+        record = cloudflare.DnsRecord(
+            f"{name}-record", zone_id=zone_id, name=domain, type="CNAME", content=origin,
+            proxied=True, ttl=AUTOMATIC_TTL, comment="SparkPost tracking domain (proxied to SparkPost)",
+            opts=pulumi.ResourceOptions.merge(self._opts(rules), pulumi.ResourceOptions(
+                **cf.host.options("cloudflare", cf.zone_id, domain))))
+        return Built(cname_target=origin, depends_on=[record, *rules], defer_sparkpost=cf.host.defers_sparkpost)

@@ -5,41 +5,60 @@ Distribution: origin = SparkPost host, protocol match-viewer, ports 80/443, orig
 ``X-Forwarded-Host: <domain>``, empty origin path, no Origin Shield; viewer HTTP and HTTPS, GET/HEAD; a cache
 policy of 1/10/10 s with an empty cache key; an origin request policy forwarding ``User-Agent`` and the
 ``target`` query string. CloudFront still loses some User-Agent data (SparkPost's own warning).
+
+AWS limits every input stays inside, whatever valid domain it is given (sources in docs/cdn-limits.md):
+comments of at most 128 characters; policy names of at most 128 letters, digits, ``-`` and ``_``, unique in the
+account; 20 custom policies of each kind per account, so ``CloudFrontTrackingPolicies`` makes one pair that
+many distributions share; at most 64 characters in an ACM certificate's first name.
 """
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NotRequired
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from .args import ArgReader, CommonArgs, DnsArgs
-from .chain import Built, Common, TrackingDomainComponent
-from .dns import DnsStrategy
+from .chain import PACKAGE, Built, Common, TrackingDomainComponent
+from .dns import DnsStrategy, HostRecordArgs
+from .errors import ComponentArgumentError
 
 CERTIFICATE_REGION: Final[str] = "us-east-1"  # CloudFront reads viewer certificates only from us-east-1
 ORIGIN_ID: Final[str] = "sparkpost"
 PRICE_CLASSES: Final[tuple[str, ...]] = ("PriceClass_All", "PriceClass_200", "PriceClass_100")
 MIN_TTL, DEFAULT_TTL, MAX_TTL = 1, 10, 10
+COMMENT_MAX: Final[int] = 128  # distribution, cache policy and origin request policy comments
+POLICY_NAME_MAX: Final[int] = 128
+ACM_FIRST_NAME_MAX: Final[int] = 64  # an ACM certificate's first name becomes its Common Name (RFC 5280)
+_POLICY_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):\d{12}:certificate/[0-9a-f-]+$")
 
 
-class CloudFrontTrackingDomainArgs(CommonArgs, DnsArgs):
-    """Arguments of ``CloudFrontTrackingDomain`` (plus the common and DNS ones)."""
+class CloudFrontTrackingDomainArgs(CommonArgs, DnsArgs, HostRecordArgs):
+    """Arguments of ``CloudFrontTrackingDomain`` (plus the common, DNS and host record ones)."""
 
     certificate_arn: NotRequired[pulumi.Input[str]]
-    """An existing ACM certificate for the domain in us-east-1; default: the component requests one (DNS-validated)."""
+    """An existing ACM certificate for the domain in us-east-1; default: the component requests one (DNS-validated).
+    Required for a host longer than 64 characters (ACM's limit for a certificate's first name)."""
     price_class: NotRequired[str]
     """``PriceClass_All`` (default), ``PriceClass_200`` or ``PriceClass_100``."""
     ipv6: NotRequired[bool]
     """Serve IPv6 too (default true): enables it on the distribution and adds the Route 53 AAAA alias."""
     cache_policy_id: NotRequired[pulumi.Input[str]]
-    """Reuse an existing cache policy (e.g. another domain's ``cache_policy_id`` output) instead of creating one.
-    AWS allows 20 custom cache policies per account, so stacks with many domains should share one."""
+    """Use this cache policy (e.g. a ``CloudFrontTrackingPolicies``' one) instead of creating one. AWS allows 20
+    custom cache policies per account, so many domains must share one; the stack program does that by default."""
     origin_request_policy_id: NotRequired[pulumi.Input[str]]
-    """Reuse an existing origin request policy instead of creating one (same account quota of 20)."""
+    """Use this origin request policy instead of creating one (same account quota of 20)."""
+
+
+class CloudFrontTrackingPoliciesArgs(TypedDict):
+    """Arguments of ``CloudFrontTrackingPolicies``."""
+
+    label: NotRequired[str]
+    """A readable word in the policies' names (default ``shared``); the names stay unique without it."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +70,56 @@ class _CloudFront:
     origin_request_policy_id: pulumi.Input[str] | None
 
 
-def _policy_name(domain: str, what: str) -> str:
-    """CloudFront policy names: letters, digits, ``-``/``_``, at most 128, unique per account."""
-    return f"sparkpost-{domain.replace('.', '-')}-{what}"[:128]
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, marked with ``...`` when cut."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def policy_name(label: str, kind: str, owner_urn: str) -> str:
+    """A CloudFront policy name: letters, digits, ``-``/``_``, at most 128, unique per account.
+
+    The hash of the owning component's URN makes it unique across stacks, projects and component names, so a
+    replacement that comes from a new URN (a rename without ``aliases``, a new parent) creates its policy
+    beside the old one instead of failing with "already exists".
+    """
+    suffix = f"-{hashlib.sha256(owner_urn.encode()).hexdigest()[:10]}-{kind}"
+    head = _POLICY_NAME_UNSAFE.sub("-", f"sparkpost-{label}").strip("-_")
+    return head[:POLICY_NAME_MAX - len(suffix)].rstrip("-_") + suffix
+
+
+def _owner_urn(owner: pulumi.Resource) -> pulumi.Output[str]:
+    """The owner's URN as a plain value: a child taking ``owner.urn`` itself would depend on its own parent."""
+    async def urn() -> str:
+        return str(await owner.urn.future())
+
+    return pulumi.Output.from_input(urn())
+
+
+def cache_policy(owner: pulumi.Resource, name: str, label: str) -> pulumi.Output[str]:
+    """The cache policy SparkPost tracking needs (1/10/10 s, empty cache key), as a child of ``owner``."""
+    return aws.cloudfront.CachePolicy(
+        f"{name}-cache-policy", name=_owner_urn(owner).apply(lambda urn: policy_name(label, "cache", urn)),
+        comment=f"SparkPost tracking: TTL {MIN_TTL}/{DEFAULT_TTL}/{MAX_TTL} s, empty cache key",
+        min_ttl=MIN_TTL, default_ttl=DEFAULT_TTL, max_ttl=MAX_TTL,
+        parameters_in_cache_key_and_forwarded_to_origin={
+            "cookies_config": {"cookie_behavior": "none"},
+            "headers_config": {"header_behavior": "none"},
+            "query_strings_config": {"query_string_behavior": "none"},
+            "enable_accept_encoding_gzip": False,
+            "enable_accept_encoding_brotli": False,
+        }, opts=pulumi.ResourceOptions(parent=owner)).id
+
+
+def origin_request_policy(owner: pulumi.Resource, name: str, label: str) -> pulumi.Output[str]:
+    """The origin request policy SparkPost tracking needs (``User-Agent`` and ``?target``), a child of ``owner``."""
+    return aws.cloudfront.OriginRequestPolicy(
+        f"{name}-origin-request-policy",
+        name=_owner_urn(owner).apply(lambda urn: policy_name(label, "origin-request", urn)),
+        comment="SparkPost tracking: User-Agent and ?target to the origin",
+        cookies_config={"cookie_behavior": "none"},
+        headers_config={"header_behavior": "whitelist", "headers": {"items": ["User-Agent"]}},
+        query_strings_config={"query_string_behavior": "whitelist", "query_strings": {"items": ["target"]}},
+        opts=pulumi.ResourceOptions(parent=owner)).id
 
 
 def _validation_option(options: Sequence[Any] | None, domain: str) -> Any:
@@ -64,13 +130,45 @@ def _validation_option(options: Sequence[Any] | None, domain: str) -> Any:
     raise ValueError(f"ACM returned no DNS validation option for {domain!r}")
 
 
+class CloudFrontTrackingPolicies(pulumi.ComponentResource):
+    """One cache policy and one origin request policy for many ``CloudFrontTrackingDomain``s (pass its ids as
+    their ``cache_policy_id``/``origin_request_policy_id``).
+
+    Type ``sparkpost-tracking:index:CloudFrontTrackingPolicies``.
+
+    An account holds 20 custom policies of each kind, and one policy serves up to 100 distributions.
+    """
+
+    cache_policy_id: pulumi.Output[str]
+    """The shared cache policy (1/10/10 s, empty cache key)."""
+    origin_request_policy_id: pulumi.Output[str]
+    """The shared origin request policy (``User-Agent`` and ``?target`` to SparkPost)."""
+
+    def __init__(self, resource_name: str, args: CloudFrontTrackingPoliciesArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        label = ArgReader(type(self).__name__, resource_name, args, ["label"]).value("label", "shared")
+        if not isinstance(label, str) or not label.strip():
+            raise ComponentArgumentError(type(self).__name__, resource_name, "label",
+                                         f"must be a non-empty string, got {label!r}")
+        super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
+        self.cache_policy_id = cache_policy(self, resource_name, label)
+        self.origin_request_policy_id = origin_request_policy(self, resource_name, label)
+        self.register_outputs({"cache_policy_id": self.cache_policy_id,
+                               "origin_request_policy_id": self.origin_request_policy_id})
+
+
 class CloudFrontTrackingDomain(TrackingDomainComponent):
     """Secure SparkPost tracking through CloudFront; type ``sparkpost-tracking:index:CloudFrontTrackingDomain``.
 
     Resources: ``aws.acm.Certificate`` + ``aws.acm.CertificateValidation`` (us-east-1; unless ``certificate_arn``),
-    ``aws.cloudfront.CachePolicy``, ``aws.cloudfront.OriginRequestPolicy``, ``aws.cloudfront.Distribution``,
-    the DNS records (validation CNAME, host alias A/AAAA in Route 53 or a CNAME elsewhere, or exported in
-    ``dns_records``), then the SparkPost ``TrackingDomain``. ``cname_target`` is the distribution's domain name.
+    ``aws.cloudfront.CachePolicy`` and ``aws.cloudfront.OriginRequestPolicy`` (unless given),
+    ``aws.cloudfront.Distribution``, the DNS records (validation CNAME, host alias A/AAAA in Route 53 or a CNAME
+    elsewhere and for a live host, or exported in ``dns_records``), then the SparkPost ``TrackingDomain``.
+    ``cname_target`` is the distribution's domain name.
+
+    A distribution cannot be replaced in place: its alternate domain name cannot sit on two distributions, so
+    the new one would fail to be created. Rename the component with ``aliases`` (its children follow); a real
+    replacement is described in docs/migration.md.
     """
 
     _args_type = CloudFrontTrackingDomainArgs
@@ -95,6 +193,11 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
             if matched["region"] != CERTIFICATE_REGION:
                 reader.fail("certificate_arn", f"is in {matched['region']!r}; CloudFront accepts ACM certificates "
                                                f"from {CERTIFICATE_REGION!r} only")
+        if arn is None and len(common.domain) > ACM_FIRST_NAME_MAX:
+            reader.fail("certificate_arn", f"is required: {common.domain!r} has {len(common.domain)} characters and "
+                                           f"ACM takes at most {ACM_FIRST_NAME_MAX} in a certificate's first name (its "
+                                           "Common Name); request one in us-east-1 whose first name is shorter and "
+                                           "whose further names include this host, and pass its ARN")
         return _CloudFront(certificate_arn=arn,
                            price_class=reader.choice("price_class", PRICE_CLASSES, "PriceClass_All"),
                            ipv6=reader.flag("ipv6", True),
@@ -112,8 +215,7 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
         option = cert.domain_validation_options.apply(lambda opts: _validation_option(opts, domain))
         records = dns.cname(
             "acm-validation", option.apply(lambda o: o.resource_record_name),
-            option.apply(lambda o: o.resource_record_value),
-            purpose=f"ACM validation of {domain}", validation=True)
+            option.apply(lambda o: o.resource_record_value), purpose="ACM certificate validation")
         validation = aws.acm.CertificateValidation(
             f"{name}-cert-validation", certificate_arn=cert.arn, region=CERTIFICATE_REGION,
             validation_record_fqdns=dns.validation_fqdns(records), opts=self._opts(records))
@@ -132,31 +234,16 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
 
         cache_policy_id = cf.cache_policy_id
         if cache_policy_id is None:
-            cache_policy_id = aws.cloudfront.CachePolicy(
-                f"{name}-cache-policy", name=_policy_name(domain, "cache"),
-                comment=f"SparkPost tracking {domain}: 10 s, empty cache key",
-                min_ttl=MIN_TTL, default_ttl=DEFAULT_TTL, max_ttl=MAX_TTL,
-                parameters_in_cache_key_and_forwarded_to_origin={
-                    "cookies_config": {"cookie_behavior": "none"},
-                    "headers_config": {"header_behavior": "none"},
-                    "query_strings_config": {"query_string_behavior": "none"},
-                    "enable_accept_encoding_gzip": False,
-                    "enable_accept_encoding_brotli": False,
-                }, opts=self._opts()).id
+            cache_policy_id = cache_policy(self, name, domain)
         request_policy_id = cf.origin_request_policy_id
         if request_policy_id is None:
-            request_policy_id = aws.cloudfront.OriginRequestPolicy(
-                f"{name}-origin-request-policy", name=_policy_name(domain, "origin-request"),
-                comment=f"SparkPost tracking {domain}: User-Agent and ?target to the origin",
-                cookies_config={"cookie_behavior": "none"},
-                headers_config={"header_behavior": "whitelist", "headers": {"items": ["User-Agent"]}},
-                query_strings_config={"query_string_behavior": "whitelist", "query_strings": {"items": ["target"]}},
-                opts=self._opts()).id
+            request_policy_id = origin_request_policy(self, name, domain)
         self.cache_policy_id = pulumi.Output.from_input(cache_policy_id)
         self.origin_request_policy_id = pulumi.Output.from_input(request_policy_id)
 
         distribution = aws.cloudfront.Distribution(
-            f"{name}-distribution", enabled=True, aliases=[domain], comment=f"SparkPost tracking {domain}",
+            f"{name}-distribution", enabled=True, aliases=[domain],
+            comment=clip(f"SparkPost tracking {domain}", COMMENT_MAX),
             is_ipv6_enabled=cf.ipv6, price_class=cf.price_class,
             origins=[{
                 "origin_id": ORIGIN_ID, "domain_name": origin, "origin_path": "",
@@ -180,6 +267,7 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
             opts=self._opts())
         waits_for.append(distribution)
 
-        dns.alias("host", domain, distribution.domain_name, distribution.hosted_zone_id, ipv6=cf.ipv6,
-                  purpose=f"{domain} to CloudFront")
-        return Built(cname_target=distribution.domain_name, depends_on=waits_for)
+        dns.alias(domain, distribution.domain_name, distribution.hosted_zone_id, ipv6=cf.ipv6,
+                  purpose="host to CloudFront")
+        return Built(cname_target=distribution.domain_name, depends_on=waits_for,
+                     defer_sparkpost=dns.settings.host.defers_sparkpost)

@@ -7,19 +7,32 @@
 
 Any strategy combines with any CDN. The provider SDK of a strategy is imported only when that strategy
 is used, so e.g. ``FastlyTrackingDomain`` with manual DNS never loads pulumi_aws or pulumi_cloudflare.
+
+A live tracking domain already has a host record (a CNAME to SparkPost). ``host_record`` says how the
+component treats it, and no mode ever deletes it: a deleted name stops resolving, resolvers cache that
+failure, and links in mail already sent break meanwhile. ``adopt`` takes the record over unchanged (a Pulumi
+import; Route 53 ids are ``<zone>_<name>_<type>``, Cloudflare ones ``<zone>/<record id>``), ``update`` changes
+it in place (Route 53: an UPSERT; Cloudflare: an update of the adopted record). The whole procedure per
+strategy is in docs/migration.md.
 """
 
-from __future__ import annotations
-
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from dataclasses import dataclass, field
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 
 from .args import ArgReader, DnsRecord
 
 DNS_KINDS: Final[tuple[str, ...]] = ("manual", "route53", "cloudflare")
+HOST_RECORD_MODES: Final[tuple[str, ...]] = ("create", "adopt", "update")
+#: What ``adopt`` leaves as it is on an imported host record (the live values), per provider (input names).
+ADOPT_KEEPS: Final[dict[str, tuple[str, ...]]] = {
+    "route53": ("records", "ttl", "allow_overwrite"),
+    "cloudflare": ("content", "proxied", "ttl", "comment"),
+}
+_CLOUDFLARE_RECORD_ID = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_DNS_TTL: Final[int] = 3600  # SparkPost: "DNS TTL about 1 h"
 _ZONE_WHAT: Final[dict[str, str]] = {
     "route53": "the Route 53 hosted zone id (e.g. 'Z0123456789ABCDEFGHIJ') that holds the tracking domain",
@@ -27,15 +40,79 @@ _ZONE_WHAT: Final[dict[str, str]] = {
 }
 
 
+class HostRecordArgs(TypedDict):
+    """How a component treats the record the tracking host already has (moving a live tracking domain)."""
+
+    host_record: NotRequired[str]
+    """``create`` (default: the host has no record yet); for a live host, ``adopt`` (build the chain, take the
+    host's record over unchanged, leave the SparkPost side for later) then ``update`` (point that record at the
+    CDN in place, then secure the SparkPost side). No mode deletes the live record (docs/migration.md)."""
+    host_record_id: NotRequired[str]
+    """Cloudflare zones only: the id (32 hex characters) of the host's live DNS record, which ``adopt`` imports."""
+
+
+@dataclass(frozen=True)
+class HostRecord:
+    """The validated ``host_record``/``host_record_id`` arguments."""
+
+    mode: str = "create"
+    #: Cloudflare's id of the live record (``adopt``, and ``update`` of a record adopted earlier).
+    record_id: str | None = None
+
+    @property
+    def defers_sparkpost(self) -> bool:
+        """While the live record is only adopted it still points at SparkPost: securing the domain now would
+        put https links in new mail before https works for the host."""
+        return self.mode == "adopt"
+
+    def options(self, kind: str, zone_id: pulumi.Input[str] | None, name: str) -> dict[str, Any]:
+        """``ResourceOptions`` fields that take the live record over: its import id, and in ``adopt`` the values
+        that stay as they are live (an import must match what it imports)."""
+        import_id: str | None = None
+        if kind == "route53" and self.mode == "adopt":
+            import_id = f"{zone_id}_{name}_CNAME"
+        elif kind == "cloudflare" and self.record_id:
+            import_id = f"{zone_id}/{self.record_id}"
+        keeps = list(ADOPT_KEEPS[kind]) if self.mode == "adopt" else None
+        return {"import_": import_id, "ignore_changes": keeps}
+
+
 @dataclass(frozen=True)
 class DnsSettings:
     kind: str = "manual"
     zone_id: pulumi.Input[str] | None = None
     ttl: int = DEFAULT_DNS_TTL
+    host: HostRecord = field(default_factory=HostRecord)
+
+
+def read_host_record(reader: ArgReader, kind: str, zone_id: pulumi.Input[str] | None) -> HostRecord:
+    """Validate ``host_record``/``host_record_id`` for a strategy (``kind``) and zone."""
+    mode = reader.choice("host_record", HOST_RECORD_MODES, "create")
+    record_id = reader.value("host_record_id")
+    if record_id is not None:
+        if kind != "cloudflare":
+            reader.fail("host_record_id", f"is for Cloudflare zones only (dns is {kind!r}): a Route 53 record is "
+                                          "taken over by its zone, name and type")
+        if not isinstance(record_id, str) or not _CLOUDFLARE_RECORD_ID.match(record_id):
+            reader.fail("host_record_id", f"must be a Cloudflare DNS record id (32 hex characters, from the API's "
+                                          f"GET /zones/<zone>/dns_records?name=<host>), got {record_id!r}")
+        if mode == "create":
+            reader.fail("host_record_id", "is set but host_record is 'create'; say host_record: 'adopt' to take "
+                                          "the live record over (then 'update' to point it at the CDN)")
+    if kind == "manual" and mode == "adopt":
+        return HostRecord(mode)  # nothing to import: the person keeps the live record as it is for now
+    if kind == "cloudflare" and mode == "adopt" and record_id is None:
+        reader.fail("host_record_id", "is required with host_record 'adopt' in a Cloudflare zone: the id of the "
+                                      "live record (GET /zones/<zone>/dns_records?name=<host> lists it)")
+    imports = (kind == "route53" and mode == "adopt") or (kind == "cloudflare" and record_id is not None)
+    if imports and not isinstance(zone_id, str):
+        reader.fail("host_record", f"{mode!r} imports the live record by an id built from the zone id, so the zone "
+                                   "id must be a plain string here, not an Output")
+    return HostRecord(mode, record_id)
 
 
 def read_dns(reader: ArgReader) -> DnsSettings:
-    """Validate the ``dns``/``dns_zone_id``/``dns_ttl`` arguments."""
+    """Validate the ``dns``/``dns_zone_id``/``dns_ttl`` and host record arguments."""
     kind = reader.choice("dns", DNS_KINDS, "manual")
     zone_id = reader.identifier("dns_zone_id", required=kind != "manual",
                                 what=f"with dns {kind!r}, {_ZONE_WHAT.get(kind, '')}")
@@ -43,7 +120,7 @@ def read_dns(reader: ArgReader) -> DnsSettings:
         reader.fail("dns", "is 'manual' (the default) but dns_zone_id is set; say dns: 'route53' or "
                            "'cloudflare' to have the stack manage records in that zone")
     ttl = reader.integer("dns_ttl", DEFAULT_DNS_TTL, low=60, high=86400)
-    return DnsSettings(kind, zone_id, ttl)
+    return DnsSettings(kind, zone_id, ttl, read_host_record(reader, kind, zone_id))
 
 
 def _strip_dot(value: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -61,23 +138,31 @@ class DnsStrategy:
         self.resources: list[pulumi.Resource] = []
         self._manual: list[dict[str, Any]] = []
 
-    def _opts(self, depends_on: Sequence[pulumi.Resource]) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None)
+    def _opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None, **options)
 
     def _created(self, resources: list[pulumi.Resource]) -> list[pulumi.Resource]:
         self.resources.extend(resources)
         return resources
 
+    @property
+    def host_mode(self) -> str:
+        return self.settings.host.mode
+
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
-              validation: bool = False, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        """A CNAME ``name`` → ``value``. ``validation`` marks a certificate-validation record (may overwrite)."""
+              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        """A certificate-validation CNAME ``name`` → ``value`` (its name belongs to the certificate)."""
         raise NotImplementedError
 
-    def alias(self, key: str, name: pulumi.Input[str], target: pulumi.Input[str],
-              target_zone_id: pulumi.Input[str], *, ipv6: bool, purpose: str,
-              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        """Point ``name`` at an AWS target (CloudFront); a CNAME unless the zone supports aliases."""
-        return self.cname(key, name, target, purpose=purpose, depends_on=depends_on)
+    def host(self, name: str, value: pulumi.Input[str], *, purpose: str,
+             depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        """The tracking host's CNAME → ``value``, taking a live record over as ``host_record`` says."""
+        raise NotImplementedError
+
+    def alias(self, name: str, target: pulumi.Input[str], target_zone_id: pulumi.Input[str], *, ipv6: bool,
+              purpose: str, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        """Point the host at an AWS target (CloudFront); a CNAME unless the zone supports aliases."""
+        return self.host(name, target, purpose=purpose, depends_on=depends_on)
 
     def validation_fqdns(self, records: Sequence[pulumi.Resource]) -> list[pulumi.Output[str]] | None:
         """FQDNs of validation records for ``aws.acm.CertificateValidation`` (Route 53 only)."""
@@ -85,43 +170,71 @@ class DnsStrategy:
 
     @property
     def records_to_create(self) -> pulumi.Output[list[DnsRecord]]:
-        """The records a person must create by hand (empty when the stack manages DNS)."""
+        """The records a person must create (or, for a live host, change in place) by hand."""
         return pulumi.Output.from_input(self._manual)  # type: ignore[arg-type]
 
 
 class ManualDns(DnsStrategy):
-    def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
-              validation: bool = False, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+    def _listed(self, name: pulumi.Input[str], value: pulumi.Input[str], what: str) -> list[pulumi.Resource]:
         record = {"name": _strip_dot(name), "type": "CNAME", "value": _strip_dot(value)}
         self._manual.append(record)
         # Say it as soon as the value is known: ``pulumi up`` may be waiting for exactly this record.
         pulumi.Output.all(record["name"], record["value"]).apply(
-            lambda nv: pulumi.log.info(f"DNS record to create by hand ({purpose}): {nv[0]} CNAME {nv[1]}",
-                                       resource=self.parent))
+            lambda nv: pulumi.log.info(f"{what}: {nv[0]} CNAME {nv[1]}", resource=self.parent))
         return []
+
+    def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        return self._listed(name, value, f"DNS record to create by hand ({purpose})")
+
+    def host(self, name: str, value: pulumi.Input[str], *, purpose: str,
+             depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        if self.host_mode == "adopt":
+            pulumi.log.info(f"{name}: keep its live DNS record as it is until the switch (host_record: update)",
+                            resource=self.parent)
+            return []
+        if self.host_mode == "update":
+            return self._listed(name, value, f"DNS record to change in place by hand, never deleting it first "
+                                             f"({purpose})")
+        return self._listed(name, value, f"DNS record to create by hand ({purpose})")
 
 
 class Route53Dns(DnsStrategy):
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
-              validation: bool = False, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
         from pulumi_aws import route53
 
         return self._created([route53.Record(
             f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=name, type="CNAME",
             ttl=self.settings.ttl, records=[value],
             # Validation records are keyed by the certificate and may already exist from an earlier run.
-            allow_overwrite=validation or None, opts=self._opts(depends_on))])
+            allow_overwrite=True, opts=self._opts(depends_on))])
 
-    def alias(self, key: str, name: pulumi.Input[str], target: pulumi.Input[str],
-              target_zone_id: pulumi.Input[str], *, ipv6: bool, purpose: str,
-              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+    def host(self, name: str, value: pulumi.Input[str], *, purpose: str,
+             depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
         from pulumi_aws import route53
 
+        host = self.settings.host
+        return self._created([route53.Record(
+            f"{self.prefix}-host", zone_id=self.settings.zone_id, name=name, type="CNAME",
+            ttl=self.settings.ttl, records=[value],
+            # ``update`` is Route 53's UPSERT: the live CNAME gets its new value in one atomic change.
+            allow_overwrite=True if host.mode == "update" else None,
+            opts=self._opts(depends_on, **host.options("route53", self.settings.zone_id, name)))])
+
+    def alias(self, name: str, target: pulumi.Input[str], target_zone_id: pulumi.Input[str], *, ipv6: bool,
+              purpose: str, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        from pulumi_aws import route53
+
+        if self.host_mode != "create":
+            # An alias A/AAAA cannot sit beside the live CNAME, and swapping one for the other needs a delete:
+            # a live host keeps a CNAME, which CloudFront serves just as well below the zone apex.
+            return self.host(name, target, purpose=purpose, depends_on=depends_on)
         alias: route53.RecordAliasArgsDict = {"name": target, "zone_id": target_zone_id,
                                               "evaluate_target_health": False}
         types = ("A", "AAAA") if ipv6 else ("A",)
         return self._created([
-            route53.Record(f"{self.prefix}-{key}-{rtype.lower()}", zone_id=self.settings.zone_id, name=name,
+            route53.Record(f"{self.prefix}-host-{rtype.lower()}", zone_id=self.settings.zone_id, name=name,
                            type=rtype, aliases=[alias], opts=self._opts(depends_on))
             for rtype in types])
 
@@ -132,14 +245,24 @@ class Route53Dns(DnsStrategy):
 
 
 class CloudflareDns(DnsStrategy):
-    def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
-              validation: bool = False, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+    def _record(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], purpose: str,
+                opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
         import pulumi_cloudflare as cloudflare
 
         return self._created([cloudflare.DnsRecord(
             f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type="CNAME",
             content=_strip_dot(value), proxied=False, ttl=self.settings.ttl,
-            comment=f"SparkPost tracking: {purpose}", opts=self._opts(depends_on))])
+            comment=f"SparkPost tracking: {purpose}", opts=opts)])
+
+    def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        return self._record(key, name, value, purpose, self._opts(depends_on))
+
+    def host(self, name: str, value: pulumi.Input[str], *, purpose: str,
+             depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        # Cloudflare has no upsert: ``update`` changes the record ``adopt`` imported (same resource, same id).
+        options = self.settings.host.options("cloudflare", self.settings.zone_id, name)
+        return self._record("host", name, value, purpose, self._opts(depends_on, **options))
 
 
 _STRATEGIES: Final[dict[str, type[DnsStrategy]]] = {

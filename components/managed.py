@@ -13,11 +13,12 @@ from sparkpost_tracking.dynamic_providers.hosts import managed_cname_target
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent
-from .dns import DnsStrategy
+from .dns import DnsStrategy, HostRecordArgs
 
 
-class ManagedTrackingDomainArgs(CommonArgs, DnsArgs):
-    """Arguments of ``ManagedTrackingDomain``: the common and DNS ones (``enterprise_tenant`` is refused)."""
+class ManagedTrackingDomainArgs(CommonArgs, DnsArgs, HostRecordArgs):
+    """Arguments of ``ManagedTrackingDomain``: the common, DNS and host record ones (``enterprise_tenant`` is
+    refused)."""
 
 
 class ManagedTrackingDomain(TrackingDomainComponent):
@@ -44,5 +45,5 @@ class ManagedTrackingDomain(TrackingDomainComponent):
     def _build(self, name: str, common: Common, specific: Any, dns: DnsStrategy | None) -> Built:
         assert dns is not None
         target = managed_cname_target(common.region)
-        dns.cname("host", common.domain, target, purpose=f"{common.domain} to SparkPost (managed HTTPS)")
-        return Built(cname_target=target)
+        dns.host(common.domain, target, purpose="host to SparkPost (managed HTTPS)")
+        return Built(cname_target=target, defer_sparkpost=dns.settings.host.defers_sparkpost)

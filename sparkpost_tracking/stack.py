@@ -5,6 +5,11 @@ unknown CDNs and arguments, bad values (each component's own validation), duplic
 more than one ``makeDefault`` per SparkPost account/subaccount, and two Cloudflare domains claiming the
 same zone's one entry-point ruleset of a phase.
 
+CloudFront domains share one cache policy and one origin request policy (``CloudFrontTrackingPolicies``;
+a pair per 100 distributions), since an AWS account holds 20 custom policies of each kind. Set
+``sparkpost-tracking:shareCloudfrontPolicies: false`` for a pair per domain, or give a domain its own
+``cachePolicyId``/``originRequestPolicyId``.
+
 Config (project ``sparkpost-tracking``; keys camelCase or snake_case)::
 
     sparkpost-tracking:domains:
@@ -12,8 +17,11 @@ Config (project ``sparkpost-tracking``; keys camelCase or snake_case)::
         cdn: cloudflare            # cloudflare | cloudfront | fastly | managed
         region: us                 # optional; default sparkpost-tracking:region
         makeDefault: true          # any common argument may sit here ...
+        aliases: [track]           # former resource names (a rename keeps the resources)
         options:                   # ... or, like the CDN/DNS-specific ones, under options
           zoneId: 0123456789abcdef0123456789abcdef
+          hostRecord: adopt        # a live host: adopt, then update (docs/migration.md)
+          hostRecordId: 372e67954025e0ba6aaa6d586b9e0b59
 """
 
 from __future__ import annotations
@@ -35,6 +43,9 @@ from sparkpost_tracking.dynamic_providers.hosts import effective_api_base
 
 PROJECT: Final[str] = "sparkpost-tracking"
 COMPONENTS_PACKAGE: Final[str] = "sparkpost_tracking.components"
+#: One CloudFront policy serves at most this many distributions (AWS quota), so each such group shares a pair.
+DISTRIBUTIONS_PER_POLICY: Final[int] = 100
+POLICY_ARGS: Final[tuple[str, str]] = ("cache_policy_id", "origin_request_policy_id")
 #: cdn name in config → (module, class)
 COMPONENTS: Final[dict[str, tuple[str, str]]] = {
     "cloudflare": ("cloudflare", "CloudflareTrackingDomain"),
@@ -78,6 +89,8 @@ class DomainPlan:
     args: dict[str, Any]
     common: Common
     claims: tuple[str, ...]
+    #: Former resource names: a renamed domain keeps its resources (a CloudFront distribution cannot be replaced).
+    aliases: tuple[str, ...] = ()
 
 
 def snake_case(key: str) -> str:
@@ -91,10 +104,21 @@ def component_class(cdn: str) -> type[TrackingDomainComponent]:
     return cls
 
 
+def _aliases(path: str, value: Any, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
+        problems.append(f"{path}.aliases: must be a list of former resource names, e.g. [track-example-com], "
+                        f"got {value!r}")
+        return ()
+    return tuple(value)
+
+
 def _entry_args(path: str, entry: Mapping[str, Any], problems: list[str]) -> tuple[str | None, str | None,
                                                                                  dict[str, Any]]:
     fields = {snake_case(str(k)): v for k, v in entry.items()}
     cdn, name, options = fields.pop("cdn", None), fields.pop("name", None), fields.pop("options", None) or {}
+    fields.pop("aliases", None)  # read by the caller
     if not isinstance(options, Mapping):
         problems.append(f"{path}.options: must be an object of component arguments, got {options!r}")
         options = {}
@@ -142,7 +166,11 @@ def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[Do
         except ComponentArgumentError as exc:
             problems.append(f"{path}: {exc}")
             continue
-        plans.append(DomainPlan(path, name, cdn, cls, args, common, tuple(cls.exclusive_claims(common, specific))))
+        aliases = _aliases(path, entry.get("aliases"), problems)
+        if name in aliases:
+            problems.append(f"{path}.aliases: {name!r} is the current name; list only former names")
+        plans.append(DomainPlan(path, name, cdn, cls, args, common, tuple(cls.exclusive_claims(common, specific)),
+                                aliases))
     problems.extend(_cross_checks(plans))
     if problems:
         raise StackConfigError(problems)
@@ -175,9 +203,38 @@ def _cross_checks(plans: list[DomainPlan]) -> list[str]:
     return problems
 
 
-def build(plans: list[DomainPlan]) -> dict[str, TrackingDomainComponent]:
+def cloudfront_policy_groups(plans: list[DomainPlan]) -> list[list[DomainPlan]]:
+    """The CloudFront domains that take shared policies (those not given both ids), in groups of at most
+    ``DISTRIBUTIONS_PER_POLICY``, in config order."""
+    needing = [p for p in plans if p.cdn == "cloudfront" and not all(p.args.get(k) for k in POLICY_ARGS)]
+    return [needing[i:i + DISTRIBUTIONS_PER_POLICY] for i in range(0, len(needing), DISTRIBUTIONS_PER_POLICY)]
+
+
+def shared_cloudfront_policies(plans: list[DomainPlan]) -> dict[str, dict[str, Any]]:
+    """One ``CloudFrontTrackingPolicies`` per group; returns the policy ids each domain (by path) is given."""
+    groups = cloudfront_policy_groups(plans)
+    if not groups:
+        return {}
+    policies_class = importlib.import_module(f"{COMPONENTS_PACKAGE}.cloudfront").CloudFrontTrackingPolicies
+    given: dict[str, dict[str, Any]] = {}
+    for index, group in enumerate(groups):
+        name = "cloudfront-policies" if index == 0 else f"cloudfront-policies-{index + 1}"
+        policies = policies_class(name, {})
+        ids = {"cache_policy_id": policies.cache_policy_id,
+               "origin_request_policy_id": policies.origin_request_policy_id}
+        for plan in group:
+            given[plan.path] = {k: v for k, v in ids.items() if not plan.args.get(k)}
+    return given
+
+
+def build(plans: list[DomainPlan], *, share_cloudfront_policies: bool = True) -> dict[str, TrackingDomainComponent]:
     """Create the components, keyed by domain."""
-    return {p.common.domain: p.component(p.name, p.args) for p in plans}
+    shared = shared_cloudfront_policies(plans) if share_cloudfront_policies else {}
+    built: dict[str, TrackingDomainComponent] = {}
+    for p in plans:
+        opts = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=a) for a in p.aliases]) if p.aliases else None
+        built[p.common.domain] = p.component(p.name, {**p.args, **shared.get(p.path, {})}, opts)
+    return built
 
 
 def stack_outputs(plans: list[DomainPlan], built: Mapping[str, TrackingDomainComponent]) -> dict[str, Any]:
@@ -207,6 +264,7 @@ def main() -> None:
     """The stack program: read config, validate everything, build, export."""
     config = pulumi.Config(PROJECT)
     plans = plan_domains(config.get_object("domains"), read_defaults(config))
-    built = build(plans)
+    share = config.get_bool("shareCloudfrontPolicies")
+    built = build(plans, share_cloudfront_policies=True if share is None else share)
     for name, value in stack_outputs(plans, built).items():
         pulumi.export(name, value)

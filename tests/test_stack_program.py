@@ -19,6 +19,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.sync_await import _sync_await
 
+from tests.components.cloud_answers import INVOKE_ANSWERS
+
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "sparkpost-tracking"
 EXAMPLES = sorted((ROOT / "examples").glob("Pulumi.*.yaml"))
@@ -29,6 +31,9 @@ COMPONENT_OF_CDN = {
     "managed": "sparkpost-tracking:index:ManagedTrackingDomain",
 }
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
+CACHE_POLICY = "aws:cloudfront/cachePolicy:CachePolicy"
+REQUEST_POLICY = "aws:cloudfront/originRequestPolicy:OriginRequestPolicy"
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -53,7 +58,19 @@ class Mocks(pulumi.runtime.Mocks):
         return f"{args.name}-id", out
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
+        return INVOKE_ANSWERS[args.token]  # a healthy Cloudflare zone, a Fastly default TLS configuration
+
+
+class AliasRecordingMonitor(MockMonitor):
+    """A MockMonitor that also keeps the aliases each resource was registered with (by resource name)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.aliases: dict[str, list[str]] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        self.aliases[request.name] = [a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name]
+        return super().RegisterResource(request)
 
 
 def stack_config(example: Path) -> dict[str, str]:
@@ -94,13 +111,15 @@ def test_example_stack(example: Path) -> None:
     types = types_of(monitor)
     for entry in domains:
         assert COMPONENT_OF_CDN[entry["cdn"]] in types
-    assert types.count(TRACKING_DOMAIN) == len(domains)
+    # A live host being adopted keeps its record as it is, so its SparkPost side waits for `hostRecord: update`.
+    adopting = {d["domain"] for d in domains if (d.get("options") or {}).get("hostRecord") == "adopt"}
+    assert types.count(TRACKING_DOMAIN) == len(domains) - len(adopting)
     exported = outputs["trackingDomains"]
     assert sorted(exported) == sorted(d["domain"] for d in domains)
     for entry in domains:
         item = exported[entry["domain"]]
         assert item["cdn"] == entry["cdn"]
-        assert item["verified"] is True
+        assert item["verified"] is (entry["domain"] not in adopting)
         assert isinstance(item["cnameTarget"], str) and item["cnameTarget"]
         assert all(set(r) == {"name", "type", "value"} for r in item["dnsRecordsToCreate"])
     assert outputs["dnsRecordsToCreate"] == [r for d in domains for r in exported[d["domain"]]["dnsRecordsToCreate"]]
@@ -124,8 +143,11 @@ def test_managed_example_against_an_emulator_api_url() -> None:
 
 
 def test_cloudfront_example_in_preview() -> None:
-    monitor, _ = run_stack(stack_config(ROOT / "examples" / "Pulumi.cloudfront.yaml"), preview=True)
-    assert types_of(monitor).count("aws:cloudfront/distribution:Distribution") == 2
+    example = ROOT / "examples" / "Pulumi.cloudfront.yaml"
+    monitor, _ = run_stack(stack_config(example), preview=True)
+    domains = yaml.safe_load(example.read_text())["config"][f"{PROJECT}:domains"]
+    assert types_of(monitor).count(DISTRIBUTION) == len(domains) == 3
+    assert (types_of(monitor).count(CACHE_POLICY), types_of(monitor).count(REQUEST_POLICY)) == (1, 1)
 
 
 def test_bad_config_registers_nothing() -> None:
@@ -151,3 +173,42 @@ def test_outputs_name_each_domains_sparkpost_account() -> None:
                 for domain, item in outputs["trackingDomains"].items()}
     assert accounts == {"track.example.com": ("us", "https://api.sparkpost.com/api/v1", None),
                         "eu-track.example.com": ("eu", "https://api.eu.sparkpost.com/api/v1", None)}
+
+
+def cloudfront_domains(count: int) -> list[dict[str, Any]]:
+    return [{"domain": f"t{i}.example.com", "cdn": "cloudfront",
+             "options": {"dns": "route53", "dnsZoneId": "Z0123456789ABCDEFGHIJ"}} for i in range(count)]
+
+
+def test_25_cloudfront_domains_share_one_pair_of_policies() -> None:
+    # An AWS account holds 20 custom policies of each kind: a policy pair per domain fails from the 21st domain.
+    config = stack_config(ROOT / "examples" / "Pulumi.cloudfront.yaml")
+    config[f"{PROJECT}:domains"] = json.dumps(cloudfront_domains(25))
+    monitor, outputs = run_stack(config)
+    types = types_of(monitor)
+    assert (types.count(CACHE_POLICY), types.count(REQUEST_POLICY), types.count(DISTRIBUTION)) == (1, 1, 25)
+    behaviours = [r.state["defaultCacheBehavior"] for urn, r in monitor.resources.items() if DISTRIBUTION in urn]
+    assert {(b["cachePolicyId"], b["originRequestPolicyId"]) for b in behaviours} == {
+        ("cloudfront-policies-cache-policy-id", "cloudfront-policies-origin-request-policy-id")}
+    assert len(outputs["trackingDomains"]) == 25
+
+
+def test_shared_policies_can_be_turned_off() -> None:
+    config = stack_config(ROOT / "examples" / "Pulumi.cloudfront.yaml")
+    config[f"{PROJECT}:domains"] = json.dumps(cloudfront_domains(2))
+    config[f"{PROJECT}:shareCloudfrontPolicies"] = "false"
+    monitor, _ = run_stack(config)
+    assert (types_of(monitor).count(CACHE_POLICY), types_of(monitor).count(REQUEST_POLICY)) == (2, 2)
+
+
+def test_a_renamed_domain_keeps_its_resources_through_aliases() -> None:
+    config = stack_config(ROOT / "examples" / "Pulumi.cloudfront.yaml")
+    [entry] = cloudfront_domains(1)
+    config[f"{PROJECT}:domains"] = json.dumps([{**entry, "name": "tracking", "aliases": ["t0-example-com"]}])
+    monitor = AliasRecordingMonitor(Mocks())
+    run_stack(config, monitor=monitor)
+    assert monitor.aliases["tracking"] == ["t0-example-com"]
+    # The engine carries the component's alias to each child whose name starts with the component's name.
+    children = [n for n in monitor.aliases
+                if n not in ("tracking", f"{PROJECT}-test") and not n.startswith("cloudfront-policies")]
+    assert len(children) >= 5 and all(n.startswith("tracking-") for n in children), children

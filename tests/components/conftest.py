@@ -8,7 +8,8 @@ fails if a ``depends_on`` is removed.
 
 The mock answers with plausible provider outputs (arn, domainName, hostedZoneId, domainValidationOptions,
 managedDnsChallenges...). In preview mode it returns only the inputs, so computed outputs are unknown,
-as in a real first preview.
+as in a real first preview. Invokes (``get_*`` functions) get the answers of ``INVOKE_ANSWERS``, which a test
+changes through ``pulumi_run(..., invokes={token: answer})``; every invoke made is kept in ``Run.invokes``.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.sync_await import _sync_await
 
+from tests.components.cloud_answers import INVOKE_ANSWERS
+
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
 ACM_VALIDATION_NAME = "_3f2a.{domain}."
 ACM_VALIDATION_VALUE = "_9c1b.abcdefghij.acm-validations.aws."
 CLOUDFRONT_DOMAIN = "d111111abcdef8.cloudfront.net"
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
 FASTLY_CHALLENGE_VALUE = "k9x2m4.fastly-validations.com"
-
-
 def computed_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """What the real provider would add to the inputs after a create."""
     if typ == "aws:acm/certificate:Certificate":
@@ -66,8 +67,10 @@ def computed_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, A
 
 
 class TrackingMocks(pulumi.runtime.Mocks):
-    def __init__(self, preview: bool) -> None:
+    def __init__(self, preview: bool, invokes: dict[str, dict[str, Any]] | None = None) -> None:
         self.preview = preview
+        self.answers = {**INVOKE_ANSWERS, **(invokes or {})}
+        self.invokes: list[tuple[str, dict[str, Any]]] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         outputs = dict(args.inputs)
@@ -75,8 +78,11 @@ class TrackingMocks(pulumi.runtime.Mocks):
             outputs.update(computed_outputs(args.typ, args.name, args.inputs))
         return f"{args.name}-id", outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        self.invokes.append((args.token, dict(args.args)))
+        if args.token not in self.answers:
+            raise AssertionError(f"unexpected invoke {args.token} {args.args}")
+        return self.answers[args.token], []
 
 
 @dataclass
@@ -89,6 +95,10 @@ class Registration:
     inputs: dict[str, Any]
     dependencies: set[str]
     property_dependencies: set[str]
+    import_id: str = ""
+    ignore_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+    alias_names: list[str] = field(default_factory=list)
 
     @property
     def explicit_dependencies(self) -> set[str]:
@@ -110,15 +120,24 @@ class RecordingMonitor(MockMonitor):
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent,
                 custom=bool(request.custom), inputs=rpc.deserialize_properties(request.object),
                 dependencies=set(request.dependencies),
-                property_dependencies={u for deps in request.propertyDependencies.values() for u in deps.urns}))
+                property_dependencies={u for deps in request.propertyDependencies.values() for u in deps.urns},
+                import_id=request.importId, ignore_changes=list(request.ignoreChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                alias_names=[a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name]))
         return response
 
 
 @dataclass
 class Run:
     monitor: RecordingMonitor
+    mocks: TrackingMocks
     result: Any = None
     registrations: list[Registration] = field(default_factory=list)
+
+    @property
+    def invokes(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every invoke the program made: (token, arguments)."""
+        return self.mocks.invokes
 
     def of_type(self, typ: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == typ]
@@ -154,11 +173,12 @@ class Run:
         return isinstance(value, Unknown) or value == rpc.UNKNOWN
 
 
-def run_program(program: Callable[[], Any], *, preview: bool = False) -> Run:
-    mocks = TrackingMocks(preview)
+def run_program(program: Callable[[], Any], *, preview: bool = False,
+                invokes: dict[str, dict[str, Any]] | None = None) -> Run:
+    mocks = TrackingMocks(preview, invokes)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, preview=preview, monitor=monitor)
-    run = Run(monitor=monitor, registrations=monitor.registrations)
+    run = Run(monitor=monitor, mocks=mocks, registrations=monitor.registrations)
 
     @pulumi.runtime.test
     def go() -> Any:
@@ -169,9 +189,10 @@ def run_program(program: Callable[[], Any], *, preview: bool = False) -> Run:
     return run
 
 
-def run_failing(program: Callable[[], Any], *, preview: bool = False) -> tuple[BaseException, list[Registration]]:
+def run_failing(program: Callable[[], Any], *, preview: bool = False,
+                invokes: dict[str, dict[str, Any]] | None = None) -> tuple[BaseException, list[Registration]]:
     """Run a program that must fail; returns the error and whatever was registered before it."""
-    mocks = TrackingMocks(preview)
+    mocks = TrackingMocks(preview, invokes)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, preview=preview, monitor=monitor)
 

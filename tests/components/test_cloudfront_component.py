@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sparkpost_tracking.components import CloudFrontTrackingDomain
@@ -71,7 +73,8 @@ def test_cache_policy_1_10_10_with_empty_cache_key(route53):
     assert key["cookiesConfig"] == {"cookieBehavior": "none"}
     assert key["headersConfig"] == {"headerBehavior": "none"}
     assert key["queryStringsConfig"] == {"queryStringBehavior": "none"}
-    assert policy["name"] == "sparkpost-track-example-com-cache"
+    assert re.fullmatch(r"sparkpost-track-example-com-[0-9a-f]{10}-cache", policy["name"]), policy["name"]
+    assert policy["comment"] == "SparkPost tracking: TTL 1/10/10 s, empty cache key"
 
 
 def test_origin_request_policy_forwards_user_agent_and_target_no_cookies(route53):
@@ -164,7 +167,7 @@ def test_cloudflare_dns_makes_validation_and_host_cnames(pulumi_run):
     assert records["cf-acm-validation"]["content"] == "_9c1b.abcdefghij.acm-validations.aws"
     assert records["cf-host"] == {"zoneId": "0123456789abcdef0123456789abcdef", "name": DOMAIN, "type": "CNAME",
                                   "content": "d111111abcdef8.cloudfront.net", "proxied": False, "ttl": 3600,
-                                  "comment": f"SparkPost tracking: {DOMAIN} to CloudFront"}
+                                  "comment": "SparkPost tracking: host to CloudFront"}
     td = run.one(TRACKING_DOMAIN)
     assert {r.urn for r in run.of_type("cloudflare:index/dnsRecord:DnsRecord")} <= td.explicit_dependencies
 
@@ -224,3 +227,65 @@ def test_created_policy_ids_are_outputs_for_sharing(pulumi_run):
     # The mocks answer every resource with the id "<name>-id".
     assert run.value(components[0].cache_policy_id) == f"{run.one(CACHE_POLICY).name}-id"
     assert run.value(components[0].origin_request_policy_id) == f"{run.one(REQUEST_POLICY).name}-id"
+
+
+POLICY_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+
+def test_policy_names_follow_the_component_so_a_replacement_never_collides(pulumi_run):
+    import pulumi
+
+    def names(component_name: str) -> list[str]:
+        run = pulumi_run(lambda: CloudFrontTrackingDomain(component_name, {"domain": DOMAIN}))
+        return [run.one(CACHE_POLICY).inputs["name"], run.one(REQUEST_POLICY).inputs["name"]]
+
+    first, again, renamed = names("cf"), names("cf"), names("cf-renamed")
+    assert first == again  # deterministic: an unchanged program plans no change
+    # A new URN (a rename without aliases, a new parent) is a replacement: create-before-delete needs new names.
+    assert set(first).isdisjoint(renamed)
+    assert all(POLICY_NAME.match(name) for name in first + renamed)
+    nested = pulumi_run(lambda: CloudFrontTrackingDomain(
+        "cf", {"domain": DOMAIN}, pulumi.ResourceOptions(parent=pulumi.ComponentResource("my:app:App", "app"))))
+    assert nested.one(CACHE_POLICY).inputs["name"] not in first  # same name, another parent: another URN
+
+
+def test_acm_takes_at_most_64_characters_in_a_certificate_first_name(pulumi_run, pulumi_run_failing):
+    from sparkpost_tracking.components import ComponentArgumentError
+
+    at_limit, over = f"t.{'a' * 50}.example.com", f"t.{'a' * 51}.example.com"
+    assert (len(at_limit), len(over)) == (64, 65)
+    assert pulumi_run(lambda: CloudFrontTrackingDomain("cf", {"domain": at_limit})).one(CERT).inputs[
+        "domainName"] == at_limit
+    error, registered = pulumi_run_failing(lambda: CloudFrontTrackingDomain("cf", {"domain": over}))
+    assert isinstance(error, ComponentArgumentError) and error.prop == "certificate_arn"
+    assert "at most 64" in str(error) and registered == []
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc"
+    run = pulumi_run(lambda: CloudFrontTrackingDomain("cf", {"domain": over, "certificate_arn": arn}))
+    assert CERT not in run.types and run.one(DISTRIBUTION).inputs["aliases"] == [over]
+
+
+def test_shared_policies_component(pulumi_run):
+    from sparkpost_tracking.components import CloudFrontTrackingPolicies
+
+    run = pulumi_run(lambda: CloudFrontTrackingPolicies("shared-policies", {}))
+    component = run.one("sparkpost-tracking:index:CloudFrontTrackingPolicies")
+    cache, request = run.one(CACHE_POLICY), run.one(REQUEST_POLICY)
+    assert cache.parent == request.parent == component.urn
+    assert re.fullmatch(r"sparkpost-shared-[0-9a-f]{10}-cache", cache.inputs["name"])
+    assert re.fullmatch(r"sparkpost-shared-[0-9a-f]{10}-origin-request", request.inputs["name"])
+    assert run.value(run.result.cache_policy_id) == "shared-policies-cache-policy-id"
+    assert run.value(run.result.origin_request_policy_id) == "shared-policies-origin-request-policy-id"
+
+
+def test_renames_keep_the_distribution_through_aliases(pulumi_run):
+    # One alternate domain name cannot sit on two distributions, so a replaced distribution fails to be created.
+    # A rename is an alias on the component; the engine carries it to every child whose name starts with the
+    # component's name (Pulumi's child-alias rule), which all of them do.
+    import pulumi
+
+    run = pulumi_run(lambda: CloudFrontTrackingDomain(
+        "cf-new", {"domain": DOMAIN, "dns": "route53", "dns_zone_id": ZONE},
+        pulumi.ResourceOptions(aliases=[pulumi.Alias(name="cf")])))
+    assert run.one(COMPONENT).alias_names == ["cf"]
+    assert all(child.name.startswith("cf-new-") for child in run.children)
+    assert run.one(DISTRIBUTION).delete_before_replace is False

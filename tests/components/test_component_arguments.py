@@ -57,6 +57,21 @@ CASES = [
     (["ManagedTrackingDomain"], {"enterprise_tenant": "acme", "api_url": "https://acme.api.e.sparkpost.com/api/v1"},
      "enterprise_tenant", "no managed HTTPS"),
     (["ManagedTrackingDomain"], {"verify": False}, "verify", "managed_certificate"),
+    (list(BASE), {"host_record": "replace"}, "host_record", "'adopt'"),
+    (DNS_COMPONENTS, {"dns": "route53", "dns_zone_id": R53_ZONE, "host_record": "adopt",
+                      "host_record_id": "0" * 32}, "host_record_id", "Cloudflare zones only"),
+    (DNS_COMPONENTS, {"dns": "cloudflare", "dns_zone_id": CF_ZONE, "host_record": "adopt"},
+     "host_record_id", "is required with host_record 'adopt'"),
+    (["CloudflareTrackingDomain"], {"host_record": "adopt"}, "host_record_id", "is required"),
+    (["CloudflareTrackingDomain"], {"host_record": "adopt", "host_record_id": "rec-1"}, "host_record_id",
+     "32 hex characters"),
+    (["CloudflareTrackingDomain"], {"host_record_id": "0" * 32}, "host_record_id", "host_record is 'create'"),
+    (["CloudflareTrackingDomain"], {"host_record": "adopt", "host_record_id": "0" * 32,
+                                    "zone_id": pulumi.Output.from_input(CF_ZONE)}, "host_record", "plain string"),
+    (DNS_COMPONENTS, {"dns": "route53", "dns_zone_id": pulumi.Output.from_input(R53_ZONE),
+                      "host_record": "adopt"}, "host_record", "plain string"),
+    (["CloudflareTrackingDomain"], {"zone_checks": "no"}, "zone_checks", "boolean"),
+    (["FastlyTrackingDomain"], {"tls_configuration_id": " x"}, "tls_configuration_id", "without spaces"),
 ]
 PARAMS = [pytest.param(cls, change, arg, reason, id=f"{cls}-{arg}-{reason[:20]}")
           for classes, change, arg, reason in CASES for cls in classes]
@@ -114,9 +129,11 @@ def test_pulumi_schema_analyzer_accepts_every_component():
     """Ready for cross-language hosting: tokens, TypedDict inputs (camelCase, required/optional) and outputs."""
     from pulumi.provider.experimental.analyzer import Analyzer
 
-    classes = [getattr(components, name) for name in BASE]
+    classes = [getattr(components, name) for name in [*BASE, "CloudFrontTrackingPolicies"]]
     result = Analyzer("sparkpost-tracking").analyze(classes)
     definitions = result["component_definitions"]
+    policies = definitions.pop("CloudFrontTrackingPolicies")
+    assert sorted(policies.outputs) == ["cachePolicyId", "originRequestPolicyId"]
     assert sorted(definitions) == sorted(BASE)
     extra = {"CloudFrontTrackingDomain": ["cachePolicyId", "originRequestPolicyId"]}
     for name, definition in definitions.items():
@@ -124,5 +141,8 @@ def test_pulumi_schema_analyzer_accepts_every_component():
                                                      *extra.get(name, [])])
         assert not definition.inputs["domain"].optional
         assert definition.inputs["makeDefault"].optional
+        assert definition.inputs["hostRecord"].optional and definition.inputs["hostRecordId"].optional
     assert not definitions["CloudflareTrackingDomain"].inputs["zoneId"].optional
+    assert definitions["CloudflareTrackingDomain"].inputs["zoneChecks"].optional
     assert "dnsZoneId" in definitions["FastlyTrackingDomain"].inputs
+    assert "tlsConfigurationId" in definitions["FastlyTrackingDomain"].inputs

@@ -1,10 +1,12 @@
-"""FastlyTrackingDomain under mocks: service, TLS subscription and validation, DNS, ordering, preview."""
+"""FastlyTrackingDomain under mocks: service, TLS subscription and validation, DNS, ordering, preview, and the
+host's CNAME target read from the TLS configuration."""
 
 from __future__ import annotations
 
 import pytest
 
-from sparkpost_tracking.components import FastlyTrackingDomain
+from sparkpost_tracking.components import ComponentArgumentError, FastlyTrackingDomain
+from tests.components.cloud_answers import FASTLY_TLS_CNAME, GET_TLS_CONFIGURATION
 
 DOMAIN = "track.example.com"
 CF_ZONE = "0123456789abcdef0123456789abcdef"
@@ -70,7 +72,7 @@ def test_acme_challenge_record_and_validation(cloudflare_dns):
 def test_host_cname_to_fastly_after_the_certificate(cloudflare_dns):
     host = cloudflare_dns.named("fa-host")
     assert host.inputs["name"] == DOMAIN
-    assert host.inputs["content"] == "t.sni.global.fastly.net"
+    assert host.inputs["content"] == FASTLY_TLS_CNAME
     assert host.inputs["ttl"] == 3600
     assert cloudflare_dns.one(VALIDATION).urn in host.explicit_dependencies
 
@@ -84,7 +86,7 @@ def test_tracking_domain_waits_for_validation_service_and_dns(cloudflare_dns):
 
 
 def test_outputs(cloudflare_dns):
-    assert cloudflare_dns.value(cloudflare_dns.result.cname_target) == "t.sni.global.fastly.net"
+    assert cloudflare_dns.value(cloudflare_dns.result.cname_target) == FASTLY_TLS_CNAME
     assert cloudflare_dns.value(cloudflare_dns.result.dns_records) == []
 
 
@@ -105,7 +107,7 @@ def test_route53_dns(pulumi_run):
     assert records["fa-acme-challenge"]["records"] == ["k9x2m4.fastly-validations.com"]
     assert records["fa-acme-challenge"]["allowOverwrite"] is True
     assert records["fa-host"] == {"zoneId": "Z0123456789ABCDEFGHIJ", "name": DOMAIN, "type": "CNAME", "ttl": 300,
-                                  "records": ["t.sni.global.fastly.net"]}
+                                  "records": [FASTLY_TLS_CNAME]}
 
 
 def test_eu_and_enterprise_backends(pulumi_run):
@@ -126,3 +128,57 @@ def test_preview_with_unknown_challenge(pulumi_run):
     assert not run.known(run.result.verified)
     assert sorted(run.types) == sorted([COMPONENT, SERVICE, SUBSCRIPTION, CF_RECORD, VALIDATION, CF_RECORD,
                                         TRACKING_DOMAIN])
+
+
+def test_cname_target_comes_from_the_default_tls_configuration(cloudflare_dns):
+    # The account's default configuration is looked up once; the subscription is pinned to that same
+    # configuration, so the host's CNAME and the certificate's configuration cannot disagree.
+    assert cloudflare_dns.invokes == [(GET_TLS_CONFIGURATION, {"default": True})]
+    assert cloudflare_dns.one(SUBSCRIPTION).inputs["configurationId"] == "tls-config-default"
+    # the global CNAME is chosen over the regional one and the A record, without its trailing dot
+    assert cloudflare_dns.named("fa-host").inputs["content"] == "j.sni.global.fastly.net"
+
+
+def test_a_named_tls_configuration_is_looked_up_by_id(pulumi_run):
+    run = build(pulumi_run, tls_configuration_id="7Hx9TlsCfg")
+    assert run.invokes == [(GET_TLS_CONFIGURATION, {"id": "7Hx9TlsCfg"})]
+    assert run.one(SUBSCRIPTION).inputs["configurationId"] == "tls-config-default"  # the id the mock answers
+    assert run.value(run.result.cname_target) == FASTLY_TLS_CNAME
+
+
+def test_the_override_skips_the_lookup(pulumi_run):
+    run = build(pulumi_run, fastly_cname_target="t.sni.global.fastly.net")
+    assert run.invokes == []
+    assert "configurationId" not in run.one(SUBSCRIPTION).inputs
+    assert run.value(run.result.cname_target) == "t.sni.global.fastly.net"
+    both = build(pulumi_run, fastly_cname_target="t.sni.global.fastly.net", tls_configuration_id="cfg2")
+    assert both.invokes == [] and both.one(SUBSCRIPTION).inputs["configurationId"] == "cfg2"
+
+
+def test_a_configuration_without_a_cname_fails_naming_the_override(pulumi_run_failing):
+    answer = {"id": "cfg", "dnsRecords": [{"recordType": "A", "recordValue": "151.101.2.133", "region": "global"}]}
+    error, _ = pulumi_run_failing(lambda: FastlyTrackingDomain("fa", {"domain": DOMAIN}),
+                                  invokes={GET_TLS_CONFIGURATION: answer})
+    assert "lists no CNAME record" in str(error) and "fastly_cname_target" in str(error)
+
+
+def test_target_is_known_in_preview(pulumi_run):
+    run = build(pulumi_run, preview=True)
+    assert run.value(run.result.cname_target) == FASTLY_TLS_CNAME
+
+
+def test_a_certificate_authority_change_never_replaces_the_subscription(cloudflare_dns):
+    # The provider replaces a subscription whose CA changes: a second subscription for the same domain, and the
+    # live certificate deleted. The change is ignored; the CA of a live subscription is changed in Fastly.
+    subscription = cloudflare_dns.one(SUBSCRIPTION)
+    assert subscription.ignore_changes == ["certificateAuthority"]
+    assert subscription.delete_before_replace is False
+
+
+def test_tls_configuration_id_must_be_a_plain_id(pulumi_run_failing):
+    import pulumi
+
+    error, registered = pulumi_run_failing(lambda: FastlyTrackingDomain(
+        "fa", {"domain": DOMAIN, "tls_configuration_id": pulumi.Output.from_input("x")}))
+    assert isinstance(error, ComponentArgumentError) and error.prop == "tls_configuration_id"
+    assert registered == []

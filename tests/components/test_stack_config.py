@@ -122,3 +122,39 @@ def test_one_cloudflare_ruleset_per_zone_and_phase():
         f"'http_request_dynamic_redirect' in Cloudflare zone '{CF_ZONE}' can be created for one domain only "
         f"(opt in on one of them)",
     ])
+
+
+def test_new_component_arguments_are_read_in_camel_case():
+    [cloudflare, fastly] = plan_domains([
+        {"domain": "track.example.com", "cdn": "cloudflare",
+         "options": {"zoneId": CF_ZONE, "hostRecord": "adopt", "hostRecordId": "a" * 32, "zoneChecks": False}},
+        {"domain": "fa.example.com", "cdn": "fastly",
+         "options": {"tlsConfigurationId": "cfg1", "hostRecord": "update", "dns": "route53", "dnsZoneId": "Z1"}},
+    ])
+    assert {k: cloudflare.args[k] for k in ("host_record", "host_record_id", "zone_checks")} == {
+        "host_record": "adopt", "host_record_id": "a" * 32, "zone_checks": False}
+    assert fastly.args["tls_configuration_id"] == "cfg1" and fastly.args["host_record"] == "update"
+
+
+def test_aliases_are_former_names():
+    [plan] = plan_domains([{"domain": "a.example.com", "cdn": "managed", "name": "new", "aliases": ["old"]}])
+    assert plan.aliases == ("old",) and "aliases" not in plan.args
+    assert problems([{"domain": "a.example.com", "cdn": "managed", "aliases": "old"}]) == [
+        "sparkpost-tracking:domains[0].aliases: must be a list of former resource names, e.g. [track-example-com], "
+        "got 'old'"]
+    assert problems([{"domain": "a.example.com", "cdn": "managed", "name": "x", "aliases": ["x"]}]) == [
+        "sparkpost-tracking:domains[0].aliases: 'x' is the current name; list only former names"]
+
+
+def test_cloudfront_policy_groups_of_at_most_100_distributions():
+    from sparkpost_tracking.stack import DISTRIBUTIONS_PER_POLICY, cloudfront_policy_groups
+
+    entries = [{"domain": f"t{i}.example.com", "cdn": "cloudfront"} for i in range(202)]
+    entries[5]["options"] = {"cachePolicyId": "cp", "originRequestPolicyId": "orp"}  # brings its own pair
+    entries[6]["options"] = {"cachePolicyId": "cp"}  # needs only the shared origin request policy
+    entries.append({"domain": "m.example.com", "cdn": "managed"})
+    groups = cloudfront_policy_groups(plan_domains(entries))
+    assert DISTRIBUTIONS_PER_POLICY == 100
+    assert [len(g) for g in groups] == [100, 100, 1]  # 202 CloudFront domains, one with its own pair
+    assert "t5.example.com" not in {p.common.domain for g in groups for p in g}
+    assert "t6.example.com" in {p.common.domain for p in groups[0]}
