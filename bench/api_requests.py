@@ -10,14 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
-from sparkpost_tracking.dynamic_providers.schema import check_inputs
+from sparkpost_tracking.dynamic_providers import TrackingDomainAssociationProvider, TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers.schema import ASSOCIATION, check_inputs
 from sparkpost_tracking.emulator import Emulator
 
 from .table import Row
 
 KEY = "bench-key-0123456789"
 DOMAIN = "track.example.com"
+SENDING = "example.com"
 
 
 @contextmanager
@@ -81,4 +82,32 @@ def measure() -> list[Row]:
 
         rows.append(Row("P1", "requests: create verified, under a burst of 3x429", _count(
             emu, burst, lambda p, _: p.create(_inputs(emu))), 2 + 3, "requests", "minimum + 3 retries"))
+        rows += _association_rows(emu)
     return rows
+
+
+def _association_rows(emu: Emulator) -> list[Row]:
+    """The same figures for a TrackingDomainAssociation: one PUT, one GET, nothing for a no-op."""
+    declared, failures = ASSOCIATION.check({"sending_domain": SENDING, "tracking_domain": DOMAIN,
+                                            "api_url": emu.base_url})
+    assert not failures, failures
+    declared["__provider"] = "bench"
+    provider = TrackingDomainAssociationProvider()
+
+    def counted(operation: Callable[[], Any], *, associated: bool) -> int:
+        emu.reset()
+        emu.add_domain(DOMAIN, secure=True, verified=True)
+        emu.add_sending_domain(SENDING, tracking_domain=DOMAIN if associated else "")
+        emu.clear_requests()
+        operation()
+        return emu.count()
+
+    cases: list[tuple[str, Callable[[], Any], bool]] = [
+        ("association create", lambda: provider.create(declared), False),
+        ("association no-op diff / preview", lambda: provider.diff(SENDING, declared, declared), True),
+        ("association refresh", lambda: provider.read(SENDING, declared), True),
+        ("association delete", lambda: provider.delete(SENDING, declared), True),
+    ]
+    return [Row("P1", f"requests: {label}", counted(operation, associated=associated), minimum, "requests",
+                "== minimum")
+            for (label, operation, associated), minimum in zip(cases, (1, 0, 1, 1), strict=True)]

@@ -9,7 +9,7 @@ from typing import Any, NoReturn, NotRequired, TypedDict
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers.validation import InvalidInput, validate_bool
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput, validate_bool, validate_hostname
 
 from .errors import ComponentArgumentError
 
@@ -33,6 +33,9 @@ class CommonArgs(TypedDict):
     """Full SparkPost API base ending in ``/api/v1`` (Enterprise tenants, a local emulator)."""
     enterprise_tenant: NotRequired[str]
     """SparkPost Enterprise tenant: the CDN origin becomes ``<tenant>.et.e.sparkpost.com`` (needs ``api_url``)."""
+    sending_domains: NotRequired[list[str]]
+    """Sending domains (existing in SparkPost, in the same account or subaccount) whose links this tracking
+    domain wraps: one ``TrackingDomainAssociation`` each. Without any, SparkPost uses the domain only as a default."""
 
 
 class DnsArgs(TypedDict):
@@ -94,12 +97,7 @@ class ArgReader:
     def validated(self, key: str, validator: Callable[[Any, str], Any], default: Any = None) -> Any:
         """The value passed through one of the shared validators (``dynamic_providers.validation``)."""
         value = self.value(key)
-        if value is None:
-            return default
-        try:
-            return validator(value, key)
-        except InvalidInput as exc:
-            self.fail(exc.prop, exc.reason)
+        return default if value is None else self.validated_value(key, value, validator)
 
     def flag(self, key: str, default: bool) -> bool:
         return bool(self.validated(key, validate_bool, default))
@@ -124,6 +122,24 @@ class ArgReader:
         if not isinstance(value, str) or not value.strip() or value != value.strip():
             self.fail(key, f"must be {what} (a non-empty string without spaces), got {value!r}")
         return value
+
+    def hostnames(self, key: str) -> tuple[str, ...]:
+        """A list of distinct host names (each checked like a sending domain), lower-case; empty when absent."""
+        value = self.value(key, [])
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            self.fail(key, f"must be a list of domain names, e.g. ['example.com'], got {value!r}")
+        names = tuple(self.validated_value(key, item, validate_hostname) for item in value)
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            self.fail(key, f"lists {', '.join(map(repr, repeated))} more than once")
+        return names
+
+    def validated_value(self, key: str, value: Any, validator: Callable[[Any, str], Any]) -> Any:
+        """``value`` (one item of argument ``key``) passed through a shared validator."""
+        try:
+            return validator(value, key)
+        except InvalidInput as exc:
+            self.fail(exc.prop, exc.reason)
 
     def integer(self, key: str, default: int, *, low: int, high: int) -> int:
         value = self.value(key, default)

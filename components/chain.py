@@ -7,16 +7,24 @@ it returns where the host must point and what the SparkPost domain must wait for
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 
 from sparkpost_tracking.dynamic_providers.hosts import cdn_origin
-from sparkpost_tracking.dynamic_providers.schema import INPUT_KEYS, TrackingDomainArgs, check_inputs
+from sparkpost_tracking.dynamic_providers.schema import (
+    INPUT_KEYS,
+    TrackingDomainArgs,
+    TrackingDomainAssociationArgs,
+    check_inputs,
+)
 from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
 from .args import ArgReader, CommonArgs, DnsRecord, arg_keys
 from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
+
+if TYPE_CHECKING:
+    from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociation
 
 PACKAGE = "sparkpost-tracking"
 
@@ -36,6 +44,7 @@ class Common:
     """The checked inputs of the SparkPost ``TrackingDomain`` this component ends in (defaults filled in)."""
     enterprise_tenant: str | None
     dns: DnsSettings | None
+    sending_domains: tuple[str, ...] = ()
 
     @property
     def domain(self) -> str:
@@ -76,7 +85,7 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
         reader.fail("api_url", f"is required with enterprise_tenant {tenant!r}: the tenant's API base, e.g. "
                                f"'https://{tenant}.api.e.sparkpost.com/api/v1' (ask SparkPost for yours)")
     return Common(sparkpost=inputs, enterprise_tenant=tenant,  # type: ignore[arg-type]
-                  dns=read_dns(reader) if uses_dns else None)
+                  dns=read_dns(reader) if uses_dns else None, sending_domains=reader.hostnames("sending_domains"))
 
 
 @dataclass
@@ -135,6 +144,20 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         """Options of a child: parented to this component."""
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
 
+    def _associate(self, name: str, common: Common, tracking_domain: Any) -> list["TrackingDomainAssociation"]:
+        """One association per sending domain; each waits for the tracking domain (and its verification)."""
+        from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociation
+
+        made = []
+        for sending in common.sending_domains:
+            args: TrackingDomainAssociationArgs = {"sending_domain": sending, "tracking_domain": tracking_domain.domain}
+            for key in ("subaccount_id", "region", "api_url"):
+                if common.sparkpost.get(key) is not None:
+                    args[key] = common.sparkpost[key]  # type: ignore[literal-required]
+            made.append(TrackingDomainAssociation(f"{name}-sending-{sending.replace('.', '-')}", args,
+                                                  self._opts([tracking_domain])))
+        return made
+
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
         # The dynamic-resource machinery loads when the first component is built, not on import.
         from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
@@ -148,9 +171,11 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
         waits_for = [*built.depends_on, *(dns.resources if dns else [])]
         self.tracking_domain: TrackingDomain | None = None
+        self.associations: list[TrackingDomainAssociation] = []
         if not built.defer_sparkpost:
             self.tracking_domain = TrackingDomain(f"{resource_name}-sparkpost", common.sparkpost,
                                                   self._opts(waits_for))
+            self.associations = self._associate(resource_name, common, self.tracking_domain)
 
         self.domain = pulumi.Output.from_input(common.domain)
         self.cname_target = pulumi.Output.from_input(built.cname_target)

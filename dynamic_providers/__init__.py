@@ -1,4 +1,5 @@
-"""The SparkPost side of a secure tracking domain: API client and the ``TrackingDomain`` dynamic resource.
+"""The SparkPost side of a secure tracking domain: the API client and the dynamic resources ``TrackingDomain`` and
+``TrackingDomainAssociation``.
 
 Names load on first use (PEP 562): a program that only declares resources never imports the HTTP
 client, and a module that only needs validation does not load the resource machinery.
@@ -19,6 +20,9 @@ _EXPORTS: dict[str, str] = {
     "VerificationFailed": "errors",
     "TrackingDomainProvider": "provider",
     "TrackingDomain": "resource",
+    "TrackingDomainAssociation": "association",
+    "TrackingDomainAssociationArgs": "schema",
+    "TrackingDomainAssociationProvider": "association",
     "TrackingDomainArgs": "schema",
     "TrackingDomainOutputs": "schema",
     "RetryPolicy": "retry_policy",
@@ -38,6 +42,9 @@ __all__ = [
     "SparkPostTrackingError",
     "TrackingDomain",
     "TrackingDomainArgs",
+    "TrackingDomainAssociation",
+    "TrackingDomainAssociationArgs",
+    "TrackingDomainAssociationProvider",
     "TrackingDomainOutputs",
     "TrackingDomainProvider",
     "TransportError",
@@ -48,6 +55,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .association import TrackingDomainAssociation, TrackingDomainAssociationProvider
     from .client import SparkPostClient
     from .errors import (
         ConfigurationError,
@@ -60,7 +68,7 @@ if TYPE_CHECKING:
     from .provider import TrackingDomainProvider
     from .resource import TrackingDomain
     from .retry_policy import RetryPolicy
-    from .schema import TrackingDomainArgs, TrackingDomainOutputs, check_inputs
+    from .schema import TrackingDomainArgs, TrackingDomainAssociationArgs, TrackingDomainOutputs, check_inputs
     from .validation import InvalidInput, validate_domain, validate_region
 
 

@@ -28,6 +28,7 @@ log = logging.getLogger("sparkpost_tracking.client")
 
 USER_AGENT = "sparkpost-tracking-pulumi/0.1"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+SUBACCOUNT_HEADER = "X-MSYS-SUBACCOUNT"
 
 
 class _BoundedRetry(Retry):
@@ -114,6 +115,11 @@ class SparkPostClient:
     def get_domain(self, domain: str) -> dict[str, Any]:
         return dict(self._call("GET", self._path(domain)))
 
+    def get_domain_in_any_scope(self, domain: str) -> dict[str, Any]:
+        """GET without ``X-MSYS-SUBACCOUNT``: SparkPost then shows the primary account's and every subaccount's
+        domains (``subaccount_id`` names the owner). Only for telling a user where a domain lives."""
+        return dict(self._call("GET", self._path(domain), scoped=False))
+
     def create_domain(self, domain: str, *, secure: bool) -> None:
         """POST the domain; if the answer is lost, read it back instead of posting twice.
 
@@ -152,6 +158,16 @@ class SparkPostClient:
 
         self._post_recovering(self._path(domain) + "/certificate/enable", None, started)
 
+    # ---- sending-domain association ------------------------------------------------------
+
+    def get_sending_domain(self, domain: str) -> dict[str, Any]:
+        return dict(self._call("GET", "/sending-domains/" + quote(domain, safe="")))
+
+    def set_tracking_domain(self, sending_domain: str, tracking_domain: str) -> None:
+        """Associate (or with ``""`` dissociate) a sending domain's tracking domain: one idempotent PUT."""
+        self._call("PUT", "/sending-domains/" + quote(sending_domain, safe=""),
+                   {"tracking_domain": tracking_domain})
+
     # ---- plumbing --------------------------------------------------------------------------
 
     @staticmethod
@@ -171,7 +187,7 @@ class SparkPostClient:
                 "User-Agent": USER_AGENT,
             })
             if self.subaccount_id is not None:
-                session.headers["X-MSYS-SUBACCOUNT"] = str(self.subaccount_id)
+                session.headers[SUBACCOUNT_HEADER] = str(self.subaccount_id)
             self._sessions[idempotent] = session
         return session
 
@@ -207,15 +223,18 @@ class SparkPostClient:
         return text.replace(self.__api_key, "***") if self.__api_key else text
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, *,
-              idempotent: bool | None = None) -> Any:
-        """Send one request (with its retries) and return ``results`` or raise a typed error."""
+              idempotent: bool | None = None, scoped: bool = True) -> Any:
+        """Send one request (with its retries) and return ``results`` or raise a typed error.
+
+        ``scoped=False`` leaves out the subaccount header (requests drops a header whose value is None).
+        """
         if idempotent is None:
             idempotent = method != "POST"
         url = self.api_base + path
         started = time.monotonic()
         try:
             response = self._session(idempotent).request(
-                method, url, json=body,
+                method, url, json=body, headers=None if scoped else {SUBACCOUNT_HEADER: None},
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
             )
         except requests.RequestException as exc:

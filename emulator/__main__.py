@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="delay added to every API request (default 0)")
     parser.add_argument("--blank-cname-after-verify", action="store_true",
                         help='report cname_status "" for verified domains (a documented quirk)')
+    parser.add_argument("--sending-domain", dest="sending_domains", action="append", default=[],
+                        metavar="DOMAIN[@SUBACCOUNT]",
+                        help="seed a verified sending domain (repeatable), e.g. example.com or brand.com@5")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stdout")
     return parser
 
@@ -105,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         emulator.update_settings(default_verification=args.verification, tls_pending_reads=args.tls_pending_reads,
                                  latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify)
+        for seed in args.sending_domains:
+            domain, _, sub = seed.partition("@")
+            emulator.add_sending_domain(domain, subaccount_id=int(sub) if sub else None)
     except ValueError as exc:
         parser.error(str(exc))
     try:

@@ -47,6 +47,7 @@ from .wsgi import (
 
 API_PREFIX = "/api/v1"
 _DOMAINS = f"{API_PREFIX}/tracking-domains"
+_SENDING = f"{API_PREFIX}/sending-domains"
 ROUTES = Map([
     Rule(_DOMAINS, methods=["GET"], endpoint="list"),
     Rule(_DOMAINS, methods=["POST"], endpoint="create"),
@@ -56,6 +57,8 @@ ROUTES = Map([
     Rule(f"{_DOMAINS}/<domain>/verify", methods=["POST"], endpoint="verify"),
     Rule(f"{_DOMAINS}/<domain>/certificate/check", methods=["POST"], endpoint="check_certificate"),
     Rule(f"{_DOMAINS}/<domain>/certificate/enable", methods=["POST"], endpoint="enable_certificate"),
+    Rule(f"{_SENDING}/<domain>", methods=["GET"], endpoint="retrieve_sending"),
+    Rule(f"{_SENDING}/<domain>", methods=["PUT"], endpoint="update_sending"),
 ], merge_slashes=False, strict_slashes=False)
 
 Handler = Callable[..., Response]
@@ -95,6 +98,8 @@ class ApiApp:
             "verify": self._verify,
             "check_certificate": self._check_certificate,
             "enable_certificate": self._enable_certificate,
+            "retrieve_sending": self._retrieve_sending,
+            "update_sending": self._update_sending,
         }
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -181,6 +186,7 @@ class ApiApp:
 
     def _delete(self, request: JsonRequest, header: int | None, domain: str) -> Response:
         self.state.store.delete(domain, scope=_write_scope(header))
+        self.state.sending.forget_tracking_domain(domain)
         return no_content()
 
     def _verify(self, request: JsonRequest, header: int | None, domain: str) -> Response:
@@ -192,3 +198,17 @@ class ApiApp:
     def _enable_certificate(self, request: JsonRequest, header: int | None, domain: str) -> Response:
         message = self.state.store.enable_certificate(domain, scope=_write_scope(header))
         return results({"message": message})
+
+    def _retrieve_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        return results(self.state.sending.retrieve(domain, viewer=header))
+
+    def _update_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        # Only tracking_domain is modelled; other sending-domain fields are ignored.
+        body = json_object(request)
+        name = domain
+        if "tracking_domain" in body:
+            name = self.state.sending.set_tracking_domain(domain, body["tracking_domain"],
+                                                          scope=_write_scope(header))
+        else:
+            self.state.sending.retrieve(domain, viewer=_write_scope(header))
+        return results({"message": "Successfully Updated Domain.", "domain": name})

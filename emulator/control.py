@@ -60,8 +60,27 @@ class Control:
         return self._state.store.mutate(domain, **fields)
 
     def remove(self, domain: str) -> bool:
-        """Delete a domain out of band; ``False`` if it did not exist."""
-        return self._state.store.remove(domain)
+        """Delete a domain out of band; ``False`` if it did not exist. Associations naming it are cleared."""
+        removed = self._state.store.remove(domain)
+        self._state.sending.forget_tracking_domain(domain)
+        return removed
+
+    # ---- sending domains (seeded out of band; the API only reads them and sets their tracking domain) -----
+
+    def add_sending_domain(self, domain: str, /, subaccount_id: int | None = None,
+                           tracking_domain: str = "") -> dict[str, Any]:
+        """A verified sending domain of the account (or subaccount), optionally already associated."""
+        return self._state.sending.add(domain, subaccount_id, tracking_domain)
+
+    def sending_domains(self) -> list[dict[str, Any]]:
+        return self._state.sending.snapshot()
+
+    def get_sending_domain(self, domain: str) -> dict[str, Any] | None:
+        return self._state.sending.peek(domain)
+
+    def associate(self, domain: str, tracking_domain: str) -> dict[str, Any]:
+        """Change a sending domain's tracking domain out of band (``""`` removes the association)."""
+        return self._state.sending.associate(domain, tracking_domain)
 
     def set_verification(self, domain: str, outcome: str) -> None:
         """What ``verify`` answers for ``domain``: ``valid``, ``pending`` (200, unverified) or ``fail`` (400)."""

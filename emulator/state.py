@@ -7,6 +7,7 @@ from typing import Any
 
 from .faults import FaultPlan
 from .recording import RequestLog
+from .sending import SendingDomainStore
 from .store import DomainStore
 
 SETTINGS = ("default_verification", "default_certificate_eligibility", "tls_pending_reads", "latency",
@@ -15,15 +16,20 @@ SETTINGS = ("default_verification", "default_certificate_eligibility", "tls_pend
 
 @dataclass
 class EmulatorState:
-    """The domains, the pending faults and the request log of one emulator."""
+    """The tracking and sending domains, the pending faults and the request log of one emulator."""
 
     store: DomainStore = field(default_factory=DomainStore)
     faults: FaultPlan = field(default_factory=FaultPlan)
     log: RequestLog = field(default_factory=RequestLog)
+    sending: SendingDomainStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sending = SendingDomainStore(self.store.scope_of)
 
     def reset(self) -> None:
         """Back to a fresh start: no domains, per-domain outcomes, faults or requests; default settings."""
         self.store.reset()
+        self.sending.reset()
         self.faults.clear()
         self.log.clear()
 

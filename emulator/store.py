@@ -265,6 +265,12 @@ class DomainStore:
         """Every domain in API GET shape, without side effects."""
         return self.list_domains(viewer=None)
 
+    def scope_of(self, domain: str) -> int | None:
+        """The scope that owns ``domain`` (``0`` = primary account), or ``None`` if there is no such domain."""
+        with self._lock:
+            record = self._domains.get(domain.lower())
+            return None if record is None else record.scope
+
     def peek(self, domain: str) -> dict[str, Any] | None:
         """One domain in API GET shape, or ``None``; never advances a pending certificate."""
         with self._lock:

@@ -2,8 +2,9 @@
 
 ``__main__.py`` only calls ``main()``. Everything is checked before the first resource is registered:
 unknown CDNs and arguments, bad values (each component's own validation), duplicate domains and names,
-more than one ``makeDefault`` per SparkPost account/subaccount, and two Cloudflare domains claiming the
-same zone's one entry-point ruleset of a phase.
+more than one ``makeDefault`` per SparkPost account/subaccount, two Cloudflare domains claiming the
+same zone's one entry-point ruleset of a phase, a sending domain listed under two tracking domains, and a
+sending domain declared in another subaccount than its tracking domain.
 
 CloudFront domains share one cache policy and one origin request policy (``CloudFrontTrackingPolicies``;
 a pair per 100 distributions), since an AWS account holds 20 custom policies of each kind. Set
@@ -17,6 +18,7 @@ Config (project ``sparkpost-tracking``; keys camelCase or snake_case)::
         cdn: cloudflare            # cloudflare | cloudfront | fastly | managed
         region: us                 # optional; default sparkpost-tracking:region
         makeDefault: true          # any common argument may sit here ...
+        sendingDomains: [brand.com, {domain: mail.brand.com, subaccountId: 5}]   # use this tracking domain
         aliases: [track]           # former resource names (a rename keeps the resources)
         options:                   # ... or, like the CDN/DNS-specific ones, under options
           zoneId: 0123456789abcdef0123456789abcdef
@@ -91,6 +93,8 @@ class DomainPlan:
     claims: tuple[str, ...]
     #: Former resource names: a renamed domain keeps its resources (a CloudFront distribution cannot be replaced).
     aliases: tuple[str, ...] = ()
+    #: The subaccount each sending domain was declared in, where the config says (``{domain, subaccountId}``).
+    sending_scopes: tuple[tuple[str, int | None], ...] = ()
 
 
 def snake_case(key: str) -> str:
@@ -112,6 +116,32 @@ def _aliases(path: str, value: Any, problems: list[str]) -> tuple[str, ...]:
                         f"got {value!r}")
         return ()
     return tuple(value)
+
+
+def _sending_domains(path: str, fields: dict[str, Any], problems: list[str]) -> tuple[tuple[str, int | None], ...]:
+    """Turn ``sendingDomains`` entries (a name, or ``{domain, subaccountId}``) into the component's list of names;
+    returns each name with the subaccount the config gave it (None when it gave none)."""
+    value = fields.get("sending_domains")
+    if not isinstance(value, list):
+        return ()  # absent, or a type error the component reports
+    names: list[Any] = []
+    scopes: list[tuple[str, int | None]] = []
+    for i, item in enumerate(value):
+        if isinstance(item, Mapping):
+            item = {snake_case(str(k)): v for k, v in item.items()}
+            unknown = set(item) - {"domain", "subaccount_id"}
+            if unknown or not isinstance(item.get("domain"), str):
+                problems.append(f"{path}.sendingDomains[{i}]: must be a domain name or {{domain, subaccountId}}, "
+                                f"got {value[i]!r}")
+                continue
+            names.append(item["domain"])
+            scopes.append((item["domain"].strip().lower(), item.get("subaccount_id")))
+        else:
+            names.append(item)
+            if isinstance(item, str):
+                scopes.append((item.strip().lower(), None))
+    fields["sending_domains"] = names
+    return tuple(scopes)
 
 
 def _entry_args(path: str, entry: Mapping[str, Any], problems: list[str]) -> tuple[str | None, str | None,
@@ -161,6 +191,7 @@ def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[Do
         domain = args.get("domain")
         name = name or (domain.strip().lower().rstrip(".").replace(".", "-") if isinstance(domain, str)
                         else f"domain-{index}")
+        sending_scopes = _sending_domains(path, args, problems)
         try:
             common, specific = cls.validate(name, args)
         except ComponentArgumentError as exc:
@@ -170,7 +201,7 @@ def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[Do
         if name in aliases:
             problems.append(f"{path}.aliases: {name!r} is the current name; list only former names")
         plans.append(DomainPlan(path, name, cdn, cls, args, common, tuple(cls.exclusive_claims(common, specific)),
-                                aliases))
+                                aliases, sending_scopes))
     problems.extend(_cross_checks(plans))
     if problems:
         raise StackConfigError(problems)
@@ -188,6 +219,14 @@ def _cross_checks(plans: list[DomainPlan]) -> list[str]:
             groups["default"][scope].append(p)
         for claim in p.claims:
             groups["claim"][claim].append(p)
+        account = effective_api_base(p.common.region, p.common.api_url)
+        for sending in p.common.sending_domains:
+            groups["sending"][(account, sending)].append(p)
+        for sending, declared in p.sending_scopes:
+            if declared is not None and (declared or None) != p.common.subaccount_id:
+                problems.append(f"{p.path}.sendingDomains: {sending!r} is in {_scope_name(declared)} but tracking "
+                                f"domain {p.common.domain!r} is in {_scope_name(p.common.subaccount_id)}; SparkPost "
+                                "associates domains of the same account or subaccount only")
     reasons = {
         "domain": lambda v: f"domain {v!r} is declared more than once",
         "name": lambda v: f"resource name {v!r} is used more than once (set a distinct 'name')",
@@ -195,12 +234,18 @@ def _cross_checks(plans: list[DomainPlan]) -> list[str]:
                               f"({v[0]}, {'subaccount ' + str(v[1]) if v[1] else 'primary account'}); "
                               "SparkPost keeps a single default per account/subaccount"),
         "claim": lambda v: f"{v} can be created for one domain only (opt in on one of them)",
+        "sending": lambda v: (f"sending domain {v[1]!r} is listed under more than one tracking domain; a sending "
+                              "domain uses one tracking domain"),
     }
     for kind, by_value in groups.items():
         for value, members in by_value.items():
             if len(members) > 1:
                 problems.append(f"{', '.join(m.path for m in members)}: {reasons[kind](value)}")
     return problems
+
+
+def _scope_name(subaccount_id: int | None) -> str:
+    return f"subaccount {subaccount_id}" if subaccount_id else "the primary account"
 
 
 def cloudfront_policy_groups(plans: list[DomainPlan]) -> list[list[DomainPlan]]:

@@ -158,3 +158,49 @@ def test_cloudfront_policy_groups_of_at_most_100_distributions():
     assert [len(g) for g in groups] == [100, 100, 1]  # 202 CloudFront domains, one with its own pair
     assert "t5.example.com" not in {p.common.domain for g in groups for p in g}
     assert "t6.example.com" in {p.common.domain for p in groups[0]}
+
+
+def test_sending_domains_are_passed_as_names_with_their_declared_subaccount() -> None:
+    [plan] = plan_domains([{"domain": "click.brand-a.com", "cdn": "managed", "subaccountId": 5,
+                            "sendingDomains": ["brand-a.com", {"domain": "Mail.Brand-A.com", "subaccountId": 5}]}])
+    assert plan.args["sending_domains"] == ["brand-a.com", "Mail.Brand-A.com"]
+    assert plan.common.sending_domains == ("brand-a.com", "mail.brand-a.com")
+    assert plan.sending_scopes == (("brand-a.com", None), ("mail.brand-a.com", 5))
+
+
+def test_a_sending_domain_under_two_tracking_domains_is_refused() -> None:
+    found = problems([
+        {"domain": "click.brand-a.com", "cdn": "managed", "sendingDomains": ["brand-a.com", "shared.com"]},
+        {"domain": "click.brand-b.com", "cdn": "managed", "sendingDomains": ["Shared.com"]},
+    ])
+    assert found == ["sparkpost-tracking:domains[0], sparkpost-tracking:domains[1]: sending domain 'shared.com' "
+                        "is listed under more than one tracking domain; a sending domain uses one tracking domain"]
+
+
+def test_the_same_name_in_another_sparkpost_account_is_another_sending_domain() -> None:
+    assert len(plan_domains([
+        {"domain": "click.brand-a.com", "cdn": "managed", "sendingDomains": ["shared.com"]},
+        {"domain": "click.brand-b.com", "cdn": "managed", "region": "eu", "sendingDomains": ["shared.com"]},
+    ])) == 2
+
+
+def test_a_sending_domain_in_another_subaccount_is_refused() -> None:
+    found = problems([
+        {"domain": "click.brand-a.com", "cdn": "managed", "subaccountId": 3,
+         "sendingDomains": [{"domain": "brand-a.com", "subaccountId": 4}]},
+        {"domain": "click.brand-b.com", "cdn": "managed",
+         "sendingDomains": [{"domain": "brand-b.com", "subaccountId": 4}, {"domain": "brand-c.com"}]},
+    ])
+    assert found == [
+        "sparkpost-tracking:domains[0].sendingDomains: 'brand-a.com' is in subaccount 4 but tracking domain "
+        "'click.brand-a.com' is in subaccount 3; SparkPost associates domains of the same account or subaccount only",
+        "sparkpost-tracking:domains[1].sendingDomains: 'brand-b.com' is in subaccount 4 but tracking domain "
+        "'click.brand-b.com' is in the primary account; SparkPost associates domains of the same account or "
+        "subaccount only"]
+
+
+def test_a_malformed_sending_domain_entry_is_named() -> None:
+    found = problems([{"domain": "click.brand-a.com", "cdn": "managed",
+                                 "sendingDomains": [{"name": "brand-a.com"}]}])
+    assert found == ["sparkpost-tracking:domains[0].sendingDomains[0]: must be a domain name or "
+                        "{domain, subaccountId}, got {'name': 'brand-a.com'}"]

@@ -1,13 +1,14 @@
-"""A minimal stack of raw TrackingDomain resources for the engine tests and benchmarks.
+"""A minimal stack of raw TrackingDomain (and TrackingDomainAssociation) resources for the engine tests and bench.
 
 Config (project namespace ``engine-test``):
 - ``apiUrl``: the emulator's API base.
-- ``domains``: a list of ``{domain, secure?, default?, name?}``; the resource name defaults to the domain.
+- ``domains``: a list of ``{domain, secure?, default?, verify?, name?, sendingDomains?}``; the resource name
+  defaults to the domain, and each sending domain gets an association with the tracking domain.
 """
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers import TrackingDomain
+from sparkpost_tracking.dynamic_providers import TrackingDomain, TrackingDomainAssociation
 
 config = pulumi.Config()
 api_url = config.require("apiUrl")
@@ -18,4 +19,7 @@ for entry in config.require_object("domains"):
         if key in entry:
             args[key] = entry[key]
     domain = TrackingDomain(name, args)
+    for sending in entry.get("sendingDomains", []):
+        TrackingDomainAssociation(f"{sending}-uses-{name}", {
+            "sending_domain": sending, "tracking_domain": domain.domain, "api_url": api_url})
     pulumi.export(name, {"verified": domain.verified, "port": domain.port})

@@ -1,0 +1,150 @@
+"""TrackingDomainAssociation's provider against the emulator: request counts, repair, errors, scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sparkpost_tracking.dynamic_providers import TrackingDomainAssociationProvider, errors
+from sparkpost_tracking.dynamic_providers.schema import ASSOCIATION
+from sparkpost_tracking.emulator import Emulator
+
+from .conftest import KEY
+
+SENDING = "example.com"
+TRACKING = "click.example.com"
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_keys=[KEY]) as emulator:
+        emulator.add_sending_domain(SENDING)
+        emulator.add_domain(TRACKING, secure=True, verified=True)
+        yield emulator
+
+
+def inputs(emu: Emulator, **declared: Any) -> dict[str, Any]:
+    checked, failures = ASSOCIATION.check({"sending_domain": SENDING, "tracking_domain": TRACKING,
+                                           "api_url": emu.base_url, **declared})
+    assert failures == []
+    return {**checked, "__provider": "serialized"}
+
+
+def associated(emu: Emulator, sending: str = SENDING) -> str | None:
+    found = emu.get_sending_domain(sending)
+    assert found is not None
+    return found.get("tracking_domain")
+
+
+def test_create_is_one_put_and_the_id_is_the_sending_domain(emu: Emulator, fast_env: str) -> None:
+    result = TrackingDomainAssociationProvider().create(inputs(emu, sending_domain="Example.COM"))
+    assert result.id == SENDING and result.outs is not None and result.outs["tracking_domain"] == TRACKING
+    assert [(r.method, r.path, r.body) for r in emu.requests()] == [
+        ("PUT", "/api/v1/sending-domains/example.com", {"tracking_domain": TRACKING})]
+    assert associated(emu) == TRACKING
+
+
+def test_no_op_diff_asks_nothing(emu: Emulator, fast_env: str) -> None:
+    state = inputs(emu)
+    result = TrackingDomainAssociationProvider().diff(SENDING, state, inputs(emu))
+    assert result.changes is False and emu.count() == 0
+
+
+def test_a_new_tracking_domain_is_an_update_a_new_sending_domain_a_replace(emu: Emulator, fast_env: str) -> None:
+    provider = TrackingDomainAssociationProvider()
+    state = inputs(emu)
+    update = provider.diff(SENDING, state, inputs(emu, tracking_domain="other.example.com"))
+    assert update.changes is True and update.replaces == []
+    replace = provider.diff(SENDING, state, inputs(emu, sending_domain="brand.example.net"))
+    assert replace.replaces == ["sending_domain"] and not replace.delete_before_replace
+    moved = provider.diff(SENDING, state, inputs(emu, subaccount_id=4))
+    assert moved.replaces == ["subaccount_id"] and moved.delete_before_replace  # same id: clear first
+
+
+def test_refresh_is_one_get_and_an_out_of_band_removal_shows_as_drift(emu: Emulator, fast_env: str) -> None:
+    provider = TrackingDomainAssociationProvider()
+    state = provider.create(inputs(emu)).outs
+    assert state is not None
+    emu.associate(SENDING, "")
+    emu.clear_requests()
+    read = provider.read(SENDING, state)
+    assert emu.count() == 1 and emu.count("GET", f"/sending-domains/{SENDING}") == 1
+    assert read.outs is not None and read.outs["tracking_domain"] == ""
+    assert read.inputs is not None and read.inputs["tracking_domain"] == TRACKING  # the declaration stays
+    repair = provider.diff(SENDING, read.outs, inputs(emu))
+    assert repair.changes is True and repair.replaces == []
+    provider.update(SENDING, read.outs, inputs(emu))
+    assert associated(emu) == TRACKING
+
+
+def test_delete_is_one_put_of_an_empty_name(emu: Emulator, fast_env: str) -> None:
+    provider = TrackingDomainAssociationProvider()
+    state = provider.create(inputs(emu)).outs
+    assert state is not None
+    emu.clear_requests()
+    provider.delete(SENDING, state)
+    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"tracking_domain": ""})]
+    assert associated(emu) is None
+
+
+def test_a_sending_domain_gone_out_of_band_is_gone_for_read_and_delete(emu: Emulator, fast_env: str) -> None:
+    provider = TrackingDomainAssociationProvider()
+    state = {**inputs(emu, sending_domain="gone.example.com")}
+    assert provider.read("gone.example.com", state).id == ""
+    provider.delete("gone.example.com", state)  # nothing to clear: no error
+
+
+def test_unknown_sending_domain_says_to_create_it_in_sparkpost(emu: Emulator, fast_env: str) -> None:
+    with pytest.raises(errors.SparkPostTrackingError) as caught:
+        TrackingDomainAssociationProvider().create(inputs(emu, sending_domain="brand.example.net"))
+    message = str(caught.value)
+    assert "'brand.example.net' is not in the primary account" in message and "never creates" in message
+
+
+def test_unregistered_tracking_domain_says_to_declare_it(emu: Emulator, fast_env: str) -> None:
+    with pytest.raises(errors.SparkPostTrackingError) as caught:
+        TrackingDomainAssociationProvider().create(inputs(emu, tracking_domain="nowhere.example.com"))
+    assert "'nowhere.example.com' is not registered in this SparkPost account" in str(caught.value)
+    assert associated(emu) is None
+
+
+def test_a_subaccount_mismatch_names_both_scopes(emu: Emulator, fast_env: str) -> None:
+    emu.add_sending_domain("brand.example.net", subaccount_id=5)
+    with pytest.raises(errors.SparkPostTrackingError) as caught:
+        TrackingDomainAssociationProvider().create(inputs(emu, sending_domain="brand.example.net", subaccount_id=5))
+    message = str(caught.value)
+    assert "belongs to the primary account" in message and "is in subaccount 5" in message
+    # The scoped PUT, then one unscoped read to find the owner: only on the error path.
+    assert [(r.method, r.subaccount) for r in emu.requests()] == [("PUT", "5"), ("GET", None)]
+
+
+def test_every_call_about_a_subaccount_carries_its_header(emu: Emulator, fast_env: str) -> None:
+    emu.add_sending_domain("brand.example.net", subaccount_id=5)
+    emu.add_domain("click5.example.net", subaccount_id=5)
+    provider = TrackingDomainAssociationProvider()
+    declared = inputs(emu, sending_domain="brand.example.net", tracking_domain="click5.example.net",
+                      subaccount_id=5)
+    state = provider.create(declared).outs
+    assert state is not None
+    provider.read("brand.example.net", state)
+    provider.delete("brand.example.net", state)
+    assert [r.subaccount for r in emu.requests()] == ["5", "5", "5"]
+
+
+@pytest.mark.parametrize(("declared", "prop"), [
+    ({"sending_domain": "not a domain"}, "sending_domain"),
+    ({"tracking_domain": "example.com"}, "tracking_domain"),  # an apex cannot be a tracking domain
+    ({"tracking_domain": None}, "tracking_domain"),
+    ({"subaccount_id": 0}, "subaccount_id"),
+    ({"trackingDomain": "click.example.com"}, "trackingDomain"),
+])
+def test_check_names_the_property_and_asks_nothing(emu: Emulator, declared: dict[str, Any], prop: str) -> None:
+    base = {"sending_domain": SENDING, "tracking_domain": TRACKING, "api_url": emu.base_url}
+    result = TrackingDomainAssociationProvider().check({}, {**base, **declared})
+    assert [f.property for f in result.failures] == [prop] and emu.count() == 0
+
+
+def test_an_apex_sending_domain_is_fine(emu: Emulator) -> None:
+    assert TrackingDomainAssociationProvider().check({}, inputs(emu)).failures == []
