@@ -221,32 +221,25 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
             validation_record_fqdns=dns.validation_fqdns(records), opts=self._opts(records))
         return validation.certificate_arn, validation
 
-    def _build(self, name: str, common: Common, specific: _CloudFront, dns: DnsStrategy | None) -> Built:
-        assert dns is not None
-        cf, domain, origin = specific, common.domain, common.origin
-        waits_for: list[pulumi.Resource] = []
-        certificate_arn: pulumi.Input[str]
-        if cf.certificate_arn is not None:
-            certificate_arn = cf.certificate_arn
-        else:
-            certificate_arn, validation = self._certificate(name, domain, dns)
-            waits_for.append(validation)
-
-        cache_policy_id = cf.cache_policy_id
-        if cache_policy_id is None:
-            cache_policy_id = cache_policy(self, name, domain)
-        request_policy_id = cf.origin_request_policy_id
-        if request_policy_id is None:
-            request_policy_id = origin_request_policy(self, name, domain)
+    def _policies(self, name: str, domain: str, cf: _CloudFront) -> tuple[pulumi.Input[str], pulumi.Input[str]]:
+        """The cache and origin request policy ids: given (shared), or made for this domain."""
+        cache_policy_id = cf.cache_policy_id if cf.cache_policy_id is not None else cache_policy(self, name, domain)
+        request_policy_id = (cf.origin_request_policy_id if cf.origin_request_policy_id is not None
+                             else origin_request_policy(self, name, domain))
         self.cache_policy_id = pulumi.Output.from_input(cache_policy_id)
         self.origin_request_policy_id = pulumi.Output.from_input(request_policy_id)
+        return cache_policy_id, request_policy_id
 
-        distribution = aws.cloudfront.Distribution(
+    def _distribution(self, name: str, common: Common, cf: _CloudFront, certificate_arn: pulumi.Input[str],
+                      policies: tuple[pulumi.Input[str], pulumi.Input[str]]) -> aws.cloudfront.Distribution:
+        """The distribution: SparkPost's host as origin, the viewer's protocol, Host via X-Forwarded-Host."""
+        domain, (cache_policy_id, request_policy_id) = common.domain, policies
+        return aws.cloudfront.Distribution(
             f"{name}-distribution", enabled=True, aliases=[domain],
             comment=clip(f"SparkPost tracking {domain}", COMMENT_MAX),
             is_ipv6_enabled=cf.ipv6, price_class=cf.price_class,
             origins=[{
-                "origin_id": ORIGIN_ID, "domain_name": origin, "origin_path": "",
+                "origin_id": ORIGIN_ID, "domain_name": common.origin, "origin_path": "",
                 "custom_origin_config": {
                     "origin_protocol_policy": "match-viewer", "http_port": 80, "https_port": 443,
                     "origin_ssl_protocols": ["TLSv1.2"],
@@ -265,8 +258,19 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
             },
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             opts=self._opts())
-        waits_for.append(distribution)
 
+    def _build(self, name: str, common: Common, specific: _CloudFront, dns: DnsStrategy | None) -> Built:
+        assert dns is not None
+        cf, domain = specific, common.domain
+        waits_for: list[pulumi.Resource] = []
+        certificate_arn: pulumi.Input[str]
+        if cf.certificate_arn is not None:
+            certificate_arn = cf.certificate_arn
+        else:
+            certificate_arn, validation = self._certificate(name, domain, dns)
+            waits_for.append(validation)
+        distribution = self._distribution(name, common, cf, certificate_arn, self._policies(name, domain, cf))
+        waits_for.append(distribution)
         dns.alias(domain, distribution.domain_name, distribution.hosted_zone_id, ipv6=cf.ipv6,
                   purpose="host to CloudFront")
         return Built(cname_target=distribution.domain_name, depends_on=waits_for,
