@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Final, NotRequired
 
 import pulumi
-import pulumi_aws as aws
+
+from sparkpost_tracking.extras import extra_hint
+
+with extra_hint():
+    import pulumi_aws as aws
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent

@@ -17,6 +17,8 @@ from typing import Any, Final
 
 import pulumi
 
+from sparkpost_tracking.extras import extra_hint
+
 from .args import ArgReader, DnsRecord
 
 DNS_KINDS: Final[tuple[str, ...]] = ("manual", "route53", "cloudflare")
@@ -104,7 +106,8 @@ class ManualDns(DnsStrategy):
 class Route53Dns(DnsStrategy):
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
               validation: bool = False, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        from pulumi_aws import route53
+        with extra_hint():
+            from pulumi_aws import route53
 
         return self._created([route53.Record(
             f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=name, type="CNAME",
@@ -115,7 +118,8 @@ class Route53Dns(DnsStrategy):
     def alias(self, key: str, name: pulumi.Input[str], target: pulumi.Input[str],
               target_zone_id: pulumi.Input[str], *, ipv6: bool, purpose: str,
               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        from pulumi_aws import route53
+        with extra_hint():
+            from pulumi_aws import route53
 
         alias: route53.RecordAliasArgsDict = {"name": target, "zone_id": target_zone_id,
                                               "evaluate_target_health": False}
@@ -126,7 +130,8 @@ class Route53Dns(DnsStrategy):
             for rtype in types])
 
     def validation_fqdns(self, records: Sequence[pulumi.Resource]) -> list[pulumi.Output[str]] | None:
-        from pulumi_aws import route53
+        with extra_hint():
+            from pulumi_aws import route53
 
         return [r.fqdn for r in records if isinstance(r, route53.Record)]
 
@@ -134,7 +139,8 @@ class Route53Dns(DnsStrategy):
 class CloudflareDns(DnsStrategy):
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
               validation: bool = False, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        import pulumi_cloudflare as cloudflare
+        with extra_hint():
+            import pulumi_cloudflare as cloudflare
 
         return self._created([cloudflare.DnsRecord(
             f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type="CNAME",

@@ -7,7 +7,9 @@ The API key comes from stack config (``configure``) or the environment, at call 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -26,6 +28,8 @@ from .hosts import effective_api_base
 from .schema import INPUT_DEFAULTS, INPUT_KEYS, OUTPUT_KEYS, check_inputs
 from .validation import is_unknown
 
+P = ParamSpec("P")
+R = TypeVar("R")
 PROVIDER_KEY = "__provider"  # where the engine keeps the serialized provider, in inputs and state
 
 if TYPE_CHECKING:
@@ -63,6 +67,22 @@ def outputs_for(inputs: dict[str, Any], observed: dict[str, Any]) -> dict[str, A
     return outs
 
 
+def _reported(method: Callable[P, R]) -> Callable[P, R]:
+    """Our own errors (SparkPost's answers, missing or wrong settings) reach the user as their message.
+
+    Pulumi's dynamic-provider server shows the traceback of whatever a provider method raises; for these errors
+    our call stack says nothing the user can act on, so it is cut. Anything else (a bug) keeps its traceback.
+    """
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except errors.SparkPostTrackingError as exc:
+            raise exc.with_traceback(None) from None
+
+    return wrapper
+
+
 def _provider_moved(olds: dict[str, Any], news: dict[str, Any]) -> bool:
     """State holds a provider pickled under another import path (a release before the package moved).
 
@@ -81,6 +101,7 @@ class TrackingDomainProvider(ResourceProvider):
 
     def __init__(self) -> None:
         self._settings: Settings | None = None
+        self._config_problems: list[str] = []
 
     # Pickle nothing but the class reference: no key, no settings, no sessions.
     def __getstate__(self) -> dict[str, Any]:
@@ -88,15 +109,25 @@ class TrackingDomainProvider(ResourceProvider):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._settings = None
+        self._config_problems = []
 
     def __repr__(self) -> str:
         return "TrackingDomainProvider()"
 
     def configure(self, req: ConfigureRequest) -> None:
-        from .settings import CONFIG_KEYS, settings_from
+        from .settings import CONFIG_KEYS, settings_from, unknown_key_problems
 
+        # The program refuses bad ``sparkpost:`` keys before anything is registered; refresh and destroy do not
+        # run the program, so the provider refuses them too, before its first SparkPost call (configure itself
+        # must not fail: it runs for check and diff, which make no call). The engine hands over the whole stack
+        # config, which pulumi.dynamic.Config keeps in ``_props`` (it offers no listing).
+        self._config_problems = unknown_key_problems(getattr(req.config, "_props", None) or {})
         values = {key: req.config.get(key) for key in CONFIG_KEYS}
-        self._settings = settings_from({k: v for k, v in values.items() if v is not None})
+        try:
+            self._settings = settings_from({k: v for k, v in values.items() if v is not None})
+        except errors.ConfigurationError as exc:
+            self._config_problems.append(str(exc))
+            self._settings = None
 
     @property
     def settings(self) -> Settings:
@@ -110,13 +141,17 @@ class TrackingDomainProvider(ResourceProvider):
         from .client import SparkPostClient
         from .lifecycle import Desired, TrackingDomainLifecycle
 
+        if self._config_problems:
+            raise errors.ConfigurationError("Stack config: " + "; ".join(self._config_problems))
         settings = self.settings
         region = props.get("region")
+        api_key, key_source = settings.api_key_and_source(None if props.get("api_url") else region)
         client = SparkPostClient(
             effective_api_base(region, props.get("api_url")),
-            settings.api_key(None if props.get("api_url") else region),
+            api_key,
             subaccount_id=Desired.from_inputs(props).subaccount_id,
             policy=settings.retry_policy,
+            key_source=key_source,
         )
         return TrackingDomainLifecycle(client, settings)
 
@@ -133,6 +168,7 @@ class TrackingDomainProvider(ResourceProvider):
         return DiffResult(changes=changes.any or _provider_moved(olds, news), replaces=changes.replaces,
                           delete_before_replace=bool(changes.replaces) and same_name)
 
+    @_reported
     def create(self, props: dict[str, Any]) -> CreateResult:
         from .lifecycle import Desired
 
@@ -142,6 +178,7 @@ class TrackingDomainProvider(ResourceProvider):
             observed = lifecycle.create(Desired.from_inputs(inputs))
         return CreateResult(inputs["domain"], outputs_for(inputs, observed))
 
+    @_reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         from .lifecycle import observed_from_api
 
@@ -156,6 +193,7 @@ class TrackingDomainProvider(ResourceProvider):
         # Inputs stay as declared so the next `pulumi up` repairs drift instead of accepting it.
         return ReadResult(id_, outputs_for(inputs, observed), inputs)
 
+    @_reported
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         from .lifecycle import Desired
 
@@ -181,6 +219,7 @@ class TrackingDomainProvider(ResourceProvider):
                   **{k: v for k, v in observed.items() if v is not None}}
         return UpdateResult(outputs_for(inputs, merged))
 
+    @_reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         lifecycle = self._lifecycle(state_inputs(id_, props))
         try:

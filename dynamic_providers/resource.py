@@ -7,8 +7,11 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from sparkpost_tracking.config import check_program_config
+
 from .provider import TrackingDomainProvider
-from .schema import INPUT_KEYS, OUTPUT_KEYS, TrackingDomainArgs
+from .schema import OUTPUT_KEYS, TrackingDomainArgs, unknown_input_failures
+from .validation import ResourceArgumentError
 
 __all__ = ["TrackingDomain", "TrackingDomainArgs"]
 
@@ -40,10 +43,14 @@ class TrackingDomain(Resource, module="sparkpost", name="TrackingDomain"):
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        unknown = sorted(set(args) - INPUT_KEYS)
-        if unknown:
-            raise TypeError(f"TrackingDomain {resource_name!r}: unknown argument(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(sorted(INPUT_KEYS))}")
+        # Refused here, before registration, so the message reaches the user without a traceback; values are
+        # checked by the provider's check (they may be Outputs, unknown until the engine resolves them).
+        failures = unknown_input_failures(args)
+        if failures:
+            first, *more = failures
+            also = "".join(f"; also {f}" for f in more)
+            raise ResourceArgumentError("TrackingDomain", resource_name, first.prop, first.reason + also)
+        check_program_config()
         # Output-only keys are seeded with None so they become attributes of this resource.
         props: dict[str, Any] = {**dict.fromkeys(OUTPUT_KEYS), **args}
         super().__init__(TrackingDomainProvider(), resource_name, props, opts)

@@ -7,9 +7,8 @@ components' mapping and the docs all derive from these two.
 """
 
 # No ``from __future__ import annotations``: the Annotated metadata is read from live annotations.
-import difflib
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Final, NotRequired, TypedDict, get_args, get_origin
 
@@ -17,6 +16,7 @@ import pulumi
 
 from .validation import (
     InvalidInput,
+    did_you_mean,
     is_unknown,
     validate_api_url,
     validate_bool,
@@ -105,25 +105,29 @@ REQUIRED_KEYS: Final[frozenset[str]] = frozenset(TrackingDomainArgs.__required_k
 OUTPUT_KEYS: Final[tuple[str, ...]] = tuple(TrackingDomainOutputs.__annotations__)
 
 
-def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
-    """Validate and normalize tracking-domain inputs; unknown (preview) values pass through.
-
-    Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
-    in one go.
-    """
+def unknown_input_failures(keys: Iterable[str]) -> list[InvalidInput]:
+    """A failure for each key that is not an input (the engine's ``__provider`` aside), saying what to do."""
     failures: list[InvalidInput] = []
-    inputs: dict[str, Any] = {}
-    for key in sorted(set(news) - INPUT_KEYS - {"__provider"}):
+    for key in sorted(set(keys) - INPUT_KEYS - {"__provider"}):
         if key in ("api_key", "apiKey"):
             failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
                                               "'pulumi config set --secret sparkpost:apiKey ...' or SPARKPOST_API_KEY"))
         elif key in OUTPUT_KEYS:
             failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
         else:
-            close = difflib.get_close_matches(key, INPUT_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            failures.append(InvalidInput(key, f"is not a tracking-domain property.{hint} Known: "
-                                              f"{', '.join(sorted(INPUT_KEYS))}"))
+            failures.append(InvalidInput(key, f"is not a tracking-domain property.{did_you_mean(key, INPUT_KEYS)} "
+                                              f"Known: {', '.join(sorted(INPUT_KEYS))}"))
+    return failures
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
+    """Validate and normalize tracking-domain inputs; unknown (preview) values pass through.
+
+    Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
+    in one go.
+    """
+    failures = unknown_input_failures(news)
+    inputs: dict[str, Any] = {}
     for key, prop in INPUTS.items():
         value = news.get(key)
         if value is None:
