@@ -7,7 +7,6 @@ SparkPost's 401, naming the setting it came from but never the key. Run with ``-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.engine
 KEY = "config-errors-key-6a1b2c3d4e5f"
 DOMAIN = {"domain": "track.example.com", "cdn": "managed", "makeDefault": True}
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_keys=[KEY]) as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")
@@ -55,24 +49,19 @@ def with_domain(stack: PulumiProject, **changes: Any) -> None:
     stack.set_domains([{**DOMAIN, **changes}])
 
 
-def test_misspelt_stack_key_fails_preview(stack: PulumiProject, emu: Emulator) -> None:
-    stack.run("config", "set", "sparkpost-tracking:apiURL", emu.base_url)
+@pytest.mark.parametrize(("key", "message"), [
+    ("sparkpost-tracking:apiURL", "sparkpost-tracking:apiURL: is not a setting of the sparkpost-tracking stack. "
+                                  "Did you mean 'sparkpost-tracking:apiUrl'?"),
+    ("sparkpost:verifyTimout", "sparkpost:verifyTimout: is not a setting of the SparkPost provider. "
+                               "Did you mean 'sparkpost:verifyTimeout'?"),
+])
+def test_misspelt_key_fails_preview(stack: PulumiProject, emu: Emulator, key: str, message: str) -> None:
+    stack.run("config", "set", key, "60")
     try:
         text = failing_preview(stack, emu)
     finally:
-        stack.run("config", "rm", "sparkpost-tracking:apiURL")
-    assert ("sparkpost-tracking:apiURL: is not a setting of the sparkpost-tracking stack. "
-            "Did you mean 'sparkpost-tracking:apiUrl'?") in text
-
-
-def test_misspelt_provider_setting_fails_preview(stack: PulumiProject, emu: Emulator) -> None:
-    stack.run("config", "set", "sparkpost:verifyTimout", "60")
-    try:
-        text = failing_preview(stack, emu)
-    finally:
-        stack.run("config", "rm", "sparkpost:verifyTimout")
-    assert ("sparkpost:verifyTimout: is not a setting of the SparkPost provider. "
-            "Did you mean 'sparkpost:verifyTimeout'?") in text
+        stack.run("config", "rm", key)
+    assert message in text
 
 
 def test_plain_text_api_key_fails_preview_without_showing_it(stack: PulumiProject, emu: Emulator) -> None:

@@ -27,7 +27,6 @@ import tempfile
 import textwrap
 import tomllib
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -120,11 +119,6 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     pip(path, "install", "--quiet", wheel)
     return path
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_keys=[KEY]) as emulator:
-        yield emulator
 
 
 def installed(venv: Path) -> set[str]:

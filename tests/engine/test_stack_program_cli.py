@@ -4,7 +4,6 @@ under the real CLI, with the managed-HTTPS example against the emulator (as scri
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,6 @@ pytestmark = pytest.mark.engine
 
 KEY = "stack-program-key-7d1e2f3a4b5c"
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_keys=[KEY]) as emulator:
-        yield emulator
 
 
 def example_domains() -> list[dict[str, Any]]:

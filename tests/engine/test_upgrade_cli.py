@@ -8,7 +8,6 @@ import base64
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +34,6 @@ TrackingDomainProvider.__module__ = "dynamic_providers"
 print(_serialize(True, serialize_provider, TrackingDomainProvider())[0])
 """
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_keys=[KEY]) as emulator:
-        yield emulator
 
 
 def old_provider() -> str:
