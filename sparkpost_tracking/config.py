@@ -103,8 +103,12 @@ def config_problems(config: Mapping[str, Any], is_secret: Callable[[str], bool],
 
 
 def program_config() -> dict[str, Any]:
-    """The running program's config (full keys), as the Pulumi SDK resolves it."""
-    return {**get_config_env(), **CONFIG.get()}
+    """The running program's config (full keys), as the Pulumi SDK holds it.
+
+    The language host loads ``PULUMI_CONFIG`` into the SDK's config before the program starts; the variable
+    itself is read only when nothing was loaded (it is JSON, and a component may be built hundreds of times).
+    """
+    return dict(CONFIG.get()) or get_config_env()
 
 
 def check_program_config() -> None:
