@@ -6,7 +6,6 @@ what to do. Which property uses which validator is declared in ``schema``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any, Final
@@ -56,6 +55,8 @@ def did_you_mean(word: object, choices: Iterable[str], prefix: str = "") -> str:
     (``makeDefualt`` -> ``makeDefault``; ``eu-west`` gets none, since neither ``eu`` nor ``us`` is it).
     ``prefix`` (e.g. a config namespace) is shown with the suggestion but kept out of the comparison.
     """
+    import difflib  # only when something is wrong: it costs a millisecond to import
+
     by_folded = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(str(word).casefold(), list(by_folded), n=1, cutoff=0.6)
     return f" Did you mean {prefix + by_folded[close[0]]!r}?" if close else ""
