@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench` prints one markdown table (see bench/README.md)."""
+"""Benchmarks: `python -m bench` prints one markdown table (the latest run and its reading: docs/benchmarks.md)."""

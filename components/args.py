@@ -3,13 +3,12 @@
 No provider SDK is imported here: the stack program and ``import components`` stay cheap.
 """
 
-import difflib
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NoReturn, NotRequired, TypedDict
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers.validation import InvalidInput, validate_bool, validate_hostname
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput, did_you_mean, validate_bool, validate_hostname
 
 from .errors import ComponentArgumentError
 
@@ -77,9 +76,8 @@ class ArgReader:
             self.fail("args", f"must be a dict of arguments, got {type(args).__name__}")
         self.args: Mapping[str, Any] = args
         for key in sorted(set(args) - set(allowed), key=str):
-            close = difflib.get_close_matches(str(key), list(allowed), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            self.fail(str(key), f"is not an argument of {component}.{hint} Known: {', '.join(sorted(allowed))}")
+            self.fail(str(key), f"is not an argument of {component}.{did_you_mean(key, allowed)} "
+                                f"Known: {', '.join(sorted(allowed))}")
 
     def fail(self, prop: str, reason: str) -> NoReturn:
         raise ComponentArgumentError(self.component, self.resource_name, prop, reason)
@@ -105,9 +103,8 @@ class ArgReader:
     def choice(self, key: str, choices: Collection[str], default: str) -> str:
         value = self.value(key, default)
         if not isinstance(value, str) or value not in choices:
-            close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.4)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            self.fail(key, f"must be one of {', '.join(map(repr, choices))}, got {value!r}.{hint}")
+            self.fail(key, f"must be one of {', '.join(map(repr, choices))}, got {value!r}."
+                           f"{did_you_mean(value, choices)}")
         return value
 
     def identifier(self, key: str, *, required: bool, what: str) -> pulumi.Input[str] | None:

@@ -160,9 +160,11 @@ class TrackingDomainComponent(pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
         # The dynamic-resource machinery loads when the first component is built, not on import.
+        from sparkpost_tracking.config import check_program_config
         from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
 
-        common, specific = self.validate(resource_name, args)  # before anything is registered
+        check_program_config()  # a misspelt or plain-text key of ours fails before anything is registered
+        common, specific = self.validate(resource_name, args)
         super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
 
         dns = dns_strategy(common.dns, self, resource_name) if common.dns else None

@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from typing import Final, NotRequired
 
 import pulumi
-import pulumi_cloudflare as cloudflare
+
+from sparkpost_tracking.extras import extra_hint
+
+with extra_hint():
+    import pulumi_cloudflare as cloudflare
 
 from .args import ArgReader, CommonArgs
 from .chain import Built, Common, TrackingDomainComponent

@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
-import pulumi_aws as aws
+
+from sparkpost_tracking.extras import extra_hint
+
+with extra_hint():
+    import pulumi_aws as aws
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import PACKAGE, Built, Common, TrackingDomainComponent

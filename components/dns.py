@@ -23,6 +23,8 @@ from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 
+from sparkpost_tracking.extras import extra_hint
+
 from .args import ArgReader, DnsRecord
 
 DNS_KINDS: Final[tuple[str, ...]] = ("manual", "route53", "cloudflare")
@@ -202,7 +204,8 @@ class ManualDns(DnsStrategy):
 class Route53Dns(DnsStrategy):
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        from pulumi_aws import route53
+        with extra_hint():
+            from pulumi_aws import route53
 
         return self._created([route53.Record(
             f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=name, type="CNAME",
@@ -212,7 +215,8 @@ class Route53Dns(DnsStrategy):
 
     def host(self, name: str, value: pulumi.Input[str], *, purpose: str,
              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        from pulumi_aws import route53
+        with extra_hint():
+            from pulumi_aws import route53
 
         host = self.settings.host
         return self._created([route53.Record(
@@ -224,7 +228,8 @@ class Route53Dns(DnsStrategy):
 
     def alias(self, name: str, target: pulumi.Input[str], target_zone_id: pulumi.Input[str], *, ipv6: bool,
               purpose: str, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
-        from pulumi_aws import route53
+        with extra_hint():
+            from pulumi_aws import route53
 
         if self.host_mode != "create":
             # An alias A/AAAA cannot sit beside the live CNAME, and swapping one for the other needs a delete:
@@ -239,7 +244,9 @@ class Route53Dns(DnsStrategy):
             for rtype in types])
 
     def validation_fqdns(self, records: Sequence[pulumi.Resource]) -> list[pulumi.Output[str]] | None:
-        from pulumi_aws import route53
+        with extra_hint():
+            with extra_hint():
+                from pulumi_aws import route53
 
         return [r.fqdn for r in records if isinstance(r, route53.Record)]
 
@@ -247,7 +254,8 @@ class Route53Dns(DnsStrategy):
 class CloudflareDns(DnsStrategy):
     def _record(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], purpose: str,
                 opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
-        import pulumi_cloudflare as cloudflare
+        with extra_hint():
+            import pulumi_cloudflare as cloudflare
 
         return self._created([cloudflare.DnsRecord(
             f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type="CNAME",

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from sparkpost_tracking.dynamic_providers.validation import InvalidInput
+from sparkpost_tracking.dynamic_providers.validation import ResourceArgumentError
 
 
-class ComponentArgumentError(InvalidInput):
+class ComponentArgumentError(ResourceArgumentError):
     """A bad component argument: ``<Component> '<name>': <arg>: <reason>``.
 
-    A ``ValueError`` (through ``InvalidInput``), so ``prop`` names the argument and ``reason`` says what to do.
+    A ``ValueError`` (through ``InvalidInput``), so ``prop`` names the argument and ``reason`` says what to do;
+    and a ``pulumi.RunError``, so Pulumi shows the message without a Python traceback.
     """
 
     def __init__(self, component: str, resource_name: str, prop: str, reason: str) -> None:
-        super().__init__(prop, reason)
-        self.component = component
-        self.resource_name = resource_name
-        self.args = (f"{component} '{resource_name}': {prop}: {reason}",)
+        super().__init__(component, resource_name, prop, reason)
 
-    def __str__(self) -> str:
-        return str(self.args[0])
+    @property
+    def component(self) -> str:
+        return self.type_name

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Final, NotRequired
 
 import pulumi
-import pulumi_fastly as fastly
 
 from sparkpost_tracking.dynamic_providers.validation import validate_domain
+from sparkpost_tracking.extras import extra_hint
+
+with extra_hint():
+    import pulumi_fastly as fastly
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent

@@ -18,7 +18,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from . import errors
-from .provider_base import SparkPostProvider
+from .provider_base import SparkPostProvider, reported
 from .schema import ASSOCIATION, TrackingDomainAssociationArgs
 
 __all__ = ["TrackingDomainAssociation", "TrackingDomainAssociationArgs", "TrackingDomainAssociationProvider"]
@@ -71,11 +71,13 @@ class TrackingDomainAssociationProvider(SparkPostProvider):
             f"{inputs['sending_domain']!r} is in {_scope(inputs)}: SparkPost associates domains of the same "
             "account or subaccount only. Use a tracking domain of that scope, or set subaccount_id to match.")
 
+    @reported
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.declared_inputs(props)
         self._associate(inputs, str(inputs["tracking_domain"]))
         return CreateResult(str(inputs["sending_domain"]), inputs)
 
+    @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         inputs = self.state_inputs(id_, props)
         try:
@@ -86,12 +88,14 @@ class TrackingDomainAssociationProvider(SparkPostProvider):
         # Inputs stay as declared, so the next `pulumi up` repairs an association changed out of band.
         return ReadResult(id_, {**inputs, "tracking_domain": found.get("tracking_domain") or ""}, inputs)
 
+    @reported
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self.declared_inputs(news)
         if olds.get("tracking_domain") != inputs["tracking_domain"]:
             self._associate(inputs, str(inputs["tracking_domain"]))
         return UpdateResult(inputs)
 
+    @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         inputs = self.state_inputs(id_, props)
         try:
@@ -116,10 +120,9 @@ class TrackingDomainAssociation(Resource, module="sparkpost", name="TrackingDoma
 
     def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        unknown = sorted(set(args) - ASSOCIATION.input_keys)
-        if unknown:
-            raise TypeError(f"TrackingDomainAssociation {resource_name!r}: unknown argument(s) "
-                            f"{', '.join(unknown)}; known: {', '.join(sorted(ASSOCIATION.input_keys))}")
+        from .resource import before_registering
+
+        before_registering("TrackingDomainAssociation", resource_name, ASSOCIATION, args)
         super().__init__(TrackingDomainAssociationProvider(), resource_name, dict(args), opts)
 
 

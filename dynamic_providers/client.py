@@ -21,12 +21,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from sparkpost_tracking import __version__
+
 from . import errors
 from .retry_policy import RetryPolicy
 
 log = logging.getLogger("sparkpost_tracking.client")
 
-USER_AGENT = "sparkpost-tracking-pulumi/0.1"
+USER_AGENT = f"sparkpost-tracking-pulumi/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SUBACCOUNT_HEADER = "X-MSYS-SUBACCOUNT"
 
@@ -84,10 +86,12 @@ class SparkPostClient:
     """
 
     def __init__(self, api_base: str, api_key: str, *, subaccount_id: int | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, key_source: str | None = None) -> None:
         if not api_key:
             raise errors.ConfigurationError("a SparkPost API key is required")
         self.api_base = api_base.rstrip("/")
+        #: Where the key came from (a setting's name, never the key), for the message of a 401.
+        self.key_source = key_source
         self.subaccount_id = subaccount_id
         self.policy = policy or RetryPolicy()
         self.__api_key = api_key  # name-mangled and never printed; see __repr__
@@ -219,6 +223,14 @@ class SparkPostClient:
         assert lost is not None
         raise lost
 
+    def _hint(self, status: int) -> str:
+        """What to check after an error answer, beyond SparkPost's own words."""
+        if status != 401:
+            return ""
+        source = f"from {self.key_source}" if self.key_source else "given to this client"
+        return (f"The API key {source} was refused by {self.api_base}: check that it is a current key of that "
+                "account (US and EU are separate accounts with separate keys)")
+
     def _redact(self, text: str) -> str:
         return text.replace(self.__api_key, "***") if self.__api_key else text
 
@@ -244,7 +256,8 @@ class SparkPostClient:
         log.debug("%s %s -> %s in %.3fs", method, path, response.status_code, time.monotonic() - started)
         payload = _json_or_none(response)
         if response.status_code >= 400:
-            raise errors.error_for_status(response.status_code, method, path, _error_list(payload, response))
+            raise errors.error_for_status(response.status_code, method, path, _error_list(payload, response),
+                                          hint=self._hint(response.status_code))
         if isinstance(payload, dict):
             return payload.get("results")
         return None

@@ -21,12 +21,16 @@ class SparkPostAPIError(SparkPostTrackingError):
     ``description``, ``param``, ``value`` and ``code`` (a string or a number).
     """
 
-    def __init__(self, status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]],
+                 hint: str = "") -> None:
         self.status = status
         self.method = method
         self.path = path
         self.errors: list[dict[str, Any]] = [dict(e) for e in errors]
-        super().__init__(f"SparkPost {method} {path} failed with HTTP {status}: {self.detail}")
+        message = f"SparkPost {method} {path} failed with HTTP {status}: {self.detail}"
+        if hint:
+            message += ("" if message.endswith(".") else ".") + " " + hint
+        super().__init__(message)
 
     @property
     def detail(self) -> str:
@@ -86,9 +90,10 @@ _BY_STATUS: dict[int, type[SparkPostAPIError]] = {
 }
 
 
-def error_for_status(status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]]) -> SparkPostAPIError:
+def error_for_status(status: int, method: str, path: str, errors: Sequence[Mapping[str, Any]],
+                     hint: str = "") -> SparkPostAPIError:
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else SparkPostAPIError)
-    return cls(status, method, path, errors)
+    return cls(status, method, path, errors, hint)
 
 
 class TransportError(SparkPostTrackingError):

@@ -12,7 +12,7 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from . import errors
 from .changes import compute_changes
-from .provider_base import SparkPostProvider
+from .provider_base import SparkPostProvider, reported
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class TrackingDomainProvider(SparkPostProvider):
 
     # ---- engine methods --------------------------------------------------------------------
 
+    @reported
     def create(self, props: dict[str, Any]) -> CreateResult:
         from .lifecycle import Desired
 
@@ -52,6 +53,7 @@ class TrackingDomainProvider(SparkPostProvider):
             observed = lifecycle.create(Desired.from_inputs(inputs))
         return CreateResult(inputs["domain"], outputs_for(inputs, observed))
 
+    @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         from .lifecycle import observed_from_api
 
@@ -66,6 +68,7 @@ class TrackingDomainProvider(SparkPostProvider):
         # Inputs stay as declared so the next `pulumi up` repairs drift instead of accepting it.
         return ReadResult(id_, outputs_for(inputs, observed), inputs)
 
+    @reported
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         from .lifecycle import Desired
 
@@ -91,6 +94,7 @@ class TrackingDomainProvider(SparkPostProvider):
                   **{k: v for k, v in observed.items() if v is not None}}
         return UpdateResult(outputs_for(inputs, merged))
 
+    @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         lifecycle = self._lifecycle(self.state_inputs(id_, props))
         try:

@@ -7,10 +7,13 @@ identical across runs, and survives refactors inside the package). The API key c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 
+from . import errors
 from .changes import compute_changes
 from .hosts import effective_api_base
 from .schema import Schema
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 # them: those run only in the provider process, and a Pulumi program that merely declares resources
 # should not pay for them at import time.
 
+P = ParamSpec("P")
+R = TypeVar("R")
 PROVIDER_KEY = "__provider"  # where the engine keeps the serialized provider, in inputs and state
 
 
@@ -37,6 +42,22 @@ def provider_moved(olds: dict[str, Any], news: dict[str, Any]) -> bool:
     return old is not None and isinstance(new, str) and not is_unknown(new) and old != new
 
 
+def reported(method: Callable[P, R]) -> Callable[P, R]:
+    """Our own errors (SparkPost's answers, missing or wrong settings) reach the user as their message.
+
+    Pulumi's dynamic-provider server shows the traceback of whatever a provider method raises; for these errors
+    our call stack says nothing the user can act on, so it is cut. Anything else (a bug) keeps its traceback.
+    """
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except errors.SparkPostTrackingError as exc:
+            raise exc.with_traceback(None) from None
+
+    return wrapper
+
+
 class SparkPostProvider(ResourceProvider):
     """Base of the SparkPost dynamic providers; a subclass names its ``schema`` and does its CRUD."""
 
@@ -46,6 +67,7 @@ class SparkPostProvider(ResourceProvider):
 
     def __init__(self) -> None:
         self._settings: Settings | None = None
+        self._config_problems: list[str] = []
 
     # Pickle nothing but the class reference: no key, no settings, no sessions.
     def __getstate__(self) -> dict[str, Any]:
@@ -53,18 +75,28 @@ class SparkPostProvider(ResourceProvider):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._settings = None
+        self._config_problems = []
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
     def configure(self, req: ConfigureRequest) -> None:
         from .provider_server import widen_workers
-        from .settings import CONFIG_KEYS, settings_from
+        from .settings import CONFIG_KEYS, settings_from, unknown_key_problems
 
+        # The program refuses bad ``sparkpost:`` keys before anything is registered; refresh and destroy do not
+        # run the program, so the provider refuses them too, before its first SparkPost call (configure itself
+        # must not fail: it runs for check and diff, which make no call). The engine hands over the whole stack
+        # config, which pulumi.dynamic.Config keeps in ``_props`` (it offers no listing).
+        self._config_problems = unknown_key_problems(getattr(req.config, "_props", None) or {})
         values = {key: req.config.get(key) for key in CONFIG_KEYS}
-        self._settings = settings_from({k: v for k, v in values.items() if v is not None})
+        try:
+            self._settings = settings_from({k: v for k, v in values.items() if v is not None})
+        except errors.ConfigurationError as exc:
+            self._config_problems.append(str(exc))
+            self._settings = None
         # Creates wait minutes for SparkPost; let them overlap beyond the server's 4 workers.
-        widen_workers(int(self._settings.provider_workers))
+        widen_workers(int(self.settings.provider_workers) if self._settings else 0)
 
     @property
     def settings(self) -> Settings:
@@ -77,9 +109,12 @@ class SparkPostProvider(ResourceProvider):
         """A client for the account, region and subaccount these inputs name; raises when there is no key."""
         from .client import SparkPostClient
 
+        if self._config_problems:
+            raise errors.ConfigurationError("Stack config: " + "; ".join(self._config_problems))
         settings, region, api_url = self.settings, inputs.get("region"), inputs.get("api_url")
+        api_key, key_source = settings.api_key_and_source(None if api_url else region)
         sub = inputs.get("subaccount_id")
-        return SparkPostClient(effective_api_base(region, api_url), settings.api_key(None if api_url else region),
+        return SparkPostClient(effective_api_base(region, api_url), api_key, key_source=key_source,
                                subaccount_id=None if sub is None else int(sub), policy=settings.retry_policy)
 
     # ---- inputs of a call ------------------------------------------------------------------

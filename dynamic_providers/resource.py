@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
+from sparkpost_tracking.config import check_program_config
+
 from .provider import TrackingDomainProvider
-from .schema import INPUT_KEYS, OUTPUT_KEYS, TrackingDomainArgs
+from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs
+from .validation import ResourceArgumentError
 
 __all__ = ["TrackingDomain", "TrackingDomainArgs"]
+
+
+def before_registering(kind: str, resource_name: str, schema: Schema, args: Mapping[str, Any]) -> None:
+    """What a SparkPost resource checks in the program: unknown arguments and this package's config keys.
+
+    Refused here, before registration, so the message reaches the user without a traceback; values are checked
+    by the provider's check (they may be Outputs, unknown until the engine resolves them).
+    """
+    failures = schema.unknown_input_failures(args)
+    if failures:
+        first, *more = failures
+        also = "".join(f"; also {f}" for f in more)
+        raise ResourceArgumentError(kind, resource_name, first.prop, first.reason + also)
+    check_program_config()
 
 
 class TrackingDomain(Resource, module="sparkpost", name="TrackingDomain"):
@@ -40,10 +58,7 @@ class TrackingDomain(Resource, module="sparkpost", name="TrackingDomain"):
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        unknown = sorted(set(args) - INPUT_KEYS)
-        if unknown:
-            raise TypeError(f"TrackingDomain {resource_name!r}: unknown argument(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(sorted(INPUT_KEYS))}")
+        before_registering("TrackingDomain", resource_name, TRACKING_DOMAIN, args)
         # Output-only keys are seeded with None so they become attributes of this resource.
         props: dict[str, Any] = {**dict.fromkeys(OUTPUT_KEYS), **args}
         super().__init__(TrackingDomainProvider(), resource_name, props, opts)

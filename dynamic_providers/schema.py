@@ -8,9 +8,8 @@ outputs, the components' mapping and the docs derive from the schemas.
 """
 
 # No ``from __future__ import annotations``: the Annotated metadata is read from live annotations.
-import difflib
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, NotRequired, TypedDict, get_args, get_origin
 
@@ -18,6 +17,7 @@ import pulumi
 
 from .validation import (
     InvalidInput,
+    did_you_mean,
     is_unknown,
     validate_api_url,
     validate_bool,
@@ -150,15 +150,10 @@ class Schema:
     def defaults(self) -> dict[str, Any]:
         return {name: p.default for name, p in self.inputs.items()}
 
-    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
-        """Validate and normalize inputs; unknown (preview) values pass through.
-
-        Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
-        in one go.
-        """
+    def unknown_input_failures(self, keys: Iterable[str]) -> list[InvalidInput]:
+        """A failure for each key that is not an input (the engine's ``__provider`` aside), saying what to do."""
         failures: list[InvalidInput] = []
-        inputs: dict[str, Any] = {}
-        for key in sorted(set(news) - self.input_keys - {"__provider"}):
+        for key in sorted(set(keys) - self.input_keys - {"__provider"}):
             if key in ("api_key", "apiKey"):
                 failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
                                                   "'pulumi config set --secret sparkpost:apiKey ...' or "
@@ -166,10 +161,19 @@ class Schema:
             elif key in self.outputs:
                 failures.append(InvalidInput(key, "is an output reported by SparkPost and cannot be set"))
             else:
-                close = difflib.get_close_matches(key, self.input_keys, n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
-                failures.append(InvalidInput(key, f"is not a {self.title} property.{hint} Known: "
-                                                  f"{', '.join(sorted(self.input_keys))}"))
+                failures.append(InvalidInput(key, f"is not a {self.title} property."
+                                                  f"{did_you_mean(key, self.input_keys)} "
+                                                  f"Known: {', '.join(sorted(self.input_keys))}"))
+        return failures
+
+    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InvalidInput]]:
+        """Validate and normalize inputs; unknown (preview) values pass through.
+
+        Returns the normalized inputs with defaults filled in, and every failure found, so a user fixes them
+        in one go.
+        """
+        failures = self.unknown_input_failures(news)
+        inputs: dict[str, Any] = {}
         for key, prop in self.inputs.items():
             value = news.get(key)
             if value is None:
@@ -220,3 +224,4 @@ INPUT_DEFAULTS: Final[dict[str, Any]] = TRACKING_DOMAIN.defaults
 REQUIRED_KEYS: Final[frozenset[str]] = TRACKING_DOMAIN.required
 OUTPUT_KEYS: Final[tuple[str, ...]] = TRACKING_DOMAIN.outputs
 check_inputs: Final = TRACKING_DOMAIN.check
+unknown_input_failures: Final = TRACKING_DOMAIN.unknown_input_failures

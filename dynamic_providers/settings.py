@@ -12,13 +12,14 @@ in state.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from .errors import ConfigurationError
-from .hosts import DEFAULT_REGION
+from .hosts import DEFAULT_REGION, REGIONS
 from .retry_policy import RetryPolicy
+from .validation import did_you_mean
 
 CONFIG_NAMESPACE: Final[str] = "sparkpost"
 API_KEY_CONFIG: Final[str] = f"{CONFIG_NAMESPACE}:apiKey"
@@ -29,14 +30,15 @@ def _tunable(default: float, doc: str) -> Any:
     return field(default=default, metadata={"doc": doc})
 
 
-def _camel(name: str) -> str:
+def camel_case(name: str) -> str:
+    """``verify_timeout`` -> ``verifyTimeout``: how a Python name is spelt as a stack config key."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
 
 def config_key(name: str) -> str:
     """``verify_timeout`` -> ``sparkpost:verifyTimeout``."""
-    return f"{CONFIG_NAMESPACE}:{_camel(name)}"
+    return f"{CONFIG_NAMESPACE}:{camel_case(name)}"
 
 
 def env_var(name: str) -> str:
@@ -76,15 +78,21 @@ class Settings:
 
     def api_key(self, region: str | None, environ: Mapping[str, str] | None = None) -> str:
         """The key for a domain in ``region``; raises before any request when there is none."""
+        return self.api_key_and_source(region, environ)[0]
+
+    def api_key_and_source(self, region: str | None,
+                           environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+        """The key for a domain in ``region`` and the setting it came from (for messages: never the key)."""
         env = os.environ if environ is None else environ
         candidates: list[tuple[str, str]] = []
         if region and region != DEFAULT_REGION:
             candidates.append(region_key_names(region))
         candidates.append((API_KEY_CONFIG, API_KEY_ENV))
         for config_name, env_name in candidates:
-            value = self._config.get(config_name) or env.get(env_name)
-            if value:
-                return str(value)
+            if self._config.get(config_name):
+                return str(self._config[config_name]), f"stack config '{config_name}'"
+            if env.get(env_name):
+                return str(env[env_name]), f"environment variable {env_name}"
         names = " or ".join(f"stack config '{c}' (pulumi config set --secret {c} ...) or environment "
                             f"variable {e}" for c, e in candidates)
         raise ConfigurationError(f"No SparkPost API key: set {names}.")
@@ -92,8 +100,20 @@ class Settings:
 
 #: The tunables: Settings' public fields.
 TUNABLES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings) if not f.name.startswith("_"))
+#: The stack config keys that hold an API key: they must be secrets.
+SECRET_CONFIG_KEYS: Final[tuple[str, ...]] = (
+    API_KEY_CONFIG, *(region_key_names(region)[0] for region in REGIONS if region != DEFAULT_REGION))
 #: Stack config keys the provider reads in ``configure`` (values only live in that process's memory).
-CONFIG_KEYS: Final[tuple[str, ...]] = (API_KEY_CONFIG, region_key_names("eu")[0], *map(config_key, TUNABLES))
+CONFIG_KEYS: Final[tuple[str, ...]] = (*SECRET_CONFIG_KEYS, *map(config_key, TUNABLES))
+
+
+def unknown_key_problems(keys: Iterable[str]) -> list[str]:
+    """One message per ``sparkpost:`` key that is no setting (a typo would otherwise be ignored silently)."""
+    prefix = CONFIG_NAMESPACE + ":"
+    names = [key.removeprefix(prefix) for key in CONFIG_KEYS]
+    return [f"{key}: is not a setting of the SparkPost provider.{did_you_mean(key[len(prefix):], names, prefix)} "
+            f"Known: {', '.join(CONFIG_KEYS)}"
+            for key in sorted(keys) if key.startswith(prefix) and key not in CONFIG_KEYS]
 
 
 def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:

@@ -6,11 +6,12 @@ what to do. Which property uses which validator is declared in ``schema``.
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from pulumi.errors import RunError
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
@@ -28,6 +29,37 @@ class InvalidInput(ValueError):
         self.prop = prop
         self.reason = reason
         super().__init__(f"{prop}: {reason}")
+
+
+class ResourceArgumentError(InvalidInput, RunError):
+    """A bad argument of a resource or component in a Pulumi program: ``<Type> '<name>': <arg>: <reason>``.
+
+    Raised before anything is registered. As a ``pulumi.RunError``, Pulumi reports the message alone, without
+    a Python traceback: the user's fix is in their arguments, not in our code.
+    """
+
+    def __init__(self, type_name: str, resource_name: str, prop: str, reason: str) -> None:
+        super().__init__(prop, reason)
+        self.type_name = type_name
+        self.resource_name = resource_name
+        self.args = (f"{type_name} '{resource_name}': {prop}: {reason}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def did_you_mean(word: object, choices: Iterable[str], prefix: str = "") -> str:
+    """`` Did you mean 'x'?`` when one of ``choices`` is close to ``word`` (case aside), else ``""``.
+
+    Close means a similarity ratio of at least 0.6, so a typo gets a hint and a different word does not
+    (``makeDefualt`` -> ``makeDefault``; ``eu-west`` gets none, since neither ``eu`` nor ``us`` is it).
+    ``prefix`` (e.g. a config namespace) is shown with the suggestion but kept out of the comparison.
+    """
+    import difflib  # only when something is wrong: it costs a millisecond to import
+
+    by_folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(str(word).casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f" Did you mean {prefix + by_folded[close[0]]!r}?" if close else ""
 
 
 def is_unknown(value: Any) -> bool:
@@ -109,10 +141,7 @@ def validate_subaccount_id(value: Any, prop: str = "subaccount_id") -> int | Non
 
 def validate_region(value: Any, prop: str = "region") -> str:
     if not isinstance(value, str) or value.strip().lower() not in REGIONS:
-        hint = ""
-        if isinstance(value, str):
-            close = difflib.get_close_matches(value.strip().lower(), REGIONS, n=1, cutoff=0.3)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(value.strip(), REGIONS) if isinstance(value, str) else ""
         raise InvalidInput(prop, f"must be one of {', '.join(map(repr, REGIONS))}, got {value!r}.{hint} "
                                  "(use api_url for an Enterprise tenant)")
     return value.strip().lower()

@@ -20,7 +20,10 @@ script) prints ``SparkPost emulator listening on <base_url>`` first; steer it th
 Pytest fixtures live in :mod:`sparkpost_tracking.emulator.testing`.
 """
 
-from .recording import RecordedRequest
-from .server import DEFAULT_API_KEY, Emulator
+from sparkpost_tracking.extras import extra_hint
+
+with extra_hint():  # Werkzeug comes with the [emulator] extra
+    from .recording import RecordedRequest
+    from .server import DEFAULT_API_KEY, Emulator
 
 __all__ = ["DEFAULT_API_KEY", "Emulator", "RecordedRequest"]

@@ -28,12 +28,11 @@ Config (project ``sparkpost-tracking``; keys camelCase or snake_case)::
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import pulumi
@@ -41,9 +40,13 @@ import pulumi
 from sparkpost_tracking.components.args import arg_keys
 from sparkpost_tracking.components.chain import Common, TrackingDomainComponent
 from sparkpost_tracking.components.errors import ComponentArgumentError
+from sparkpost_tracking.config import DOMAINS_KEY, STACK_PROJECT, StackConfigError, StackDefaults, check_program_config
 from sparkpost_tracking.dynamic_providers.hosts import effective_api_base
+from sparkpost_tracking.dynamic_providers.settings import camel_case
+from sparkpost_tracking.dynamic_providers.validation import did_you_mean
 
-PROJECT: Final[str] = "sparkpost-tracking"
+__all__ = ["StackConfigError", "StackDefaults", "main", "plan_domains"]
+
 COMPONENTS_PACKAGE: Final[str] = "sparkpost_tracking.components"
 #: One CloudFront policy serves at most this many distributions (AWS quota), so each such group shares a pair.
 DISTRIBUTIONS_PER_POLICY: Final[int] = 100
@@ -56,28 +59,6 @@ COMPONENTS: Final[dict[str, tuple[str, str]]] = {
     "managed": ("managed", "ManagedTrackingDomain"),
 }
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
-
-
-class StackConfigError(ValueError):
-    """Every problem found in the stack config, each prefixed by its config path."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid stack config:\n  - " + "\n  - ".join(problems))
-
-
-@dataclass(frozen=True)
-class StackDefaults:
-    """Project-wide defaults (``sparkpost-tracking:region``/``apiUrl``/``dnsTtl``/``verify``)."""
-
-    region: str | None = None
-    api_url: str | None = None
-    dns_ttl: int | None = None
-    verify: bool | None = None
-
-    def for_args(self) -> dict[str, Any]:
-        values = {"region": self.region, "api_url": self.api_url, "dns_ttl": self.dns_ttl, "verify": self.verify}
-        return {k: v for k, v in values.items() if v is not None and v != ""}
 
 
 @dataclass(frozen=True)
@@ -144,34 +125,67 @@ def _sending_domains(path: str, fields: dict[str, Any], problems: list[str]) -> 
     return tuple(scopes)
 
 
+@dataclass
+class Spelling:
+    """How one domain entry spells its keys, so that messages use the user's own words.
+
+    Config keys are camelCase by convention; an entry that writes any key in snake_case is answered in
+    snake_case. A key the user wrote is shown as written, with ``options.`` when it sat under ``options``.
+    """
+
+    written: dict[str, str] = field(default_factory=dict)
+    """snake_case argument -> the key as the user wrote it."""
+    under_options: set[str] = field(default_factory=set)
+    camel: bool = True
+
+    def name(self, arg: str) -> str:
+        return self.written.get(arg) or (camel_case(arg) if self.camel else arg)
+
+    def path(self, arg: str) -> str:
+        return ("options." if arg in self.under_options else "") + self.name(arg)
+
+    def text(self, message: str, args: Iterable[str]) -> str:
+        """``message`` with every multi-word argument name among ``args`` in this spelling."""
+        names = sorted((a for a in args if "_" in a), key=len, reverse=True)
+        if not self.camel or not names:
+            return message
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+        return pattern.sub(lambda m: camel_case(m.group(1)), message)
+
+
 def _entry_args(path: str, entry: Mapping[str, Any], problems: list[str]) -> tuple[str | None, str | None,
-                                                                                 dict[str, Any]]:
-    fields = {snake_case(str(k)): v for k, v in entry.items()}
+                                                                                 dict[str, Any], Spelling]:
+    spelling = Spelling(camel=not any("_" in str(k) for k in entry))
+    fields: dict[str, Any] = {}
+    for key, value in entry.items():
+        fields[snake_case(str(key))] = value
+        spelling.written[snake_case(str(key))] = str(key)
     cdn, name, options = fields.pop("cdn", None), fields.pop("name", None), fields.pop("options", None) or {}
     fields.pop("aliases", None)  # read by the caller
     if not isinstance(options, Mapping):
         problems.append(f"{path}.options: must be an object of component arguments, got {options!r}")
         options = {}
     for key, value in options.items():
-        if snake_case(str(key)) in fields:
-            problems.append(f"{path}: {snake_case(str(key))!r} is given both at top level and under options")
-        fields[snake_case(str(key))] = value
+        arg = snake_case(str(key))
+        if arg in fields:
+            problems.append(f"{path}: {spelling.name(arg)!r} is given both at top level and under options")
+        fields[arg] = value
+        spelling.written[arg] = str(key)
+        spelling.under_options.add(arg)
     if cdn not in COMPONENTS:
-        close = difflib.get_close_matches(str(cdn), list(COMPONENTS), n=1, cutoff=0.4)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        what = "is required" if cdn is None else f"is not a known CDN: {cdn!r}."
-        problems.append(f"{path}.cdn: {what}{hint} Use one of {', '.join(COMPONENTS)}")
+        what = "is required" if cdn is None else f"is not a known CDN: {cdn!r}.{did_you_mean(cdn, COMPONENTS)}"
+        problems.append(f"{path}.cdn: {what} Use one of {', '.join(COMPONENTS)}")
         cdn = None
     if name is not None and (not isinstance(name, str) or not name.strip()):
         problems.append(f"{path}.name: must be a non-empty string, got {name!r}")
         name = None
-    return cdn, name, fields
+    return cdn, name, fields, spelling
 
 
 def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[DomainPlan]:
     """Validate the whole ``domains`` list; raises ``StackConfigError`` listing every problem."""
     defaults = defaults or StackDefaults()
-    key = f"{PROJECT}:domains"
+    key = f"{STACK_PROJECT}:{DOMAINS_KEY}"
     if not isinstance(domains, list) or not domains:
         raise StackConfigError([f"{key}: must be a non-empty list of tracking domains, e.g. "
                                 f"[{{domain: track.example.com, cdn: managed}}]; got {domains!r}"])
@@ -182,7 +196,7 @@ def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[Do
         if not isinstance(entry, Mapping):
             problems.append(f"{path}: must be an object with at least domain and cdn, got {entry!r}")
             continue
-        cdn, name, args = _entry_args(path, entry, problems)
+        cdn, name, args, spelling = _entry_args(path, entry, problems)
         if cdn is None:
             continue
         cls = component_class(cdn)
@@ -195,7 +209,7 @@ def plan_domains(domains: Any, defaults: StackDefaults | None = None) -> list[Do
         try:
             common, specific = cls.validate(name, args)
         except ComponentArgumentError as exc:
-            problems.append(f"{path}: {exc}")
+            problems.append(f"{path}.{spelling.path(exc.prop)}: {spelling.text(exc.reason, accepted)}")
             continue
         aliases = _aliases(path, entry.get("aliases"), problems)
         if name in aliases:
@@ -300,16 +314,12 @@ def stack_outputs(plans: list[DomainPlan], built: Mapping[str, TrackingDomainCom
     return {"trackingDomains": per_domain, "dnsRecordsToCreate": all_records}
 
 
-def read_defaults(config: pulumi.Config) -> StackDefaults:
-    return StackDefaults(region=config.get("region"), api_url=config.get("apiUrl"),
-                         dns_ttl=config.get_int("dnsTtl"), verify=config.get_bool("verify"))
-
-
 def main() -> None:
-    """The stack program: read config, validate everything, build, export."""
-    config = pulumi.Config(PROJECT)
-    plans = plan_domains(config.get_object("domains"), read_defaults(config))
-    share = config.get_bool("shareCloudfrontPolicies")
-    built = build(plans, share_cloudfront_policies=True if share is None else share)
+    """The stack program: check and read config, validate everything, build, export."""
+    check_program_config()
+    config = pulumi.Config(STACK_PROJECT)
+    defaults = StackDefaults.from_config(config)
+    plans = plan_domains(config.get_object(DOMAINS_KEY), defaults)
+    built = build(plans, share_cloudfront_policies=defaults.share_cloudfront_policies is not False)
     for name, value in stack_outputs(plans, built).items():
         pulumi.export(name, value)

@@ -72,10 +72,24 @@ def test_component_errors_carry_the_config_path():
     found = problems([{"domain": "a.example.com", "cdn": "managed", "region": "useast"},
                       {"domain": "b.example.com", "cdn": "cloudflare", "options": {"zone": CF_ZONE}},
                       {"domain": "c.example.com", "cdn": "cloudfront", "options": {"dns": "route53"}}])
-    assert found[0].startswith("sparkpost-tracking:domains[0]: ManagedTrackingDomain 'a-example-com': region: ")
-    assert found[1].startswith("sparkpost-tracking:domains[1]: CloudflareTrackingDomain 'b-example-com': zone: ")
-    assert found[2].startswith("sparkpost-tracking:domains[2]: CloudFrontTrackingDomain 'c-example-com': "
-                               "dns_zone_id: is required")
+    assert found[0].startswith("sparkpost-tracking:domains[0].region: must be one of 'us', 'eu', got 'useast'")
+    assert found[1].startswith("sparkpost-tracking:domains[1].options.zone: is not an argument of "
+                               "CloudflareTrackingDomain. Did you mean 'zoneId'?")
+    assert found[2].startswith("sparkpost-tracking:domains[2].dnsZoneId: is required")  # absent: no options. part
+
+
+def test_messages_use_the_users_own_spelling():
+    [typo, region] = problems([{"domain": "a.example.com", "cdn": "managed", "makeDefualt": True},
+                               {"domain": "b.example.com", "cdn": "managed", "region": "eu-west"}])
+    assert typo.startswith("sparkpost-tracking:domains[0].makeDefualt: is not an argument of ManagedTrackingDomain. "
+                           "Did you mean 'makeDefault'? Known: adoptExisting, apiUrl, dns, dnsTtl, dnsZoneId, ")
+    assert "make_default" not in typo
+    # A different word is no typo: no hint at all rather than a wrong one.
+    assert region == ("sparkpost-tracking:domains[1].region: must be one of 'us', 'eu', got 'eu-west'. "
+                      "(use apiUrl for an Enterprise tenant)")
+    [snake] = problems([{"domain": "a.example.com", "cdn": "managed", "make_defualt": True}])
+    assert snake.startswith("sparkpost-tracking:domains[0].make_defualt: is not an argument of "
+                            "ManagedTrackingDomain. Did you mean 'make_default'? Known: adopt_existing, ")
 
 
 def test_option_given_twice():

@@ -7,10 +7,12 @@ scripts/test provides the CLI there.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import find_cli
 
 
@@ -23,3 +25,10 @@ def cli_dir() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+@pytest.fixture(scope="module")
+def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """One running emulator per test module, accepting the module's ``KEY``."""
+    with Emulator(api_keys=[request.module.KEY]) as emulator:
+        yield emulator

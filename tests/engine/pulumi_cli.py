@@ -66,11 +66,14 @@ class PulumiProject:
     source: Path = PROJECT_SOURCE
     name: str = PROJECT_NAME
     transcript: list[Result] = field(default_factory=list)
+    #: The virtualenv that runs the program and the provider: the test's own unless told otherwise.
+    venv: Path = field(default_factory=lambda: Path(sys.prefix))
 
     def __post_init__(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(self.source / "__main__.py", self.workdir / "__main__.py")
-        venv = Path(sys.prefix)
+        if self.source.resolve() != self.workdir.resolve():  # a program written in place needs no copy
+            shutil.copy(self.source / "__main__.py", self.workdir / "__main__.py")
+        venv = self.venv
         # The same program and project file, with the runtime pointed at this venv (the copy lives outside
         # the repository, where a relative `.venv` would not exist).
         project_file = self.source / "Pulumi.yaml"
@@ -120,8 +123,8 @@ class PulumiProject:
         settings.setdefault("config", {})[f"{self.name}:domains"] = domains
         stack_file.write_text(yaml.safe_dump(settings, sort_keys=True))
 
-    def up(self, *extra: str) -> Result:
-        return self.run("up", "--yes", "--skip-preview", *extra)
+    def up(self, *extra: str, check: bool = True) -> Result:
+        return self.run("up", "--yes", "--skip-preview", *extra, check=check)
 
     def preview(self, *extra: str, check: bool = True) -> Result:
         return self.run("preview", *extra, check=check)

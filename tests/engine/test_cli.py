@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.engine
 KEY = "cli-test-key-5f3c0a9d1e7b4c2a"
 DOMAINS = [{"domain": f"track{i}.example.com"} for i in range(3)]
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_keys=[KEY]) as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")

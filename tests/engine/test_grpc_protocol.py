@@ -107,3 +107,33 @@ def test_wrong_key_is_a_clear_error_that_does_not_echo_it(engine: DynamicProvide
         engine.create("td", inputs)
     details = str(caught.value.details())
     assert "401" in details and wrong not in details
+    assert "The API key from stack config 'sparkpost:apiKey' was refused by " + emu.base_url in details
+    assert "lifecycle.py" not in details  # our call stack is cut from an expected error
+    assert emu.count() == 1
+
+
+def test_wrong_key_from_the_environment_names_the_variable(emu: Emulator) -> None:
+    wrong = "wrong-env-key-abcdef0123456789"
+    process = DynamicProviderProcess(env={"SPARKPOST_API_KEY": wrong})
+    try:
+        process.configure({})
+        inputs, _ = process.check("td", {"domain": "track.example.com", "api_url": emu.base_url, "verify": False})
+        with pytest.raises(grpc.RpcError) as caught:
+            process.create("td", inputs)
+    finally:
+        process.close()
+    details = str(caught.value.details())
+    assert "The API key from environment variable SPARKPOST_API_KEY was refused" in details and wrong not in details
+
+
+def test_unknown_setting_is_refused_before_any_request(engine: DynamicProviderProcess, emu: Emulator) -> None:
+    # refresh and destroy do not run the program, so the provider checks the keys it is handed too
+    engine.configure({"sparkpost:apiKey": KEY, "sparkpost:verifyTimout": "5"})
+    inputs, failures = engine.check("td", {"domain": "track.example.com", "api_url": emu.base_url})
+    assert failures == []  # check makes no call and needs no setting
+    with pytest.raises(grpc.RpcError) as caught:
+        engine.delete("td", "track.example.com", inputs)
+    details = str(caught.value.details())
+    assert ("sparkpost:verifyTimout: is not a setting of the SparkPost provider. Did you mean "
+            "'sparkpost:verifyTimeout'?") in details
+    assert emu.count() == 0

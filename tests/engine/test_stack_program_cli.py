@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.engine
 
 KEY = "stack-program-key-7d1e2f3a4b5c"
 
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_keys=[KEY]) as emulator:
-        yield emulator
 
 
 def example_domains() -> list[dict[str, Any]]:

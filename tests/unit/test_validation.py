@@ -9,6 +9,7 @@ from pulumi.runtime import rpc
 
 from sparkpost_tracking.dynamic_providers import TrackingDomainProvider
 from sparkpost_tracking.dynamic_providers.schema import check_inputs
+from sparkpost_tracking.dynamic_providers.validation import did_you_mean
 
 # (label, inputs, the property the failure must name, a word the reason must contain)
 BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
@@ -93,3 +94,18 @@ def test_check_keeps_no_provider_key_in_its_inputs() -> None:
     # The engine puts __provider back itself; check must not echo or validate it.
     result = TrackingDomainProvider().check({}, {"domain": "track.example.com", "__provider": "abc"})
     assert "__provider" not in result.inputs and result.failures == []
+
+
+@pytest.mark.parametrize(("word", "choices", "hint"), [
+    ("makeDefualt", ["makeDefault", "verify"], " Did you mean 'makeDefault'?"),
+    ("apiURL", ["apiUrl", "region"], " Did you mean 'apiUrl'?"),  # case aside
+    ("usa", ["us", "eu"], " Did you mean 'us'?"),
+    ("eu-west", ["us", "eu"], ""),  # another word, not a typo: no hint rather than a wrong one
+    ("mars", ["us", "eu"], ""),
+])
+def test_did_you_mean_only_when_close(word: str, choices: list[str], hint: str) -> None:
+    assert did_you_mean(word, choices) == hint
+
+
+def test_did_you_mean_shows_a_prefix_it_does_not_compare() -> None:
+    assert did_you_mean("verifyTimout", ["verifyTimeout"], "sparkpost:") == " Did you mean 'sparkpost:verifyTimeout'?"

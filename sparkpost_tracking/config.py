@@ -1,0 +1,124 @@
+"""The stack config this package reads, and the check that refuses what it would otherwise ignore.
+
+Two config namespaces belong to this package:
+
+- ``sparkpost:``: the SparkPost provider's settings (``dynamic_providers.settings``): the API keys, which
+  must be secrets, and the tunables;
+- ``sparkpost-tracking:``: the keys of this repository's stack program (project ``sparkpost-tracking``):
+  ``domains`` and the project-wide defaults of ``StackDefaults``. Another project's program never reads them.
+
+A misspelt key is otherwise silently ignored, and that is dangerous (``sparkpost-tracking:apiURL`` instead
+of ``apiUrl`` sends the stack to the real SparkPost API). ``check_program_config`` therefore runs inside the
+Pulumi program, when a component or ``TrackingDomain`` is built and first thing in the stack program: every
+program that uses this package is checked, during ``preview`` already, before any resource is registered and
+before any SparkPost call. Only the program can tell which keys are secrets (the provider receives plain
+values), so the secret rule lives here. The provider complements it for the runs that do not execute the
+program (``refresh``, ``destroy``): it refuses unknown ``sparkpost:`` keys before its first SparkPost call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Final
+
+import pulumi
+from pulumi.runtime.config import CONFIG, get_config_env, is_config_secret
+
+from sparkpost_tracking.dynamic_providers.errors import ConfigurationError
+from sparkpost_tracking.dynamic_providers.settings import (
+    CONFIG_KEYS,
+    SECRET_CONFIG_KEYS,
+    camel_case,
+    settings_from,
+    unknown_key_problems,
+)
+from sparkpost_tracking.dynamic_providers.validation import did_you_mean
+
+#: The stack program's project name, and so its config namespace.
+STACK_PROJECT: Final[str] = "sparkpost-tracking"
+
+
+class StackConfigError(ValueError, pulumi.RunError):
+    """Every problem found in the stack config, each prefixed by its config key or path.
+
+    A ``pulumi.RunError``: Pulumi shows the message alone, without a Python traceback.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid stack config:\n  - " + "\n  - ".join(problems))
+
+
+def _key(read: Callable[[pulumi.Config, str], Any]) -> Any:
+    return field(default=None, metadata={"read": read})
+
+
+@dataclass(frozen=True)
+class StackDefaults:
+    """The stack program's project-wide settings (``sparkpost-tracking:region``, ``apiUrl``, ``dnsTtl``,
+    ``verify``, ``shareCloudfrontPolicies``): each field is one config key, spelt in camelCase; those that are
+    component arguments are defaults for every domain. Pulumi.yaml declares them for the CLI."""
+
+    region: str | None = _key(pulumi.Config.get)
+    api_url: str | None = _key(pulumi.Config.get)
+    dns_ttl: int | None = _key(pulumi.Config.get_int)
+    verify: bool | None = _key(pulumi.Config.get_bool)
+    share_cloudfront_policies: bool | None = _key(pulumi.Config.get_bool)
+
+    @classmethod
+    def from_config(cls, config: pulumi.Config) -> StackDefaults:
+        return cls(**{f.name: f.metadata["read"](config, camel_case(f.name)) for f in fields(cls)})
+
+    def for_args(self) -> dict[str, Any]:
+        """The defaults that are set, as component arguments."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+#: The list of tracking domains, ``sparkpost-tracking:domains``.
+DOMAINS_KEY: Final[str] = "domains"
+#: Every key of the stack program's namespace.
+STACK_KEYS: Final[tuple[str, ...]] = (DOMAINS_KEY, *(camel_case(f.name) for f in fields(StackDefaults)))
+
+
+def config_problems(config: Mapping[str, Any], is_secret: Callable[[str], bool], project: str) -> list[str]:
+    """What is wrong with this package's keys in ``config`` (full keys, ``namespace:name``); pure."""
+    problems = unknown_key_problems(config)
+    problems += [f"{key}: holds an API key in plain text in the stack config (and so in the stack file); make it "
+                 f"a secret: pulumi config set --secret {key} <key>"
+                 for key in SECRET_CONFIG_KEYS if config.get(key) not in (None, "") and not is_secret(key)]
+    for key in sorted(k for k in config if k.startswith(STACK_PROJECT + ":")):
+        name = key.partition(":")[2]
+        if project != STACK_PROJECT:
+            problems.append(f"{key}: only the {STACK_PROJECT} stack program reads this namespace, and this is "
+                            f"project {project!r}: pass the value to the component instead (e.g. api_url=...)")
+        elif name not in STACK_KEYS:
+            hint = did_you_mean(name, STACK_KEYS, f"{STACK_PROJECT}:")
+            problems.append(f"{key}: is not a setting of the {STACK_PROJECT} stack.{hint} "
+                            f"Known: {', '.join(f'{STACK_PROJECT}:{k}' for k in STACK_KEYS)}")
+    try:  # the tunables' values, with the very function the provider uses
+        settings_from({k: config[k] for k in CONFIG_KEYS if k in config})
+    except ConfigurationError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+def program_config() -> dict[str, Any]:
+    """The running program's config (full keys), as the Pulumi SDK holds it.
+
+    The language host loads ``PULUMI_CONFIG`` into the SDK's config before the program starts; the variable
+    itself is read only when nothing was loaded (it is JSON, and a component may be built hundreds of times).
+    """
+    return dict(CONFIG.get()) or get_config_env()
+
+
+def check_program_config() -> None:
+    """Refuse this package's misspelt, unknown or plain-text keys in the running program's config.
+
+    Raises ``StackConfigError`` (a ``pulumi.RunError``) listing every problem. Cheap: it reads a handful of
+    keys, so the components call it whenever one is built.
+    """
+    problems = config_problems(program_config(), is_config_secret, pulumi.get_project())
+    if problems:
+        raise StackConfigError(problems)

@@ -1,0 +1,90 @@
+"""The program-side config check: unknown keys of our namespaces, plain-text API keys, bad tunables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+from pulumi.runtime.config import set_all_config
+
+from sparkpost_tracking.config import STACK_KEYS, STACK_PROJECT, StackConfigError, StackDefaults, config_problems
+from sparkpost_tracking.dynamic_providers.settings import CONFIG_KEYS, SECRET_CONFIG_KEYS, TUNABLES, config_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def problems(config: dict[str, Any], secret: frozenset[str] = frozenset(), project: str = STACK_PROJECT) -> list[str]:
+    return config_problems(config, secret.__contains__, project)
+
+
+def test_known_keys_come_from_the_settings_and_the_stack_program() -> None:
+    assert set(CONFIG_KEYS) == {"sparkpost:apiKey", "sparkpost:euApiKey", *map(config_key, TUNABLES)}
+    assert SECRET_CONFIG_KEYS == ("sparkpost:apiKey", "sparkpost:euApiKey")
+    # Pulumi.yaml declares the stack program's defaults for the CLI: the same keys, nothing else.
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    assert set(declared) == set(STACK_KEYS) - {"domains"}
+    assert yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["name"] == STACK_PROJECT
+
+
+def test_a_good_config_has_no_problem() -> None:
+    config = {"sparkpost:apiKey": "k", "sparkpost:euApiKey": "e", "sparkpost:verifyTimeout": "60",
+              "sparkpost-tracking:apiUrl": "http://127.0.0.1:1/api/v1", "sparkpost-tracking:domains": "[]",
+              "aws:region": "us-east-1", "my-project:anything": "x"}
+    assert problems(config, frozenset({"sparkpost:apiKey", "sparkpost:euApiKey"})) == []
+
+
+@pytest.mark.parametrize(("key", "hint"), [
+    ("sparkpost:verifyTimout", " Did you mean 'sparkpost:verifyTimeout'? Known: sparkpost:apiKey, "),
+    ("sparkpost:apikey", " Did you mean 'sparkpost:apiKey'?"),
+    ("sparkpost:region", " Known: "),  # nothing close: no hint
+])
+def test_unknown_provider_key_is_named_with_a_close_hint_only(key: str, hint: str) -> None:
+    [problem] = problems({key: "1"})
+    assert problem.startswith(f"{key}: is not a setting of the SparkPost provider.{hint}")
+
+
+def test_unknown_stack_key_in_the_users_spelling() -> None:
+    [problem] = problems({"sparkpost-tracking:apiURL": "http://127.0.0.1:1/api/v1"})
+    assert problem.startswith("sparkpost-tracking:apiURL: is not a setting of the sparkpost-tracking stack. "
+                              "Did you mean 'sparkpost-tracking:apiUrl'?")
+
+
+def test_stack_keys_in_another_project_are_refused_since_nothing_reads_them() -> None:
+    [problem] = problems({"sparkpost-tracking:apiUrl": "https://x/api/v1"}, project="existing-infra")
+    assert problem.startswith("sparkpost-tracking:apiUrl: only the sparkpost-tracking stack program reads")
+    assert "pass the value to the component instead" in problem
+
+
+@pytest.mark.parametrize("key", SECRET_CONFIG_KEYS)
+def test_a_plain_text_api_key_is_refused_without_echoing_it(key: str) -> None:
+    [problem] = problems({key: "plain-key-0123456789"})
+    assert problem.startswith(f"{key}: holds an API key in plain text")
+    assert f"pulumi config set --secret {key} <key>" in problem
+    assert "plain-key-0123456789" not in problem
+    assert problems({key: "plain-key-0123456789"}, frozenset({key})) == []
+
+
+def test_bad_tunable_value_is_reported_by_the_providers_own_reader() -> None:
+    [problem] = problems({"sparkpost:verifyTimeout": "soon"})
+    assert "sparkpost:verifyTimeout" in problem and "'soon'" in problem
+
+
+def test_every_problem_is_listed_in_one_run_error() -> None:
+    error = StackConfigError(problems({"sparkpost:verifyTimout": "1", "sparkpost:apiKey": "k"}))
+    assert isinstance(error, pulumi.RunError) and isinstance(error, ValueError)
+    assert len(error.problems) == 2 and str(error).count("\n  - ") == 2
+
+
+def test_stack_defaults_read_their_camel_case_keys() -> None:
+    values = {"region": "eu", "apiUrl": "http://127.0.0.1:1/api/v1", "dnsTtl": "600", "verify": "false"}
+    set_all_config({f"{STACK_PROJECT}:{k}": v for k, v in values.items()})
+    try:
+        defaults = StackDefaults.from_config(pulumi.Config(STACK_PROJECT))
+    finally:
+        set_all_config({})
+    assert defaults == StackDefaults(region="eu", api_url="http://127.0.0.1:1/api/v1", dns_ttl=600, verify=False)
+    assert defaults.for_args() == {"region": "eu", "api_url": "http://127.0.0.1:1/api/v1", "dns_ttl": 600,
+                                   "verify": False}
