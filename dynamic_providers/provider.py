@@ -93,8 +93,12 @@ class TrackingDomainProvider(ResourceProvider):
         return "TrackingDomainProvider()"
 
     def configure(self, req: ConfigureRequest) -> None:
+        from . import watchdog
         from .settings import CONFIG_KEYS, settings_from
 
+        # The engine configures the provider once per process, before any call: from here on, an engine that
+        # dies takes this process with it (no SparkPost call outlives it).
+        watchdog.start()
         values = {key: req.config.get(key) for key in CONFIG_KEYS}
         self._settings = settings_from({k: v for k, v in values.items() if v is not None})
 
@@ -164,8 +168,8 @@ class TrackingDomainProvider(ResourceProvider):
         previous = {k: olds.get(k) for k in ("secure", "default", "verified", "uses_managed_certificate",
                                              "tls_status")}
         desired = Desired.from_inputs(inputs)
-        # Only what changed is sent; keys that live only in state cost no call.
-        if not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
+        # Only what changed (or drifted) is sent; keys that live only in state cost no call.
+        if not changes.drifted and not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
             observed = previous
         else:
             # Only here is SparkPost called, so only here is a key (and a client) needed.

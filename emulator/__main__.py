@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="delay added to every API request (default 0)")
     parser.add_argument("--blank-cname-after-verify", action="store_true",
                         help='report cname_status "" for verified domains (a documented quirk)')
+    parser.add_argument("--omit-tls-status", action="store_true",
+                        help="leave tls_status out of status objects (as SparkPost's published samples do)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stdout")
     return parser
 
@@ -104,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     emulator = Emulator(keys, host=args.host, port=args.port, on_request=None if args.quiet else printer)
     try:
         emulator.update_settings(default_verification=args.verification, tls_pending_reads=args.tls_pending_reads,
-                                 latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify)
+                                 latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify,
+                                 omit_tls_status=args.omit_tls_status)
     except ValueError as exc:
         parser.error(str(exc))
     try:
@@ -116,11 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        printer.print(READY_PREFIX + emulator.base_url)
+        # Notices first: whoever reads the ready line knows start-up (and its notices) is complete.
         if default_key:
             print(f"sparkpost-emulator: no --api-key or ${KEYS_ENV} given; accepting the API key "
                   f"{DEFAULT_API_KEY!r}", file=sys.stderr, flush=True)
         print(f"sparkpost-emulator: admin API at {emulator.admin_url}", file=sys.stderr, flush=True)
+        printer.print(READY_PREFIX + emulator.base_url)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
