@@ -2,7 +2,8 @@
 
 Config (project namespace ``engine-test``):
 - ``apiUrl``: the emulator's API base.
-- ``domains``: a list of ``{domain, secure?, default?, name?}``; the resource name defaults to the domain.
+- ``domains``: a list of ``{domain, name?, <any TrackingDomain input>...}``; the resource name defaults to the
+  domain, ``api_url`` to ``apiUrl``.
 """
 
 import pulumi
@@ -13,9 +14,6 @@ config = pulumi.Config()
 api_url = config.require("apiUrl")
 for entry in config.require_object("domains"):
     name = entry.get("name", entry["domain"])
-    args = {"domain": entry["domain"], "api_url": api_url}
-    for key in ("secure", "default", "verify"):
-        if key in entry:
-            args[key] = entry[key]
+    args = {"api_url": api_url, **{key: value for key, value in entry.items() if key != "name"}}
     domain = TrackingDomain(name, args)
     pulumi.export(name, {"verified": domain.verified, "port": domain.port})
