@@ -32,6 +32,7 @@ log = logging.getLogger("sparkpost_tracking.client")
 
 USER_AGENT = "sparkpost-tracking-pulumi/0.1"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+PERSISTENT_ROUNDS = 3  # full retry rounds for a call whose failure would leave SparkPost unrecorded
 T = TypeVar("T")
 
 
@@ -218,7 +219,7 @@ class SparkPostClient:
         Returns ``None`` when SparkPost answered. When the answer is lost (dropped connection, read timeout,
         5xx), or a retry hears 409 after such a loss, ``read_back()`` looks at the server's state: what it
         finds (not ``None``) is returned, and the caller judges it; otherwise we post again after a backoff,
-        within the retry policy's bounds.
+        within the retry policy's bounds. ``errors.OutcomeUnknown`` when even the read-back keeps failing.
         """
         lost: errors.SparkPostTrackingError | None = None
         for attempt in range(self.policy.attempts + 1):
@@ -232,13 +233,33 @@ class SparkPostClient:
             except (errors.TransportError, errors.ServerError) as exc:
                 lost = exc
                 log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
-            found = read_back()
+            # Whether the lost POST landed is unknown until this read succeeds: posting again blind could
+            # duplicate, and giving up could leave an unrecorded domain behind.
+            try:
+                found = self.persist(read_back)
+            except (errors.RateLimited, errors.ServerError, errors.TransportError) as exc:
+                raise errors.OutcomeUnknown(
+                    f"SparkPost POST {path}: the answer was lost ({lost}), and reading the state back failed "
+                    f"too ({exc}): it may have taken effect") from None
             if found is not None:
                 log.info("POST %s had taken effect; not posting again", path)
                 return found
             time.sleep(self.policy.backoff(attempt))
         assert lost is not None
         raise lost
+
+    def persist(self, call: Callable[[], T]) -> T:
+        """Run an idempotent call through up to ``PERSISTENT_ROUNDS`` full retry rounds, waiting the longest
+        backoff between rounds: for calls whose failure would leave SparkPost in a state no one records
+        (reading back a create whose answer was lost, deleting a create that failed)."""
+        for round_ in range(PERSISTENT_ROUNDS):
+            try:
+                return call()
+            except (errors.RateLimited, errors.ServerError, errors.TransportError):
+                if round_ + 1 == PERSISTENT_ROUNDS:
+                    raise
+                time.sleep(self.policy.backoff_max)
+        raise AssertionError("unreachable")
 
     def _redact(self, text: str) -> str:
         return text.replace(self.__api_key, "***") if self.__api_key else text

@@ -102,6 +102,10 @@ class NotOurDomain(SparkPostTrackingError):
         self.found: dict[str, Any] = dict(found)
 
 
+class OutcomeUnknown(SparkPostTrackingError):
+    """A state-changing POST's answer was lost, and reading the state back failed too: it may have taken effect."""
+
+
 class TransportError(SparkPostTrackingError):
     """The request could not be completed (connection refused or dropped, timeout) after retries."""
 

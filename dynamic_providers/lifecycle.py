@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # the HTTP stack is only needed where calls are made (the pro
 log = logging.getLogger("sparkpost_tracking.lifecycle")
 
 MAX_POLL_INTERVAL = 60.0
-ROLLBACK_ROUNDS = 3  # a rollback's DELETE gets this many full retry rounds: an orphan costs more than a wait
 
 
 @dataclass(frozen=True)
@@ -174,6 +173,10 @@ class TrackingDomainLifecycle:
             return self._take_over(desired, exc.detail, None)
         except errors.NotOurDomain as exc:
             return self._take_over(desired, str(exc), exc.found)
+        except errors.OutcomeUnknown as exc:
+            exc.add_note(f"{desired.domain!r} may exist in SparkPost now. If the next 'pulumi up' says it already "
+                         f"exists, this run made it: SPARKPOST_ADOPT={desired.domain} pulumi up.")
+            raise
         inferred = found is not None
         observed = observed_from_api(found) if found is not None else {
             "secure": post_secure, "default": False, "port": port_for(post_secure), "verified": False,
@@ -221,24 +224,15 @@ class TrackingDomainLifecycle:
         return observed_from_api(found)
 
     def _roll_back(self, desired: Desired, cause: Exception) -> None:
-        for round_ in range(ROLLBACK_ROUNDS):
-            try:
-                self.client.delete_domain(desired.domain)
-                log.warning("create of %s failed (%s); deleted it again so the next run starts clean",
-                            desired.domain, type(cause).__name__)
-                return
-            except errors.NotFound:
-                return
-            except (errors.RateLimited, errors.ServerError, errors.TransportError) as exc:
-                if round_ + 1 < ROLLBACK_ROUNDS:
-                    self.sleep(self.client.policy.backoff_max)
-                    continue
-                failure: errors.SparkPostTrackingError = exc
-            except errors.SparkPostTrackingError as exc:
-                failure = exc
-            cause.add_note(f"The domain was created but could not be deleted again ({failure}). It is yours: "
+        try:
+            self.client.persist(lambda: self.client.delete_domain(desired.domain))
+            log.warning("create of %s failed (%s); deleted it again so the next run starts clean",
+                        desired.domain, type(cause).__name__)
+        except errors.NotFound:
+            pass
+        except errors.SparkPostTrackingError as exc:
+            cause.add_note(f"The domain was created but could not be deleted again ({exc}). It is yours: "
                            f"SPARKPOST_ADOPT={desired.domain} pulumi up takes it over, or delete it in SparkPost.")
-            return
 
     # ---- converge --------------------------------------------------------------------------
 

@@ -184,3 +184,22 @@ def test_retry_after_is_honoured_when_longer_than_the_backoff(emu: Emulator) -> 
     with SparkPostClient(emu.base_url, KEY, policy=policy) as api:
         api.create_domain("track.example.com", secure=True)
     assert gaps(emu)[0] >= 1.0
+
+
+# ---- a lost create answer whose read-back is hard to get -----------------------------------------
+
+def test_the_read_back_of_a_lost_create_persists_through_a_burst(emu: Emulator) -> None:
+    emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
+    emu.fail_next(FAST.attempts + 2, status=503, method="GET")  # more than one call's retries
+    with client(emu) as api:
+        found = api.create_domain("track.example.com", secure=True)
+    assert found is not None and found["domain"] == "track.example.com"
+    assert emu.count("POST") == 1 and emu.requests()[-1].status == 200
+
+
+def test_a_read_back_that_keeps_failing_says_the_outcome_is_unknown(emu: Emulator) -> None:
+    emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
+    emu.fail_next(100, status=503, method="GET")
+    with client(emu) as api, pytest.raises(errors.OutcomeUnknown, match="may have taken effect"):
+        api.create_domain("track.example.com", secure=True)
+    assert emu.count("POST") == 1  # never posted blind a second time
