@@ -40,7 +40,7 @@ def engine_gone(stdout_fd: int, parent: int) -> str | None:
     if os.getppid() != parent:
         return f"the parent process {parent} exited"
     try:
-        if stat.S_ISFIFO(os.fstat(stdout_fd).st_mode):
+        if hasattr(select, "poll") and stat.S_ISFIFO(os.fstat(stdout_fd).st_mode):  # no poll() on Windows
             poller = select.poll()
             poller.register(stdout_fd, 0)  # no events asked for: only errors and hang-ups are reported
             if any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0)):
@@ -57,7 +57,11 @@ def start() -> bool:
         if _running or not in_provider_process():
             return _running
         _running = True
-    stdout_fd, parent = sys.stdout.fileno(), os.getppid()
+    try:
+        stdout_fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        stdout_fd = 1
+    parent = os.getppid()
     threading.Thread(target=_watch, args=(stdout_fd, parent), name="sparkpost-engine-watchdog",
                      daemon=True).start()
     return True
