@@ -116,7 +116,7 @@ def main() -> int:
     if cli_dir is None:
         print("the Pulumi CLI is needed: run scripts/get-pulumi", file=sys.stderr)
         return 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="fault-storm-") as tmp:
         for spec in STORMS:
             for seed in (int(s) for s in options.seeds.split(",")):
