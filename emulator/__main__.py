@@ -13,12 +13,13 @@ a full pipe would block the emulator.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import FrameType
 from urllib.parse import urlencode
 
@@ -90,8 +91,25 @@ def _api_keys(given: list[str] | None) -> tuple[list[str], bool]:
     return (keys, False) if keys else ([DEFAULT_API_KEY], True)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_signals_for_main_thread(in_main_thread: bool) -> Iterator[None]:
+    """Threads started inside inherit a mask that blocks the stop signals, so the kernel delivers them to the
+    main thread, the one that handles them (a signal taken by a server thread would not end its sleep)."""
+    if not in_main_thread or not hasattr(signal, "pthread_sigmask"):  # no signal masks on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,14 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  omit_tls_status=args.omit_tls_status)
     except ValueError as exc:
         parser.error(str(exc))
+    in_main_thread = threading.current_thread() is threading.main_thread()
     try:
-        emulator.start()
+        with _stop_signals_for_main_thread(in_main_thread):
+            emulator.start()
     except OSError as exc:
         print(f"sparkpost-emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+    if in_main_thread:
+        # Set both explicitly: a script's background job starts with SIGINT ignored, and Python keeps an
+        # inherited SIG_IGN, so Ctrl-C (or a test's SIGINT) would never stop the emulator.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _raise_interrupt)
     try:
         # Notices first: whoever reads the ready line knows start-up (and its notices) is complete.
         if default_key:

@@ -22,9 +22,14 @@ READY = re.compile(r"SparkPost emulator listening on (http://127\.0\.0\.1:\d+/ap
 EXIT_BOUND = 120.0
 
 
-def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def spawn(*args: str, env: dict[str, str] | None = None, sigint_ignored: bool = False) -> subprocess.Popen[str]:
+    """Start the emulator; ``sigint_ignored`` starts it as a script's background job is (SIGINT set to SIG_IGN)."""
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     return subprocess.Popen([sys.executable, "-m", "sparkpost_tracking.emulator", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=ignore_sigint if sigint_ignored else None)
 
 
 @pytest.fixture
@@ -62,8 +67,10 @@ def test_first_line_is_the_base_url_then_one_line_per_request(cli: tuple[subproc
     assert "stopped" in err
 
 
-def test_without_keys_it_accepts_emulator_key_and_ctrl_c_stops_it() -> None:
-    process = spawn("--port", "0", env={KEYS_ENV: ""})
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["foreground", "background-job"])
+def test_without_keys_it_accepts_emulator_key_and_ctrl_c_stops_it(sigint_ignored: bool) -> None:
+    # A script's background job (a CI step, a parallel test run) starts with SIGINT ignored; Ctrl-C must still work.
+    process = spawn("--port", "0", env={KEYS_ENV: ""}, sigint_ignored=sigint_ignored)
     try:
         assert process.stdout is not None
         # The ready line comes after the start-up notices: once it is read, Ctrl-C cannot cut them short.
