@@ -3,6 +3,9 @@
 Each property's ``Change`` rule (declared in ``schema``) decides: for a tracking domain, a new name, owner or
 account replaces it, ``secure``/``default``/``verify`` are updated in place, ``adopt_existing`` lives only in
 state; for an association, a new sending domain or owner replaces it and a new tracking domain is an update.
+Besides what the inputs say, state refreshed from SparkPost may show drift the next ``up`` must repair:
+``secure`` and ``default`` are compared as observed; a declared verification or managed certificate that
+SparkPost no longer reports is listed in ``drifted``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from .validation import is_unknown
 class Changes:
     changed: list[str] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)
+    drifted: list[str] = field(default_factory=list)
+    """Inputs whose declared outcome SparkPost no longer shows: an update (never a replace) repairs them."""
 
     @property
     def any(self) -> bool:
-        return bool(self.changed)
+        return bool(self.changed or self.drifted)
 
 
 def _value(schema: Schema, props: Mapping[str, Any], key: str) -> Any:
@@ -65,4 +70,20 @@ def compute_changes(olds: Mapping[str, Any], news: Mapping[str, Any], schema: Sc
             changed.append(key)
             if _replaces(schema, key, olds, news):
                 replaces.append(key)
-    return Changes(changed=changed, replaces=replaces)
+    return Changes(changed=changed, replaces=replaces, drifted=_drift(olds, news, changed))
+
+
+def _drift(olds: Mapping[str, Any], news: Mapping[str, Any], changed: list[str]) -> list[str]:
+    """Declared outcomes that refreshed state contradicts (``False`` observed, not merely absent)."""
+    def declared(key: str) -> bool:
+        return key not in changed and news.get(key) is True
+
+    drifted: list[str] = []
+    wants_verified = declared("verify") or declared("managed_certificate") or (
+        "default" not in changed and news.get("default") is True)
+    if wants_verified and olds.get("verified") is False:
+        drifted.append("verify")
+    if declared("managed_certificate") and (olds.get("uses_managed_certificate") is False
+                                            or olds.get("tls_status") in ("failed", "expired")):
+        drifted.append("managed_certificate")
+    return drifted

@@ -6,7 +6,10 @@ Retries are urllib3's ``Retry`` (through a ``requests`` adapter) with a total-ti
   are retried on connection errors, read timeouts, dropped connections, 429 and 5xx;
 - state-changing POSTs (create, ``certificate/enable``) are retried only when the request
   provably did not reach SparkPost (connect errors) or on 429. A create whose answer was lost
-  is recovered by reading the domain back, so a retry never creates a duplicate.
+  is settled by reading the domain back, so a retry never creates a duplicate; and it counts as
+  this create's only when what it reads is exactly what the POST makes (``made_by_create``).
+Every retry waits, the first included: SparkPost asks for 1-5 s after a 429, and urllib3 2.x would
+retry the first time at once.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from itertools import takewhile
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -31,29 +35,56 @@ log = logging.getLogger("sparkpost_tracking.client")
 USER_AGENT = f"sparkpost-tracking-pulumi/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SUBACCOUNT_HEADER = "X-MSYS-SUBACCOUNT"
+PERSISTENT_ROUNDS = 3  # full retry rounds for a call whose failure would leave SparkPost unrecorded
+T = TypeVar("T")
+
+
+def made_by_create(found: Mapping[str, Any], *, secure: bool, subaccount_id: int | None) -> bool:
+    """Is ``found`` exactly what ``POST /tracking-domains`` with ``secure`` makes in this scope?
+
+    A new domain is unverified, not the default, has no managed certificate, carries the posted
+    ``secure`` and names a subaccount only when it was created in one. Anything else existed before.
+    """
+    status = found.get("status") or {}
+    return (bool(found.get("secure", False)) is secure
+            and not found.get("default", False)
+            and not status.get("verified", False)
+            and not found.get("uses_managed_certificate", False)
+            and found.get("subaccount_id") == subaccount_id)
 
 
 class _BoundedRetry(Retry):
-    """urllib3 Retry that also gives up once ``total_seconds`` have passed since the first failure."""
+    """urllib3 Retry with our waits (``RetryPolicy.backoff``), that also gives up once ``total_seconds`` have
+    passed since the first failure."""
 
-    def __init__(self, *args: Any, total_seconds: float | None = None, first_failure: float | None = None,
+    def __init__(self, *args: Any, policy: RetryPolicy | None = None, first_failure: float | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.total_seconds = total_seconds
+        self.policy = policy or RetryPolicy()
         self.first_failure = first_failure
 
     def new(self, **kw: Any) -> _BoundedRetry:
-        kw.setdefault("total_seconds", self.total_seconds)
+        kw.setdefault("policy", self.policy)
         kw.setdefault("first_failure", self.first_failure or time.monotonic())
         return super().new(**kw)  # type: ignore[return-value]
+
+    def get_backoff_time(self) -> float:
+        # urllib3 2.x waits nothing before the first retry; SparkPost asks for 1-5 s after a 429.
+        failures = len(list(takewhile(lambda h: h.redirect_location is None, reversed(self.history))))
+        return self.policy.backoff(failures - 1) if failures else 0.0
 
     def parse_retry_after(self, retry_after: str) -> float:
         # SparkPost documents no Retry-After; if one appears, honour it but never beyond our own cap.
         return min(float(super().parse_retry_after(retry_after)), float(self.backoff_max))
 
+    def sleep(self, response: Any = None) -> None:
+        # The longer of our backoff and the server's Retry-After (capped): never sooner than either asks.
+        retry_after = self.get_retry_after(response) if self.respect_retry_after_header and response else None
+        time.sleep(max(self.get_backoff_time(), retry_after or 0.0))
+
     def is_exhausted(self) -> bool:
-        if self.total_seconds is not None and self.first_failure is not None:
-            if time.monotonic() - self.first_failure > self.total_seconds:
+        if self.first_failure is not None:
+            if time.monotonic() - self.first_failure > self.policy.total_seconds:
                 return True
         return bool(super().is_exhausted())
 
@@ -67,7 +98,7 @@ def _retry(policy: RetryPolicy, *, idempotent: bool) -> Retry:
         backoff_jitter=policy.jitter,
         raise_on_status=False,  # hand the last 429/5xx back so it becomes a typed error
         respect_retry_after_header=True,
-        total_seconds=policy.total_seconds,
+        policy=policy,
     )
     if idempotent:
         return _BoundedRetry(read=policy.attempts, status=policy.attempts, other=policy.attempts,
@@ -124,20 +155,26 @@ class SparkPostClient:
         domains (``subaccount_id`` names the owner). Only for telling a user where a domain lives."""
         return dict(self._call("GET", self._path(domain), scoped=False))
 
-    def create_domain(self, domain: str, *, secure: bool) -> None:
+    def create_domain(self, domain: str, *, secure: bool) -> dict[str, Any] | None:
         """POST the domain; if the answer is lost, read it back instead of posting twice.
 
-        Raises ``errors.Conflict`` only when the domain existed before this call.
+        Returns ``None`` when SparkPost answered (this POST made the domain), or the domain read back after a
+        lost answer when it is exactly what this POST makes (ownership inferred). Raises ``errors.Conflict``
+        when the domain existed before this call, and ``errors.NotOurDomain`` when a lost answer's read-back
+        shows a domain this POST cannot have made.
         """
-        def stored() -> bool:
+        def read_back() -> dict[str, Any] | None:
             try:
-                self.get_domain(domain)
-                return True
+                return self.get_domain(domain)
             except errors.NotFound:
-                return False
+                return None
 
-        self._post_recovering("/tracking-domains", {"domain": domain, "secure": secure}, stored,
-                              conflict_means_stored=True)
+        found = self._post_once("/tracking-domains", {"domain": domain, "secure": secure}, read_back)
+        if found is not None and not made_by_create(found, secure=secure, subaccount_id=self.subaccount_id):
+            raise errors.NotOurDomain(
+                f"the create's answer was lost and {domain!r} now exists, but not as this create makes it "
+                f"(it reads {_summary(found)}): it existed before", found)
+        return found
 
     def update_domain(self, domain: str, fields: Mapping[str, Any]) -> None:
         self._call("PUT", self._path(domain), dict(fields))
@@ -155,12 +192,13 @@ class SparkPostClient:
 
     def enable_certificate(self, domain: str) -> None:
         """Start managed-certificate issuance; a lost answer is settled by reading the domain back."""
-        def started() -> bool:
+        def read_back() -> dict[str, Any] | None:
             found = self.get_domain(domain)
             tls = (found.get("status") or {}).get("tls_status")
-            return bool(found.get("uses_managed_certificate")) or tls in ("pending", "valid")
+            started = bool(found.get("uses_managed_certificate")) or tls in ("pending", "valid")
+            return found if started else None
 
-        self._post_recovering(self._path(domain) + "/certificate/enable", None, started)
+        self._post_once(self._path(domain) + "/certificate/enable", None, read_back)
 
     # ---- sending-domain association ------------------------------------------------------
 
@@ -195,31 +233,38 @@ class SparkPostClient:
             self._sessions[idempotent] = session
         return session
 
-    def _post_recovering(self, path: str, body: Mapping[str, Any] | None, landed: Callable[[], bool], *,
-                         conflict_means_stored: bool = False) -> None:
+    def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None]) -> T | None:
         """POST something that must happen exactly once.
 
-        When the answer is lost (dropped connection, read timeout, 5xx), ``landed()`` reads the
-        server's state back: if the POST took effect we are done, otherwise we post again after
-        a backoff, within the retry policy's bounds.
+        Returns ``None`` when SparkPost answered. When the answer is lost (dropped connection, read timeout,
+        5xx), or a retry hears 409 after such a loss, ``read_back()`` looks at the server's state: what it
+        finds (not ``None``) is returned, and the caller judges it; otherwise we post again after a backoff,
+        within the retry policy's bounds. ``errors.OutcomeUnknown`` when even the read-back keeps failing.
         """
         lost: errors.SparkPostTrackingError | None = None
         for attempt in range(self.policy.attempts + 1):
             try:
                 self._call("POST", path, body, idempotent=False)
-                return
+                return None
             except errors.Conflict:
-                if lost is None or not conflict_means_stored:
+                if lost is None:
                     raise
-                log.info("POST %s: an earlier attempt was stored after all", path)
-                return
+                log.info("POST %s: an earlier attempt was stored after all; reading it back", path)
             except (errors.TransportError, errors.ServerError) as exc:
                 lost = exc
                 log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
-                if landed():
-                    log.info("POST %s had taken effect; not posting again", path)
-                    return
-                time.sleep(self.policy.backoff(attempt))
+            # Whether the lost POST landed is unknown until this read succeeds: posting again blind could
+            # duplicate, and giving up could leave an unrecorded domain behind.
+            try:
+                found = self.persist(read_back)
+            except (errors.RateLimited, errors.ServerError, errors.TransportError) as exc:
+                raise errors.OutcomeUnknown(
+                    f"SparkPost POST {path}: the answer was lost ({lost}), and reading the state back failed "
+                    f"too ({exc}): it may have taken effect") from None
+            if found is not None:
+                log.info("POST %s had taken effect; not posting again", path)
+                return found
+            time.sleep(self.policy.backoff(attempt))
         assert lost is not None
         raise lost
 
@@ -230,6 +275,19 @@ class SparkPostClient:
         source = f"from {self.key_source}" if self.key_source else "given to this client"
         return (f"The API key {source} was refused by {self.api_base}: check that it is a current key of that "
                 "account (US and EU are separate accounts with separate keys)")
+
+    def persist(self, call: Callable[[], T]) -> T:
+        """Run an idempotent call through up to ``PERSISTENT_ROUNDS`` full retry rounds, waiting the longest
+        backoff between rounds: for calls whose failure would leave SparkPost in a state no one records
+        (reading back a create whose answer was lost, deleting a create that failed)."""
+        for round_ in range(PERSISTENT_ROUNDS):
+            try:
+                return call()
+            except (errors.RateLimited, errors.ServerError, errors.TransportError):
+                if round_ + 1 == PERSISTENT_ROUNDS:
+                    raise
+                time.sleep(self.policy.backoff_max)
+        raise AssertionError("unreachable")
 
     def _redact(self, text: str) -> str:
         return text.replace(self.__api_key, "***") if self.__api_key else text
@@ -261,6 +319,17 @@ class SparkPostClient:
         if isinstance(payload, dict):
             return payload.get("results")
         return None
+
+
+def _summary(found: Mapping[str, Any]) -> str:
+    status = found.get("status") or {}
+    parts = [f"secure={bool(found.get('secure'))}", f"default={bool(found.get('default'))}",
+             f"verified={bool(status.get('verified'))}"]
+    if found.get("uses_managed_certificate"):
+        parts.append("managed certificate")
+    if found.get("subaccount_id") is not None:
+        parts.append(f"subaccount {found['subaccount_id']}")
+    return ", ".join(parts)
 
 
 def _json_or_none(response: requests.Response) -> Any:

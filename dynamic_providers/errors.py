@@ -96,6 +96,21 @@ def error_for_status(status: int, method: str, path: str, errors: Sequence[Mappi
     return cls(status, method, path, errors, hint)
 
 
+class NotOurDomain(SparkPostTrackingError):
+    """A create's answer was lost, and the domain read back is not what that create would have made.
+
+    It existed before (someone else's, or left by an earlier run): ``found`` is SparkPost's object for it.
+    """
+
+    def __init__(self, message: str, found: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.found: dict[str, Any] = dict(found)
+
+
+class OutcomeUnknown(SparkPostTrackingError):
+    """A state-changing POST's answer was lost, and reading the state back failed too: it may have taken effect."""
+
+
 class TransportError(SparkPostTrackingError):
     """The request could not be completed (connection refused or dropped, timeout) after retries."""
 

@@ -2,6 +2,11 @@
 
 Every flow asks SparkPost for as little as it can: a create with verify off is one POST, a create
 that verifies at the first try is two calls, a change of ``secure`` is one PUT.
+
+Ownership: it changes or deletes only a domain that this create made (SparkPost answered its POST), whose
+lost answer reads back as exactly what that POST makes, or that the user adopts (``adopt_existing``, or
+``SPARKPOST_ADOPT`` for one run). A failed create deletes the domain again only when SparkPost answered
+its POST: a domain whose ownership was inferred is left in place.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -73,25 +79,64 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def certificate_state(found: Mapping[str, Any], now: datetime | None = None) -> str:
+    """``valid``, ``failed`` or ``pending``: the managed certificate as SparkPost's object describes it.
+
+    ``tls_status`` says it when it knows; SparkPost's published samples omit it, so without it (or when it is
+    ``unknown``) an issued ``tls_certificate`` (``issued_at`` set, no ``error_code``, not expired) counts as valid.
+    """
+    tls = (found.get("status") or {}).get("tls_status")
+    certificate = found.get("tls_certificate") or {}
+    if tls in ("failed", "expired"):
+        return "failed"
+    if tls == "valid":
+        return "valid"
+    if tls in (None, "unknown"):
+        if certificate.get("error_code"):
+            return "failed"
+        if certificate.get("issued_at") and not _expired(certificate.get("expires_at"), now):
+            return "valid"
+    return "pending"
+
+
+def _expired(expires_at: Any, now: datetime | None) -> bool:
+    if not expires_at:
+        return False
+    try:
+        moment = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
+    except ValueError:
+        return True  # an expiry we cannot read is no proof of a usable certificate
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment <= (now or datetime.now(UTC))
+
+
 class _Poller:
-    """Waits between polls with doubling intervals (capped), and says when the deadline is reached."""
+    """Waits between polls with doubling intervals (capped); the last poll happens at the deadline."""
 
     def __init__(self, timeout: float, interval: float, sleep: Callable[[float], None],
                  clock: Callable[[], float]) -> None:
-        self.deadline = clock() + timeout
+        self.started = clock()
+        self.deadline = self.started + timeout
         self.interval = max(interval, 0.0)
         self.sleep = sleep
         self.clock = clock
         self.attempts = 1
 
     def wait(self) -> bool:
-        """Sleep before the next poll; False (without sleeping) if that poll would start past the deadline."""
-        if self.clock() + self.interval > self.deadline:
+        """Sleep until the next poll, never past the deadline; False (without sleeping) once it has passed."""
+        remaining = self.deadline - self.clock()
+        if remaining <= 0:
             return False
-        self.sleep(self.interval)
+        self.sleep(min(self.interval, remaining))
         self.interval = min(max(self.interval * 2, 1.0), MAX_POLL_INTERVAL)
         self.attempts += 1
         return True
+
+    def gave_up(self) -> str:
+        """How long the wait really lasted, for the error message."""
+        plural = "s" if self.attempts != 1 else ""
+        return f"gave up after {self.clock() - self.started:.0f}s and {self.attempts} attempt{plural}"
 
 
 def _status_fields(status: Mapping[str, Any]) -> dict[str, Any]:
@@ -116,51 +161,78 @@ class TrackingDomainLifecycle:
     def create(self, desired: Desired) -> dict[str, Any]:
         """Create (or adopt) the domain and converge it; returns the observed state.
 
-        A create that fails after the POST deletes what it created, so the next ``pulumi up``
-        starts clean instead of tripping over a 409 for a domain not in state.
+        A create that fails after SparkPost answered its POST deletes the domain again, so the next
+        ``pulumi up`` starts clean instead of tripping over a 409 for a domain not in state.
         """
         # Managed HTTPS: SparkPost verifies over plain http until its own certificate exists,
         # and switches the domain to secure itself when the certificate is issued.
         post_secure = desired.secure and not desired.managed_certificate
         try:
-            self.client.create_domain(desired.domain, secure=post_secure)
+            found = self.client.create_domain(desired.domain, secure=post_secure)
         except errors.Conflict as exc:
-            if not desired.adopt_existing:
-                raise errors.SparkPostTrackingError(
-                    f"Tracking domain {desired.domain!r} already exists in this SparkPost account "
-                    f"({exc.detail}). Set adopt_existing: true to take it over (its secure/default "
-                    "settings are brought to the declared values), or delete it in SparkPost first."
-                ) from None
-            return self.converge(desired, self._adopt(desired))
-        observed: dict[str, Any] = {"secure": post_secure, "default": False, "port": port_for(post_secure),
-                                    "verified": False, "uses_managed_certificate": False}
+            return self._take_over(desired, exc.detail, None)
+        except errors.NotOurDomain as exc:
+            return self._take_over(desired, str(exc), exc.found)
+        except errors.OutcomeUnknown as exc:
+            exc.add_note(f"{desired.domain!r} may exist in SparkPost now. If the next 'pulumi up' says it already "
+                         f"exists, this run made it: SPARKPOST_ADOPT={desired.domain} pulumi up.")
+            raise
+        inferred = found is not None
+        observed = observed_from_api(found) if found is not None else {
+            "secure": post_secure, "default": False, "port": port_for(post_secure), "verified": False,
+            "uses_managed_certificate": False}
         try:
             return self.converge(desired, observed)
         except Exception as exc:
-            self._roll_back(desired, exc)
+            if inferred:
+                exc.add_note(
+                    f"The create's answer was lost and {desired.domain!r} read back as this run's, so it is most "
+                    "likely yours, but that cannot be proven, and it was left in place. To keep it: "
+                    f"SPARKPOST_ADOPT={desired.domain} pulumi up; else delete it in SparkPost.")
+            else:
+                self._roll_back(desired, exc)
             raise
 
-    def _adopt(self, desired: Desired) -> dict[str, Any]:
-        try:
-            found = self.client.get_domain(desired.domain)
-        except errors.NotFound:
+    def _adopting(self, desired: Desired) -> bool:
+        return desired.adopt_existing or desired.domain in self.settings.adopt
+
+    def _take_over(self, desired: Desired, detail: str, found: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The domain existed before this create: adopt it if the user said so, else fail touching nothing."""
+        if not self._adopting(desired):
             raise errors.SparkPostTrackingError(
-                f"SparkPost says {desired.domain!r} exists, but it is not in {desired.scope}: it belongs to "
-                "another subaccount (or the primary account). Set subaccount_id to its owner to adopt it."
+                f"Tracking domain {desired.domain!r} already exists in this SparkPost account ({detail}). Set "
+                "adopt_existing: true to take it over (its secure/default settings are brought to the declared "
+                "values), or delete it in SparkPost first. If an interrupted 'pulumi up' of this stack created it, "
+                f"adopt it once: SPARKPOST_ADOPT={desired.domain} pulumi up (see docs/recovery.md)."
             ) from None
+        return self.converge(desired, self._adopt(desired, found))
+
+    def _adopt(self, desired: Desired, found: Mapping[str, Any] | None) -> dict[str, Any]:
+        if found is None:
+            try:
+                found = self.client.get_domain(desired.domain)
+            except errors.NotFound:
+                raise errors.SparkPostTrackingError(
+                    f"SparkPost says {desired.domain!r} exists, but it is not in {desired.scope}: it belongs to "
+                    "another subaccount (or the primary account). Set subaccount_id to its owner to adopt it."
+                ) from None
+        if found.get("subaccount_id") != desired.subaccount_id:
+            raise errors.SparkPostTrackingError(
+                f"{desired.domain!r} exists in SparkPost, but not in {desired.scope} (subaccount_id "
+                f"{found.get('subaccount_id')!r}). Set subaccount_id to its owner to adopt it.")
         log.info("adopting existing tracking domain %s", desired.domain)
         return observed_from_api(found)
 
     def _roll_back(self, desired: Desired, cause: Exception) -> None:
         try:
-            self.client.delete_domain(desired.domain)
+            self.client.persist(lambda: self.client.delete_domain(desired.domain))
             log.warning("create of %s failed (%s); deleted it again so the next run starts clean",
                         desired.domain, type(cause).__name__)
         except errors.NotFound:
             pass
         except errors.SparkPostTrackingError as exc:
-            cause.add_note(f"The domain was created but could not be deleted again ({exc}); "
-                           "set adopt_existing: true or delete it in SparkPost before retrying.")
+            cause.add_note(f"The domain was created but could not be deleted again ({exc}). It is yours: "
+                           f"SPARKPOST_ADOPT={desired.domain} pulumi up takes it over, or delete it in SparkPost.")
 
     # ---- converge --------------------------------------------------------------------------
 
@@ -168,7 +240,10 @@ class TrackingDomainLifecycle:
         """Bring an existing domain from ``observed`` to ``desired`` with as few calls as possible."""
         state = dict(observed)
         put: dict[str, Any] = {}
-        if not desired.managed_certificate and state.get("secure") != desired.secure:
+        # A managed-certificate domain is switched to secure by SparkPost when the certificate is issued; once
+        # it has the certificate, a drift of secure is ours to repair like any other.
+        if state.get("secure") != desired.secure and (
+                not desired.managed_certificate or state.get("uses_managed_certificate")):
             put["secure"] = desired.secure
         default_pending = bool(state.get("default")) != desired.default
         # Clearing the default, or setting it on an already verified domain, rides along in the same PUT.
@@ -208,8 +283,8 @@ class TrackingDomainLifecycle:
                 last = exc.detail
             if not poller.wait():
                 raise errors.VerificationFailed(
-                    f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s ({poller.attempts} "
-                    f"attempt{'s' if poller.attempts != 1 else ''}). SparkPost's last answer: {last}. "
+                    f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s ({poller.gave_up()}). "
+                    f"SparkPost's last answer: {last}. "
                     f"Check that DNS for {domain} points at your CDN (or the SparkPost CNAME target), that the "
                     f"CDN serves a valid certificate for {domain} (secure domains are verified with "
                     f"https://{domain}:443), and that it forwards Host and User-Agent to the SparkPost origin. "
@@ -219,14 +294,16 @@ class TrackingDomainLifecycle:
     # ---- managed HTTPS ---------------------------------------------------------------------
 
     def ensure_managed_certificate(self, domain: str, state: Mapping[str, Any]) -> dict[str, Any]:
-        """certificate/check, certificate/enable, then wait for ``tls_status: valid``."""
-        if not state.get("uses_managed_certificate"):
+        """certificate/check and certificate/enable unless a certificate is live or on its way, then wait
+        until it is valid. A failed or expired certificate is requested again."""
+        if not state.get("uses_managed_certificate") or state.get("tls_status") in ("failed", "expired"):
             try:
                 check = self.client.check_certificate(domain)
-            except errors.Forbidden as exc:
+            except (errors.Forbidden, errors.BadRequest) as exc:
                 raise errors.ManagedCertificateError(
                     f"{domain!r} is not eligible for a SparkPost-managed certificate ({exc.detail}). "
-                    "Use a CDN component with your own certificate instead.") from None
+                    "Use a CDN component with your own certificate instead, or retry later if SparkPost's "
+                    "eligibility check itself failed.") from None
             if check.get("supportsManagedCertificate") is False:
                 raise errors.ManagedCertificateError(
                     f"SparkPost reports that {domain!r} does not support a managed certificate "
@@ -245,17 +322,18 @@ class TrackingDomainLifecycle:
         while True:
             found = self.client.get_domain(domain)
             observed = observed_from_api(found)
+            state = certificate_state(found)
             tls = observed.get("tls_status")
-            if tls == "valid":
+            if state == "valid":
                 return observed
-            if tls in ("failed", "expired"):
+            if state == "failed":
                 code = (found.get("tls_certificate") or {}).get("error_code")
                 raise errors.ManagedCertificateError(
-                    f"SparkPost's managed certificate for {domain!r} is {tls!r}"
+                    f"SparkPost's managed certificate for {domain!r} is {tls or 'failed'!r}"
                     f"{f' (error_code {code})' if code else ''}. Check that {domain} still CNAMEs to the "
                     "SparkPost V2 endpoint and that no CAA record forbids Let's Encrypt.")
             if not poller.wait():
                 raise errors.ManagedCertificateError(
-                    f"The managed certificate for {domain!r} was not valid within {timeout:g}s "
-                    f"(tls_status {tls!r}). SparkPost says issuance usually takes up to 15 minutes; raise "
+                    f"The managed certificate for {domain!r} was not valid within {timeout:g}s ({poller.gave_up()}; "
+                    f"tls_status {tls!r}). SparkPost says issuance usually takes up to 15 minutes; raise "
                     "sparkpost:certificateTimeout, then run 'pulumi up' again.")

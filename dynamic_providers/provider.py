@@ -77,8 +77,8 @@ class TrackingDomainProvider(SparkPostProvider):
         previous = {k: olds.get(k) for k in ("secure", "default", "verified", "uses_managed_certificate",
                                              "tls_status")}
         desired = Desired.from_inputs(inputs)
-        # Only what changed is sent; keys that live only in state cost no call.
-        if not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
+        # Only what changed (or drifted) is sent; keys that live only in state cost no call.
+        if not changes.drifted and not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
             observed = previous
         else:
             # Only here is SparkPost called, so only here is a key (and a client) needed.

@@ -81,8 +81,13 @@ class SparkPostProvider(ResourceProvider):
         return f"{type(self).__name__}()"
 
     def configure(self, req: ConfigureRequest) -> None:
+        from . import watchdog
         from .provider_server import widen_workers
         from .settings import CONFIG_KEYS, settings_from, unknown_key_problems
+
+        # The engine configures the provider once per process, before any call: from here on, an engine that
+        # dies takes this process with it (no SparkPost call outlives it).
+        watchdog.start()
 
         # The program refuses bad ``sparkpost:`` keys before anything is registered; refresh and destroy do not
         # run the program, so the provider refuses them too, before its first SparkPost call (configure itself

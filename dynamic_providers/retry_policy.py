@@ -19,6 +19,6 @@ class RetryPolicy:
     read_timeout: float = 30.0
 
     def backoff(self, attempt: int) -> float:
-        """The wait before retry number ``attempt`` (0-based), as urllib3 computes it."""
+        """The wait before retry number ``attempt`` (0-based): the first retry waits too (SparkPost: 1-5 s)."""
         base = min(self.backoff_max, self.backoff_factor * (2**attempt))
         return base + random.uniform(0, self.jitter)

@@ -7,11 +7,15 @@ name. Stack config wins over the environment.
 The API key is looked up here and nowhere else. A region-specific key (``sparkpost:euApiKey`` /
 ``SPARKPOST_EU_API_KEY``) wins over the generic one, so one stack can hold US and EU domains without any key
 in state.
+
+``SPARKPOST_ADOPT`` (environment only, never stack config, so it lasts one run) names domains that run may take
+over although they exist already: the recovery after an interrupted ``pulumi up`` (docs/recovery.md).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
@@ -24,6 +28,7 @@ from .validation import did_you_mean
 CONFIG_NAMESPACE: Final[str] = "sparkpost"
 API_KEY_CONFIG: Final[str] = f"{CONFIG_NAMESPACE}:apiKey"
 API_KEY_ENV: Final[str] = "SPARKPOST_API_KEY"
+ADOPT_ENV: Final[str] = "SPARKPOST_ADOPT"
 
 
 def _tunable(default: float, doc: str) -> Any:
@@ -61,6 +66,8 @@ class Settings:
     request_timeout: float = _tunable(30.0, "Read timeout of one API call, in seconds.")
     provider_workers: float = _tunable(256.0, "How many calls one provider process serves at once (Pulumi's "
                                               "server allows 4); 0 keeps Pulumi's default.")
+    #: Domains this run may take over as if they were declared with adopt_existing (from ``SPARKPOST_ADOPT``).
+    adopt: frozenset[str] = frozenset()
     # Stack-config key values only (never the environment, which is read at call time). repr=False keeps
     # keys out of tracebacks and logs.
     _config: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -98,8 +105,8 @@ class Settings:
         raise ConfigurationError(f"No SparkPost API key: set {names}.")
 
 
-#: The tunables: Settings' public fields.
-TUNABLES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings) if not f.name.startswith("_"))
+#: The tunables: Settings' fields declared with ``_tunable``.
+TUNABLES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings) if "doc" in f.metadata)
 #: The stack config keys that hold an API key: they must be secrets.
 SECRET_CONFIG_KEYS: Final[tuple[str, ...]] = (
     API_KEY_CONFIG, *(region_key_names(region)[0] for region in REGIONS if region != DEFAULT_REGION))
@@ -135,4 +142,9 @@ def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None =
             raise ConfigurationError(f"{key} (or {var}) must not be negative, got {value}")
         numbers[name] = value
     keys = {k: v for k, v in config.items() if k.startswith(CONFIG_NAMESPACE + ":") and k.endswith("piKey")}
-    return Settings(**numbers, _config=keys)
+    return Settings(**numbers, adopt=adopt_list(env.get(ADOPT_ENV, "")), _config=keys)
+
+
+def adopt_list(raw: str) -> frozenset[str]:
+    """``SPARKPOST_ADOPT``: domains separated by commas or whitespace, compared lower-case."""
+    return frozenset(name.lower().removesuffix(".") for name in re.split(r"[\s,]+", raw) if name)

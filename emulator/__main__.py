@@ -13,12 +13,13 @@ a full pipe would block the emulator.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import FrameType
 from urllib.parse import urlencode
 
@@ -81,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sending-domain", dest="sending_domains", action="append", default=[],
                         metavar="DOMAIN[@SUBACCOUNT]",
                         help="seed a verified sending domain (repeatable), e.g. example.com or brand.com@5")
+    parser.add_argument("--omit-tls-status", action="store_true",
+                        help="leave tls_status out of status objects (as SparkPost's published samples do)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stdout")
     return parser
 
@@ -91,8 +94,25 @@ def _api_keys(given: list[str] | None) -> tuple[list[str], bool]:
     return (keys, False) if keys else ([DEFAULT_API_KEY], True)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_signals_for_main_thread(in_main_thread: bool) -> Iterator[None]:
+    """Threads started inside inherit a mask that blocks the stop signals, so the kernel delivers them to the
+    main thread, the one that handles them (a signal taken by a server thread would not end its sleep)."""
+    if not in_main_thread or not hasattr(signal, "pthread_sigmask"):  # no signal masks on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,26 +127,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     emulator = Emulator(keys, host=args.host, port=args.port, on_request=None if args.quiet else printer)
     try:
         emulator.update_settings(default_verification=args.verification, tls_pending_reads=args.tls_pending_reads,
-                                 latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify)
+                                 latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify,
+                                 omit_tls_status=args.omit_tls_status)
         for seed in args.sending_domains:
             domain, _, sub = seed.partition("@")
             emulator.add_sending_domain(domain, subaccount_id=int(sub) if sub else None)
     except ValueError as exc:
         parser.error(str(exc))
+    in_main_thread = threading.current_thread() is threading.main_thread()
     try:
-        emulator.start()
+        with _stop_signals_for_main_thread(in_main_thread):
+            emulator.start()
     except OSError as exc:
         print(f"sparkpost-emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+    if in_main_thread:
+        # Set both explicitly: a script's background job starts with SIGINT ignored, and Python keeps an
+        # inherited SIG_IGN, so Ctrl-C (or a test's SIGINT) would never stop the emulator.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _raise_interrupt)
     try:
-        printer.print(READY_PREFIX + emulator.base_url)
+        # Notices first: whoever reads the ready line knows start-up (and its notices) is complete.
         if default_key:
             print(f"sparkpost-emulator: no --api-key or ${KEYS_ENV} given; accepting the API key "
                   f"{DEFAULT_API_KEY!r}", file=sys.stderr, flush=True)
         print(f"sparkpost-emulator: admin API at {emulator.admin_url}", file=sys.stderr, flush=True)
+        printer.print(READY_PREFIX + emulator.base_url)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

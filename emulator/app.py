@@ -1,10 +1,11 @@
 """The emulated SparkPost API: routing and handlers for ``/api/v1/tracking-domains``, plus fault injection
 and request recording around every call.
 
-Per request: latency and a matching *delay* fault; a matching *fail* fault answers at once (even
-before authentication, like a rate limiter in front of the API) and changes nothing; otherwise
-authentication, the ``X-MSYS-SUBACCOUNT`` header, routing and the handler; the request is recorded;
-finally a matching *drop* fault closes the connection without sending the (committed) answer.
+Per request: latency and a matching *delay* fault; a matching *fail* fault, or a storm failure, answers at
+once (even before authentication, like a rate limiter in front of the API) and changes nothing; otherwise
+authentication, the ``X-MSYS-SUBACCOUNT`` header, routing, a matching *reject* fault (a documented
+SparkPost error, nothing changed) or the handler; the request is recorded; finally a matching *drop* fault
+or a storm drop closes the connection without sending the (committed) answer.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def drop_connection(environ: dict[str, Any]) -> None:
     raise ConnectionDropped("connection dropped after commit (injected fault)")
 
 
+def _valid_name(domain: str) -> str:
+    """GET, PUT and DELETE of a name that is no domain answer 400 naming the parameter (not 404)."""
+    if not is_valid_domain(domain):
+        raise errors.invalid_param("domain", errors.INVALID_DOMAIN, domain, status=400)
+    return domain
+
+
 def _write_scope(header: int | None) -> int:
     """PUT/DELETE/verify/certificate without the header act on the primary account."""
     return PRIMARY if header is None else header
@@ -122,13 +130,21 @@ class ApiApp:
         method, path = request.method, normalize_path(request.path)
         faults = self.state.faults
         failure = faults.take("fail", method, path)
-        drop = None
+        storm = faults.blow() if failure is None else None
+        status: int | None = None
         if failure is not None:
             status = failure.status or 500
+        elif storm is not None and storm[0] == "fail":
+            status = storm[1]
+        dropped = False
+        if status is not None:
             response = error_response(ApiError(status, HTTP_STATUS_CODES.get(status, "Error")))
+            if failure is not None and failure.retry_after is not None:
+                response.headers["Retry-After"] = str(failure.retry_after)
         else:
             response = self._dispatch(request, method, path)
-            drop = faults.take("drop", method, path)
+            storm_drop = storm is not None and storm[0] == "drop"
+            dropped = storm_drop or faults.take("drop", method, path) is not None
         self.state.log.append(RecordedRequest(
             method=method,
             path=path,
@@ -136,11 +152,11 @@ class ApiApp:
             subaccount=request.headers.get(SUBACCOUNT_HEADER),
             body=json_or_none(request),
             status=response.status_code,
-            dropped=drop is not None,
-            injected=failure is not None,
+            dropped=dropped,
+            injected=status is not None,
             received_at=received_at,
         ))
-        if drop is not None:
+        if dropped:
             drop_connection(environ)
         return response(environ, start_response)
 
@@ -150,6 +166,12 @@ class ApiApp:
                 raise ApiError(401, errors.UNAUTHORIZED)
             header = parse_subaccount_header(request.headers.get(SUBACCOUNT_HEADER))
             endpoint, args = ROUTES.bind("emulator").match(path, method)
+            rejection = self.state.faults.take("reject", method, path)
+            if rejection is not None:
+                documented = errors.DOCUMENTED_ERRORS[str(rejection.error)]
+                body = json_or_none(request)
+                raise documented.api_error(body.get(documented.param)
+                                           if documented.param and isinstance(body, dict) else None)
             return self._handlers[str(endpoint)](request, header, **args)
         except ApiError as exc:
             return error_response(exc)
@@ -175,9 +197,10 @@ class ApiApp:
         return results({"domain": name})
 
     def _retrieve(self, request: JsonRequest, header: int | None, domain: str) -> Response:
-        return results(self.state.store.retrieve(domain, viewer=header))
+        return results(self.state.store.retrieve(_valid_name(domain), viewer=header))
 
     def _update(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        _valid_name(domain)
         body = json_object(request)
         secure = require_bool("secure", body["secure"]) if "secure" in body else None
         default = require_bool("default", body["default"]) if "default" in body else None
@@ -185,7 +208,7 @@ class ApiApp:
         return results({"domain": name})
 
     def _delete(self, request: JsonRequest, header: int | None, domain: str) -> Response:
-        self.state.store.delete(domain, scope=_write_scope(header))
+        self.state.store.delete(_valid_name(domain), scope=_write_scope(header))
         self.state.sending.forget_tracking_domain(domain)
         return no_content()
 

@@ -109,10 +109,26 @@ class Control:
     # ---- faults --------------------------------------------------------------------------------
 
     def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
-                  path_suffix: str | None = None) -> None:
+                  path_suffix: str | None = None, retry_after: int | None = None) -> None:
         """The next ``n`` matching requests answer ``status`` (429 or 5xx) in SparkPost's error shape, without
-        touching state."""
-        self._state.faults.fail_next(n, status, method, path_suffix)
+        touching state; with ``retry_after``, the answer carries that ``Retry-After`` header (whole seconds)."""
+        self._state.faults.fail_next(n, status, method, path_suffix, retry_after)
+
+    def reject_next(self, error: str, n: int = 1) -> None:
+        """The next ``n`` requests to the endpoint concerned answer an error SparkPost documents, without
+        touching state: ``dns_blacklist`` (create, 400 "domain is on a DNS blacklist"),
+        ``eligibility_check_failed`` (certificate/check, 400), ``check_timed_out`` (certificate/check, 503),
+        ``enable_timed_out`` (certificate/enable, 503)."""
+        self._state.faults.reject_next(error, n)
+
+    def storm(self, rate: float, statuses: list[int] | None = None, burst_min: int = 1, burst_max: int = 1,
+              drop_rate: float = 0.0, seed: int | None = None) -> None:
+        """Until :meth:`clear_faults`, every API request may fail: with probability ``rate`` a burst of
+        ``burst_min``..``burst_max`` requests answers a status from ``statuses`` (default 429 and 5xx) and
+        changes nothing; a request not failed is, with probability ``drop_rate``, processed and then left
+        unanswered (the connection closes). ``seed`` makes the sequence repeatable."""
+        self._state.faults.storm(rate, tuple(statuses or (429, 500, 502, 503, 504)), burst_min, burst_max,
+                                 drop_rate, seed)
 
     def delay_next(self, n: int, seconds: float, method: str | None = None,
                    path_suffix: str | None = None, until: int | None = None) -> None:
@@ -131,7 +147,7 @@ class Control:
         return self._state.faults.pending()
 
     def clear_faults(self) -> None:
-        """Forget pending faults and set the latency back to 0."""
+        """Forget pending faults, end a storm and set the latency back to 0."""
         self._state.faults.clear()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 # Messages as SparkPost's API reference words them, so tests and clients can match them.
@@ -10,8 +11,13 @@ UNAUTHORIZED = "Unauthorized."
 ALREADY_EXISTS = "The tracking domain already exists"
 INVALID_DOMAIN = "domain must be valid"
 MUST_BE_VERIFIED_FOR_CERTIFICATE = "Domain must be verified before enabling managed certificates"
-# SparkPost quotes the 403 only as "Domain is not eligible ... Let's Encrypt policies"; this fills the gap.
-NOT_ELIGIBLE_FOR_CERTIFICATE = "Domain is not eligible for a managed certificate under Let's Encrypt policies"
+CHECK_NOT_ELIGIBLE = "Domain is not eligible for managed certificates due to Let's Encrypt policies"
+ENABLE_NOT_ELIGIBLE = "Managed certificates cannot be issued for this domain due to Let's Encrypt policies"
+DNS_BLACKLIST = "domain is on a DNS blacklist"
+ELIGIBILITY_CHECK_FAILED = "Certificate eligibility check failed"
+# The reference quotes the 503s only as "...timed out"; this completes the sentence.
+ELIGIBILITY_CHECK_TIMED_OUT = "Certificate eligibility check timed out"
+
 
 
 def unverified_message(domain: str) -> str:
@@ -49,10 +55,33 @@ def not_found() -> ApiError:
     return ApiError(404, NOT_FOUND)
 
 
-def invalid_param(param: str, message: str, value: Any) -> ApiError:
-    """A 422 validation error in the ``param``/``message``/``value`` shape."""
-    return ApiError(422, message, param=param, value=value)
+def invalid_param(param: str, message: str, value: Any, status: int = 422) -> ApiError:
+    """A validation error in the ``param``/``message``/``value`` shape (422 for a body, 400 for a path)."""
+    return ApiError(status, message, param=param, value=value)
 
 
 def bad_request(message: str, *, param: str | None = None, value: Any = None) -> ApiError:
     return ApiError(400, message, param=param, value=value)
+
+
+@dataclass(frozen=True)
+class DocumentedError:
+    """An error SparkPost documents for one endpoint, which the emulator answers only when injected."""
+
+    status: int
+    message: str
+    method: str
+    path_suffix: str
+    param: str | None = None  # the failing body field; its value is taken from the request
+
+    def api_error(self, value: Any = None) -> ApiError:
+        return ApiError(self.status, self.message, param=self.param, value=value)
+
+
+#: Name -> the documented error ``reject_next`` injects.
+DOCUMENTED_ERRORS: dict[str, DocumentedError] = {
+    "dns_blacklist": DocumentedError(400, DNS_BLACKLIST, "POST", "/tracking-domains", param="domain"),
+    "eligibility_check_failed": DocumentedError(400, ELIGIBILITY_CHECK_FAILED, "POST", "/certificate/check"),
+    "check_timed_out": DocumentedError(503, ELIGIBILITY_CHECK_TIMED_OUT, "POST", "/certificate/check"),
+    "enable_timed_out": DocumentedError(503, ELIGIBILITY_CHECK_TIMED_OUT, "POST", "/certificate/enable"),
+}

@@ -1,20 +1,26 @@
-"""Fault injection: latency, delayed answers, injected errors and connections dropped after commit.
+"""Fault injection: latency, delayed answers, injected errors, a random storm, and connections dropped after commit.
 
 A fault matches a request by method (any case) and path suffix, both optional, and is consumed one
 request at a time. When several faults of a kind match, the oldest one is used first. Per request the
 emulator applies, in order: ``latency``; one matching *delay*; one matching *fail* (which answers
-without touching state, and skips the rest); the request itself; one matching *drop*.
+without touching state, and skips the rest); the storm, if one blows (a failure like *fail*, or a drop
+after the request is processed); after authentication and routing, one matching *reject* (a documented
+SparkPost error, state untouched); the request itself; one matching *drop*.
 """
 
 from __future__ import annotations
 
+import random
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .errors import DOCUMENTED_ERRORS
 from .recording import request_matches
 
-FaultKind = Literal["fail", "delay", "drop"]
+FaultKind = Literal["fail", "delay", "drop", "reject"]
+StormEffect = Literal["fail", "drop"]
 
 
 @dataclass
@@ -28,6 +34,8 @@ class Fault:
     status: int | None = None  # fail: the status to answer
     seconds: float | None = None  # delay: how long to hold the request
     until: int | None = None  # delay: release early once this many matching requests are held at once
+    retry_after: int | None = None  # fail: the Retry-After header to send (whole seconds), if any
+    error: str | None = None  # reject: the name of the documented error (``errors.DOCUMENTED_ERRORS``)
 
     def matches(self, method: str, path: str) -> bool:
         return request_matches(method, path, self.method, self.path_suffix)
@@ -48,6 +56,50 @@ def _seconds(seconds: float) -> float:
     return float(seconds)
 
 
+def _failure_status(status: object) -> int:
+    if type(status) is not int or not (status == 429 or 500 <= status < 600):
+        raise ValueError(f"status must be 429 or 5xx; got {status!r}")
+    return status
+
+
+def _probability(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}")
+    return float(value)
+
+
+@dataclass
+class Storm:
+    """Random faults on every API request: failures in bursts, and answers lost after commit.
+
+    A request outside a burst starts one with probability ``rate``: it and the next ``burst - 1`` requests
+    (``burst`` drawn from ``burst_min..burst_max``) answer a status drawn from ``statuses`` and change nothing.
+    A request that is not failed is, with probability ``drop_rate``, processed and then left unanswered.
+    """
+
+    rate: float
+    statuses: tuple[int, ...]
+    burst_min: int
+    burst_max: int
+    drop_rate: float
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+        self._burst_left = 0
+
+    def blow(self) -> tuple[StormEffect, int | None] | None:
+        """The storm's effect on the next request, if any (not thread-safe: the plan holds the lock)."""
+        if self._burst_left > 0 or self._random.random() < self.rate:
+            if self._burst_left == 0:
+                self._burst_left = self._random.randint(self.burst_min, self.burst_max)
+            self._burst_left -= 1
+            return "fail", self._random.choice(self.statuses)
+        if self._random.random() < self.drop_rate:
+            return "drop", None
+        return None
+
+
 class FaultPlan:
     """The pending faults and the global latency; thread-safe."""
 
@@ -55,6 +107,7 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._latency = 0.0
+        self._storm: Storm | None = None
         self._closed = threading.Event()  # set on shutdown, so sleeping requests wake up
         self._gate = threading.Condition()  # delay faults with ``until``: held counts and opened gates
         self._held: dict[int, int] = {}
@@ -70,11 +123,40 @@ class FaultPlan:
         self._latency = _seconds(seconds)
 
     def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
-                  path_suffix: str | None = None) -> None:
-        """The next ``n`` matching requests answer ``status`` (429 or 5xx) and change nothing."""
-        if type(status) is not int or not (status == 429 or 500 <= status < 600):
-            raise ValueError(f"status must be 429 or 5xx; got {status!r}")
-        self._add(Fault("fail", _count(n), method, path_suffix, status=status))
+                  path_suffix: str | None = None, retry_after: int | None = None) -> None:
+        """The next ``n`` matching requests answer ``status`` (429 or 5xx) and change nothing; with
+        ``retry_after``, the answer carries that ``Retry-After`` header (whole seconds, as HTTP says)."""
+        if retry_after is not None and (type(retry_after) is not int or retry_after < 0):
+            raise ValueError(f"retry_after must be a whole number of seconds >= 0; got {retry_after!r}")
+        self._add(Fault("fail", _count(n), method, path_suffix, status=_failure_status(status),
+                        retry_after=retry_after))
+
+    def reject_next(self, error: str, n: int = 1) -> None:
+        """The next ``n`` requests to the endpoint of the documented ``error`` answer it and change nothing."""
+        documented = DOCUMENTED_ERRORS.get(error)
+        if documented is None:
+            raise ValueError(f"error must be one of {', '.join(sorted(DOCUMENTED_ERRORS))}; got {error!r}")
+        self._add(Fault("reject", _count(n), documented.method, documented.path_suffix, error=error))
+
+    def storm(self, rate: float, statuses: Sequence[int] = (429, 500, 502, 503, 504), burst_min: int = 1,
+              burst_max: int = 1, drop_rate: float = 0.0, seed: int | None = None) -> None:
+        """Start a :class:`Storm` (replacing any other) until :meth:`clear`."""
+        checked = tuple(_failure_status(status) for status in statuses)
+        if not checked:
+            raise ValueError("statuses must not be empty")
+        if _count(burst_min) > _count(burst_max):
+            raise ValueError(f"burst_min must not exceed burst_max; got {burst_min} > {burst_max}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise ValueError(f"seed must be an int; got {seed!r}")
+        storm = Storm(_probability(rate, "rate"), checked, burst_min, burst_max,
+                      _probability(drop_rate, "drop_rate"), seed)
+        with self._lock:
+            self._storm = storm
+
+    def blow(self) -> tuple[StormEffect, int | None] | None:
+        """The storm's effect on the next API request (``None`` without a storm)."""
+        with self._lock:
+            return None if self._storm is None else self._storm.blow()
 
     def delay_next(self, n: int, seconds: float, method: str | None = None,
                    path_suffix: str | None = None, until: int | None = None) -> None:
@@ -108,9 +190,10 @@ class FaultPlan:
             return [Fault(**asdict(fault)) for fault in self._faults]
 
     def clear(self) -> None:
-        """Forget every pending fault and set the latency back to 0."""
+        """Forget every pending fault, end the storm and set the latency back to 0."""
         with self._lock:
             self._faults.clear()
+            self._storm = None
             self._latency = 0.0
 
     def sleep(self, seconds: float) -> None:

@@ -16,7 +16,7 @@ class RecordedRequest:
     ``/api/v1/tracking-domains/track.example.com/verify``); ``subaccount`` is the raw
     ``X-MSYS-SUBACCOUNT`` header; ``body`` is the parsed JSON body (``None`` when absent or not
     JSON); ``status`` is the status sent, or for a ``dropped`` connection the status that would
-    have been sent; ``injected`` marks an answer produced by ``fail_next``; ``received_at`` is
+    have been sent; ``injected`` marks a failure produced by ``fail_next`` or a storm; ``received_at`` is
     Unix time when the request arrived. The Authorization header is never recorded.
     """
 

@@ -11,7 +11,8 @@ from .sending import SendingDomainStore
 from .store import DomainStore
 
 SETTINGS = ("default_verification", "default_certificate_eligibility", "tls_pending_reads", "latency",
-            "blank_cname_after_verify")
+            "blank_cname_after_verify", "omit_tls_status")
+_FLAGS = ("blank_cname_after_verify", "omit_tls_status")
 
 
 @dataclass
@@ -41,8 +42,9 @@ class EmulatorState:
         unknown = set(values) - set(SETTINGS)
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
-        if "blank_cname_after_verify" in values and not isinstance(values["blank_cname_after_verify"], bool):
-            raise ValueError("blank_cname_after_verify must be a bool")
+        for flag in _FLAGS:
+            if flag in values and not isinstance(values[flag], bool):
+                raise ValueError(f"{flag} must be a bool")
         previous = self.settings()
         try:
             for name, value in values.items():

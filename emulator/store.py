@@ -56,23 +56,27 @@ class DomainRecord:
     def verified(self) -> bool:
         return self.cname_status == "valid"
 
-    def status(self, *, blank_cname: bool) -> dict[str, Any]:
-        """The ``status`` object; with ``blank_cname`` a verified domain shows ``cname_status: ""`` (documented)."""
-        return {
+    def status(self, *, blank_cname: bool, omit_tls: bool = False) -> dict[str, Any]:
+        """The ``status`` object; with ``blank_cname`` a verified domain shows ``cname_status: ""`` (documented),
+        with ``omit_tls`` there is no ``tls_status`` (as in SparkPost's published samples)."""
+        status = {
             "verified": self.verified,
             "cname_status": "" if blank_cname and self.verified else self.cname_status,
             "compliance_status": self.compliance_status,
             "tls_status": self.tls_status,
         }
+        if omit_tls:
+            del status["tls_status"]
+        return status
 
-    def to_api(self, *, blank_cname: bool) -> dict[str, Any]:
+    def to_api(self, *, blank_cname: bool, omit_tls: bool = False) -> dict[str, Any]:
         """The object as GET and list return it: ``subaccount_id`` and ``tls_certificate`` only when set."""
         body: dict[str, Any] = {
             "domain": self.domain,
             "port": self.port,
             "secure": self.secure,
             "default": self.default,
-            "status": self.status(blank_cname=blank_cname),
+            "status": self.status(blank_cname=blank_cname, omit_tls=omit_tls),
             "uses_managed_certificate": self.uses_managed_certificate,
         }
         if self.subaccount_id is not None:
@@ -116,6 +120,7 @@ class DomainStore:
         self._default_eligibility: CertificateEligibility = "eligible"
         self._tls_pending_reads = 1
         self.blank_cname_after_verify = False
+        self.omit_tls_status = False
 
     # ---- settings ------------------------------------------------------------------------------
 
@@ -172,7 +177,7 @@ class DomainStore:
         Listing does not advance a pending certificate (only a GET of the domain does).
         """
         with self._lock:
-            return [record.to_api(blank_cname=self.blank_cname_after_verify)
+            return [record.to_api(**self._shape())
                     for record in self._domains.values()
                     if (viewer is None or record.scope == viewer)
                     and (default is None or record.default == default)
@@ -198,7 +203,7 @@ class DomainStore:
                 else:
                     record.tls_status = "valid"
                     record.tls_certificate = _new_certificate()
-            return record.to_api(blank_cname=self.blank_cname_after_verify)
+            return record.to_api(**self._shape())
 
     def update(self, domain: str, *, scope: int, secure: bool | None = None,
                default: bool | None = None) -> str:
@@ -229,7 +234,7 @@ class DomainStore:
                 record.compliance_status = "valid"
             else:
                 record.cname_status = "pending"
-            return record.status(blank_cname=self.blank_cname_after_verify)
+            return record.status(**self._shape())
 
     def check_certificate(self, domain: str, *, scope: int) -> dict[str, Any]:
         """``POST .../certificate/check``: read-only, works on unverified domains."""
@@ -237,7 +242,7 @@ class DomainStore:
             record = self._owned(domain, scope)
             eligibility = self._eligibility_of(record)
             if eligibility == "forbidden":
-                raise ApiError(403, errors.NOT_ELIGIBLE_FOR_CERTIFICATE)
+                raise ApiError(403, errors.CHECK_NOT_ELIGIBLE)
             return {"domain": record.domain, "supportsManagedCertificate": eligibility == "eligible"}
 
     def enable_certificate(self, domain: str, *, scope: int) -> str:
@@ -251,7 +256,7 @@ class DomainStore:
             if not record.verified:
                 raise ApiError(400, errors.MUST_BE_VERIFIED_FOR_CERTIFICATE)
             if self._eligibility_of(record) != "eligible":
-                raise ApiError(403, errors.NOT_ELIGIBLE_FOR_CERTIFICATE)
+                raise ApiError(403, errors.ENABLE_NOT_ELIGIBLE)
             record.uses_managed_certificate = True
             record.secure = True
             if record.tls_status not in ("pending", "valid"):
@@ -275,7 +280,7 @@ class DomainStore:
         """One domain in API GET shape, or ``None``; never advances a pending certificate."""
         with self._lock:
             record = self._domains.get(domain.lower())
-            return None if record is None else record.to_api(blank_cname=self.blank_cname_after_verify)
+            return None if record is None else record.to_api(**self._shape())
 
     def add(self, domain: str, /, *, subaccount_id: int | None = None, **fields: Any) -> dict[str, Any]:
         """Create a domain as if in the SparkPost UI (e.g. one to adopt); ``fields`` as in :meth:`mutate`."""
@@ -292,7 +297,7 @@ class DomainStore:
             self._domains[key] = record
             if record.default:
                 self._set_default(record, True)
-            return record.to_api(blank_cname=self.blank_cname_after_verify)
+            return record.to_api(**self._shape())
 
     def mutate(self, domain: str, /, **fields: Any) -> dict[str, Any]:
         """Change a domain out of band (as the SparkPost UI would) and return its new GET shape.
@@ -311,7 +316,7 @@ class DomainStore:
             self._domains[record.domain] = record
             if record.default:
                 self._set_default(record, True)
-            return record.to_api(blank_cname=self.blank_cname_after_verify)
+            return record.to_api(**self._shape())
 
     def remove(self, domain: str) -> bool:
         """Delete a domain out of band; ``False`` if there was none."""
@@ -328,8 +333,13 @@ class DomainStore:
             self._default_eligibility = "eligible"
             self._tls_pending_reads = 1
             self.blank_cname_after_verify = False
+            self.omit_tls_status = False
 
     # ---- internals -----------------------------------------------------------------------------
+
+    def _shape(self) -> dict[str, bool]:
+        """How answers are shaped: the settings that mimic older or terser SparkPost answers."""
+        return {"blank_cname": self.blank_cname_after_verify, "omit_tls": self.omit_tls_status}
 
     def _visible(self, domain: str, viewer: int | None) -> DomainRecord:
         record = self._domains.get(domain.lower())

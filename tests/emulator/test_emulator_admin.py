@@ -16,7 +16,8 @@ from sparkpost_tracking.emulator.testing import HttpApi, errors_of
 
 D = "track.example.com"
 DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligibility": "eligible",
-                    "tls_pending_reads": 1, "latency": 0.0, "blank_cname_after_verify": False}
+                    "tls_pending_reads": 1, "latency": 0.0, "blank_cname_after_verify": False,
+                    "omit_tls_status": False}
 
 
 class Admin:
@@ -132,7 +133,7 @@ def test_faults_work_as_in_process(admin: Admin, api: HttpApi, emulator: Emulato
 
 def test_settings_and_reset(admin: Admin, api: HttpApi, emulator: Emulator) -> None:
     new = {"default_verification": "pending", "default_certificate_eligibility": "ineligible",
-           "tls_pending_reads": 0, "latency": 0.0, "blank_cname_after_verify": True}
+           "tls_pending_reads": 0, "latency": 0.0, "blank_cname_after_verify": True, "omit_tls_status": True}
     assert admin.call("update_settings", **new) == new == admin.call("settings") == emulator.settings()
     assert admin("POST", "/update_settings", {"tls_pending_reads": 5, "latency": -1}).status_code == 400
     assert emulator.settings()["tls_pending_reads"] == 0  # a rejected update changes nothing

@@ -17,11 +17,19 @@ from sparkpost_tracking.emulator.recording import RecordedRequest
 from sparkpost_tracking.emulator.remote import EmulatorProcess
 
 READY = re.compile(r"SparkPost emulator listening on (http://127\.0\.0\.1:\d+/api/v1)")
+# Waits below end as soon as the process does; the bound only stops a hung process from hanging the suite, so
+# it is generous for a machine busy with other test runs.
+EXIT_BOUND = 120.0
 
 
-def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def spawn(*args: str, env: dict[str, str] | None = None, sigint_ignored: bool = False) -> subprocess.Popen[str]:
+    """Start the emulator; ``sigint_ignored`` starts it as a script's background job is (SIGINT set to SIG_IGN)."""
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     return subprocess.Popen([sys.executable, "-m", "sparkpost_tracking.emulator", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=ignore_sigint if sigint_ignored else None)
 
 
 @pytest.fixture
@@ -36,7 +44,7 @@ def cli() -> Iterator[tuple[subprocess.Popen[str], str]]:
     finally:
         if process.poll() is None:
             process.kill()
-        process.communicate(timeout=5)
+        process.communicate(timeout=EXIT_BOUND)
 
 
 def test_first_line_is_the_base_url_then_one_line_per_request(cli: tuple[subprocess.Popen[str], str]) -> None:
@@ -53,29 +61,33 @@ def test_first_line_is_the_base_url_then_one_line_per_request(cli: tuple[subproc
     assert unauthorized.status_code == 401
     assert process.stdout.readline().strip() == "GET /api/v1/tracking-domains?default=true -> 401"
     process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=5)
+    out, err = process.communicate(timeout=EXIT_BOUND)
     assert process.returncode == 0
     assert "cli-secret-key" not in out + err
     assert "stopped" in err
 
 
-def test_without_keys_it_accepts_emulator_key_and_ctrl_c_stops_it() -> None:
-    process = spawn("--port", "0", env={KEYS_ENV: ""})
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["foreground", "background-job"])
+def test_without_keys_it_accepts_emulator_key_and_ctrl_c_stops_it(sigint_ignored: bool) -> None:
+    # A script's background job (a CI step, a parallel test run) starts with SIGINT ignored; Ctrl-C must still work.
+    process = spawn("--port", "0", env={KEYS_ENV: ""}, sigint_ignored=sigint_ignored)
     try:
         assert process.stdout is not None
+        # The ready line comes after the start-up notices: once it is read, Ctrl-C cannot cut them short.
         match = READY.fullmatch(process.stdout.readline().strip())
         assert match
         response = requests.get(match.group(1) + "/tracking-domains",
-                                headers={"Authorization": "emulator-key"}, timeout=5)
+                                headers={"Authorization": "emulator-key"}, timeout=EXIT_BOUND)
         assert response.status_code == 200
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=5)
+        _, err = process.communicate(timeout=EXIT_BOUND)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate(timeout=5)
+            process.communicate(timeout=EXIT_BOUND)
     assert process.returncode == 0
-    assert "accepting the API key 'emulator-key'" in err
+    assert "accepting the API key 'emulator-key'" in err and "stopped" in err
+    assert err.index("accepting the API key") < err.index("stopped")
 
 
 def test_non_loopback_hosts_are_refused(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,8 @@ from sparkpost_tracking.emulator.testing import HttpApi
 
 D = "track.example.com"
 DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligibility": "eligible",
-                    "tls_pending_reads": 1, "latency": 0.0, "blank_cname_after_verify": False}
+                    "tls_pending_reads": 1, "latency": 0.0, "blank_cname_after_verify": False,
+                    "omit_tls_status": False}
 
 
 def test_addresses_and_lifecycle() -> None:

@@ -6,10 +6,15 @@ Configure (stack config), and that every engine method works end to end against 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
 from sparkpost_tracking.emulator import Emulator
@@ -137,3 +142,74 @@ def test_unknown_setting_is_refused_before_any_request(engine: DynamicProviderPr
     assert ("sparkpost:verifyTimout: is not a setting of the SparkPost provider. Did you mean "
             "'sparkpost:verifyTimeout'?") in details
     assert emu.count() == 0
+
+
+# ---- preview with unknown inputs ---------------------------------------------------------------
+
+UNKNOWN = rpc.UNKNOWN  # how the engine sends a value it does not know yet
+
+
+@pytest.mark.parametrize("unknown", ["domain", "api_url", "subaccount_id", "default", "secure", "region"])
+def test_check_and_diff_pass_unknowns_through_without_a_request(engine: DynamicProviderProcess, emu: Emulator,
+                                                                unknown: str) -> None:
+    engine.configure({"sparkpost:apiKey": KEY})
+    declared = {"domain": "track.example.com", "api_url": emu.base_url, unknown: UNKNOWN}
+    inputs, failures = engine.check("td", declared)
+    assert failures == []
+    assert isinstance(inputs[unknown], Unknown)  # handed back as unknown, not validated
+    known, _ = engine.check("td", {"domain": "track.example.com", "api_url": emu.base_url})
+    state = {**known, "port": 443, "verified": True}
+    response = engine.diff("td", "track.example.com", state, inputs)
+    assert response.changes == provider_pb2.DiffResponse.DIFF_SOME
+    replaced = {"domain", "api_url", "subaccount_id", "region"}
+    assert (unknown in response.replaces) is (unknown in replaced)
+    assert emu.count() == 0
+
+
+# ---- plain http only to literal loopback ---------------------------------------------------------
+
+@pytest.mark.parametrize("api_url", ["http://127.evil.example/api/v1", "http://127.0.0.1.nip.io/api/v1"])
+def test_look_alike_loopback_hosts_are_refused_by_check(engine: DynamicProviderProcess, emu: Emulator,
+                                                        api_url: str) -> None:
+    engine.configure({"sparkpost:apiKey": KEY})
+    _, failures = engine.check("td", {"domain": "track.example.com", "api_url": api_url})
+    assert [prop for prop, _ in failures] == ["api_url"]
+    assert "https" in failures[0][1] and "loopback" in failures[0][1]
+    assert emu.count() == 0
+
+
+# ---- an engine that dies takes the provider with it -----------------------------------------------
+
+def test_the_provider_process_ends_soon_after_its_engine(emu: Emulator) -> None:
+    # The engine holds the reading end of the provider's stdout; closing it is what the engine's death does.
+    engine = DynamicProviderProcess()
+    try:
+        engine.configure({"sparkpost:apiKey": KEY, "sparkpost:verifyInterval": "0.2",
+                          "sparkpost:verifyTimeout": "3600"})
+        emu.update_settings(default_verification="pending")
+        inputs, _ = engine.check("td", {"domain": "track.example.com", "api_url": emu.base_url})
+        def create_until_killed() -> None:
+            with contextlib.suppress(grpc.RpcError):
+                engine.create("td", inputs)
+
+        create = threading.Thread(target=create_until_killed, daemon=True)
+        create.start()
+        wait_for(lambda: emu.count(path_suffix="/verify") >= 2, "the create to poll verify")
+        assert engine.process.stdout is not None
+        engine.process.stdout.close()
+        engine.process.wait(timeout=60)  # without the watchdog it would poll verify for an hour
+        gone = time.time()
+        polls = emu.count(path_suffix="/verify")
+        assert engine.process.returncode != 0
+        assert all(r.received_at <= gone for r in emu.requests())
+        assert emu.count(path_suffix="/verify") == polls  # and nothing later
+    finally:
+        engine.close()
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from itertools import pairwise
 
 import pytest
 
@@ -144,3 +145,61 @@ def test_key_never_logged(emu: Emulator, caplog: pytest.LogCaptureFixture) -> No
         api.create_domain("track.example.com", secure=True)
         api.get_domain("track.example.com")
     assert caplog.records and all(KEY not in r.getMessage() for r in caplog.records)
+
+
+# ---- waits before retries ------------------------------------------------------------------
+
+def gaps(emu: Emulator) -> list[float]:
+    """Seconds between consecutive requests, as the emulator received them."""
+    times = [r.received_at for r in emu.requests()]
+    return [later - earlier for earlier, later in pairwise(times)]
+
+
+def test_first_retry_after_a_429_waits_the_default_second(emu: Emulator) -> None:
+    # SparkPost asks for 1-5 s after a 429; urllib3 2.x on its own retries the first time at once.
+    emu.fail_next(1, status=429)
+    with SparkPostClient(emu.base_url, KEY) as api:  # the default policy
+        api.create_domain("track.example.com", secure=True)
+    assert [r.status for r in emu.requests()] == [429, 200]
+    assert gaps(emu)[0] >= 1.0
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_every_retry_waits_its_backoff(emu: Emulator, method: str) -> None:
+    policy = RetryPolicy(attempts=4, backoff_factor=0.2, backoff_max=1.0, jitter=0.0)
+    emu.add_domain("track.example.com")
+    emu.fail_next(2, status=429, method=method)
+    with SparkPostClient(emu.base_url, KEY, policy=policy) as api:
+        if method == "GET":
+            api.get_domain("track.example.com")
+        else:
+            api.verify_domain("track.example.com")
+    first, second = gaps(emu)[:2]
+    assert first >= 0.2 and second >= 0.4  # 0.2 s, then doubled
+
+
+def test_retry_after_is_honoured_when_longer_than_the_backoff(emu: Emulator) -> None:
+    policy = RetryPolicy(attempts=2, backoff_factor=0.05, backoff_max=2.0, jitter=0.0)
+    emu.fail_next(1, status=429, retry_after=1)
+    with SparkPostClient(emu.base_url, KEY, policy=policy) as api:
+        api.create_domain("track.example.com", secure=True)
+    assert gaps(emu)[0] >= 1.0
+
+
+# ---- a lost create answer whose read-back is hard to get -----------------------------------------
+
+def test_the_read_back_of_a_lost_create_persists_through_a_burst(emu: Emulator) -> None:
+    emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
+    emu.fail_next(FAST.attempts + 2, status=503, method="GET")  # more than one call's retries
+    with client(emu) as api:
+        found = api.create_domain("track.example.com", secure=True)
+    assert found is not None and found["domain"] == "track.example.com"
+    assert emu.count("POST") == 1 and emu.requests()[-1].status == 200
+
+
+def test_a_read_back_that_keeps_failing_says_the_outcome_is_unknown(emu: Emulator) -> None:
+    emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
+    emu.fail_next(100, status=503, method="GET")
+    with client(emu) as api, pytest.raises(errors.OutcomeUnknown, match="may have taken effect"):
+        api.create_domain("track.example.com", secure=True)
+    assert emu.count("POST") == 1  # never posted blind a second time

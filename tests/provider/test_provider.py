@@ -275,3 +275,86 @@ def test_update_of_a_domain_deleted_out_of_band_says_to_refresh(emu: Emulator, f
     emu.remove(DOMAIN)
     with pytest.raises(errors.SparkPostTrackingError, match="pulumi refresh"):
         TrackingDomainProvider().update(DOMAIN, outs, inputs(emu, secure=False))
+
+
+# ---- drift: every declared property SparkPost can drift on converges ---------------------------
+
+def refreshed_then_updated(emu: Emulator, outs: dict[str, Any], **declared: Any) -> dict[str, Any]:
+    """refresh (read), then the diff the engine asks for, then the update: what `pulumi up` does."""
+    provider = TrackingDomainProvider()
+    read = provider.read(DOMAIN, outs)
+    assert read.outs is not None
+    news = inputs(emu, **declared)
+    assert provider.diff(DOMAIN, read.outs, news).changes is True  # preview shows the drift
+    emu.clear_requests()
+    updated = provider.update(DOMAIN, read.outs, news).outs
+    assert updated is not None
+    assert provider.diff(DOMAIN, updated, news).changes is False  # and the next preview is clean
+    return updated
+
+
+def test_secure_drift_of_a_managed_domain_is_repaired(emu: Emulator, fast_env: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_CERTIFICATE_TIMEOUT", "10")
+    _, outs = create(emu, managed_certificate=True)
+    emu.mutate(DOMAIN, secure=False)
+    updated = refreshed_then_updated(emu, outs, managed_certificate=True)
+    assert ("PUT", {"secure": True}) in [(r.method, r.body) for r in emu.requests()]
+    assert emu.get(DOMAIN)["secure"] is True and updated["secure"] is True and updated["port"] == 443
+
+
+def test_lost_verification_is_verified_again(emu: Emulator, fast_env: str) -> None:
+    _, outs = create(emu)
+    emu.mutate(DOMAIN, verified=False)
+    updated = refreshed_then_updated(emu, outs)
+    assert [r.path.rsplit("/", 1)[-1] for r in emu.requests()] == ["verify"]
+    assert updated["verified"] is True and emu.get(DOMAIN)["status"]["verified"] is True
+
+
+def test_an_expired_managed_certificate_is_requested_again(emu: Emulator, fast_env: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_CERTIFICATE_TIMEOUT", "10")
+    _, outs = create(emu, managed_certificate=True)
+    emu.mutate(DOMAIN, tls_status="expired")
+    updated = refreshed_then_updated(emu, outs, managed_certificate=True)
+    assert emu.count(path_suffix="/certificate/enable") == 1
+    assert updated["tls_status"] == "valid" and emu.get(DOMAIN)["status"]["tls_status"] == "valid"
+
+
+def test_a_default_taken_by_another_domain_is_taken_back(emu: Emulator, fast_env: str) -> None:
+    _, outs = create(emu, default=True)
+    emu.add_domain("other.example.com", verified=True, default=True)  # clears ours, as SparkPost does
+    refreshed_then_updated(emu, outs, default=True)
+    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"default": True})]
+    assert emu.get(DOMAIN)["default"] is True and emu.get("other.example.com")["default"] is False
+
+
+# ---- SparkPost's documented errors -----------------------------------------------------------
+
+def test_a_blacklisted_domain_fails_in_sparkposts_words_and_leaves_nothing(emu: Emulator, fast_env: str) -> None:
+    emu.reject_next("dns_blacklist")
+    with pytest.raises(errors.SparkPostAPIError, match="domain is on a DNS blacklist") as caught:
+        create(emu)
+    assert caught.value.status == 400 and emu.domains() == [] and emu.count() == 1
+
+
+def test_a_failed_eligibility_check_is_a_managed_certificate_error(emu: Emulator, fast_env: str) -> None:
+    emu.reject_next("eligibility_check_failed")
+    with pytest.raises(errors.ManagedCertificateError, match="Certificate eligibility check failed"):
+        create(emu, managed_certificate=True)
+    assert emu.domains() == []  # rolled back: SparkPost answered our create
+
+
+def test_eligibility_timeouts_are_retried(emu: Emulator, fast_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_CERTIFICATE_TIMEOUT", "10")
+    emu.reject_next("check_timed_out")
+    emu.reject_next("enable_timed_out")
+    _, outs = create(emu, managed_certificate=True)
+    assert outs["tls_status"] == "valid"
+    assert [r.status for r in emu.requests() if "/certificate/" in r.path] == [503, 200, 503, 200]
+
+
+def test_ineligible_domain_error_quotes_sparkpost(emu: Emulator, fast_env: str) -> None:
+    emu.set_certificate_eligibility(DOMAIN, "forbidden")
+    with pytest.raises(errors.ManagedCertificateError, match="due to Let's Encrypt policies"):
+        create(emu, managed_certificate=True)

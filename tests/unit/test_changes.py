@@ -89,3 +89,31 @@ def test_drift_found_by_refresh_shows_as_an_update() -> None:
     inputs, _ = check_inputs({"domain": "track.example.com"})
     result = TrackingDomainProvider().diff("track.example.com", drifted, {**inputs, "__provider": "x"})
     assert result.changes is True and result.replaces == []
+
+
+@pytest.mark.parametrize(("observed", "declared"), [
+    ({"verified": False}, {}),
+    ({"verified": False, "default": True}, {"default": True}),
+    ({"uses_managed_certificate": False}, {"managed_certificate": True}),
+    ({"tls_status": "expired"}, {"managed_certificate": True}),
+    ({"tls_status": "failed"}, {"managed_certificate": True}),
+])
+def test_drift_of_an_outcome_the_inputs_declare_is_an_update(observed: dict[str, Any],
+                                                            declared: dict[str, Any]) -> None:
+    state = {**STATE, "managed_certificate": declared.get("managed_certificate", False),
+             "uses_managed_certificate": declared.get("managed_certificate", False), **observed}
+    inputs, failures = check_inputs({"domain": "track.example.com", **declared})
+    assert failures == []
+    result = TrackingDomainProvider().diff("track.example.com", state, {**inputs, "__provider": STATE["__provider"]})
+    assert result.changes is True and result.replaces == []
+
+
+def test_outcomes_not_declared_are_no_drift() -> None:
+    unverified = {**STATE, "verify": False, "verified": False}
+    inputs, _ = check_inputs({"domain": "track.example.com", "verify": False})
+    news = {**inputs, "__provider": STATE["__provider"]}
+    assert TrackingDomainProvider().diff("track.example.com", unverified, news).changes is False
+    older_state = {k: v for k, v in STATE.items() if k != "verified"}  # absent is not "false"
+    inputs, _ = check_inputs({"domain": "track.example.com"})
+    news = {**inputs, "__provider": STATE["__provider"]}
+    assert TrackingDomainProvider().diff("track.example.com", older_state, news).changes is False

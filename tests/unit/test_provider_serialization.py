@@ -71,3 +71,11 @@ def test_public_names_load_lazily_and_are_the_real_objects() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
     assert out == ["[]", "True", "True", "True"]
+
+
+def test_configure_starts_no_watchdog_outside_the_provider_process() -> None:
+    # The watchdog ends its process when the engine is gone: it must never run in a program or a test.
+    from sparkpost_tracking.dynamic_providers import watchdog
+
+    TrackingDomainProvider().configure(ConfigureRequest(Config({}, "proj")))
+    assert watchdog.in_provider_process() is False and watchdog.start() is False

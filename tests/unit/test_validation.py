@@ -109,3 +109,30 @@ def test_did_you_mean_only_when_close(word: str, choices: list[str], hint: str) 
 
 def test_did_you_mean_shows_a_prefix_it_does_not_compare() -> None:
     assert did_you_mean("verifyTimout", ["verifyTimeout"], "sparkpost:") == " Did you mean 'sparkpost:verifyTimeout'?"
+
+
+def test_unknown_objects_from_the_provider_server_pass_through() -> None:
+    # python -m pulumi.dynamic hands check and diff pulumi.output.Unknown objects, not the sentinel string.
+    from pulumi.output import Unknown
+
+    news = {key: Unknown() for key in ("domain", "secure", "default", "subaccount_id", "region", "api_url")}
+    inputs, failures = check_inputs(news)
+    assert failures == []
+    assert all(isinstance(inputs[key], Unknown) for key in news)
+
+
+@pytest.mark.parametrize("api_url", [
+    "http://127.evil.example/api/v1",
+    "http://127.0.0.1.nip.io/api/v1",
+    "http://localhost.evil.example/api/v1",
+    "http://[::ffff:10.0.0.1]/api/v1",
+])
+def test_plain_http_only_to_literal_loopback(api_url: str) -> None:
+    _, failures = check_inputs({"domain": "track.example.com", "api_url": api_url})
+    assert [(f.prop, "https" in f.reason) for f in failures] == [("api_url", True)]
+
+
+@pytest.mark.parametrize("api_url", ["http://localhost:8787/api/v1", "http://127.0.0.2:8787/api/v1",
+                                     "http://[::1]:8787/api/v1"])
+def test_plain_http_to_loopback_is_allowed(api_url: str) -> None:
+    assert check_inputs({"domain": "track.example.com", "api_url": api_url})[1] == []

@@ -2,8 +2,9 @@
 
 Config (project namespace ``engine-test``):
 - ``apiUrl``: the emulator's API base.
-- ``domains``: a list of ``{domain, secure?, default?, verify?, name?, sendingDomains?}``; the resource name
-  defaults to the domain, and each sending domain gets an association with the tracking domain.
+- ``domains``: a list of ``{domain, name?, sendingDomains?, <any TrackingDomain input>...}``; the resource name
+  defaults to the domain, ``api_url`` to ``apiUrl``, and each sending domain gets an association with the
+  tracking domain.
 """
 
 import pulumi
@@ -14,10 +15,7 @@ config = pulumi.Config()
 api_url = config.require("apiUrl")
 for entry in config.require_object("domains"):
     name = entry.get("name", entry["domain"])
-    args = {"domain": entry["domain"], "api_url": api_url}
-    for key in ("secure", "default", "verify"):
-        if key in entry:
-            args[key] = entry[key]
+    args = {"api_url": api_url, **{key: value for key, value in entry.items() if key not in ("name", "sendingDomains")}}
     domain = TrackingDomain(name, args)
     for sending in entry.get("sendingDomains", []):
         TrackingDomainAssociation(f"{sending}-uses-{name}", {

@@ -1,0 +1,141 @@
+"""Ownership: a create changes or deletes only what it made, or what the user adopted.
+
+A lost create answer (the emulator processes the POST, then closes the connection unanswered) settles by
+reading the domain back only when it is exactly what that POST makes; anything else is someone else's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, errors
+from sparkpost_tracking.dynamic_providers.schema import check_inputs
+from sparkpost_tracking.emulator import Emulator
+
+from .conftest import KEY
+
+DOMAIN = "track.example.com"
+CREATE = ("POST", "/tracking-domains")
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_keys=[KEY]) as emulator:
+        yield emulator
+
+
+def create(emu: Emulator, **declared: Any) -> dict[str, Any]:
+    checked, failures = check_inputs({"domain": DOMAIN, "api_url": emu.base_url, **declared})
+    assert failures == []
+    result = TrackingDomainProvider().create({**checked, "__provider": "serialized"})
+    assert result.outs is not None
+    return result.outs
+
+
+def steps(emu: Emulator) -> list[tuple[str, str, Any]]:
+    return [(r.method, r.path.rsplit("/", 1)[-1], r.body) for r in emu.requests()]
+
+
+def lose_the_create_answer(emu: Emulator) -> None:
+    emu.drop_after_commit(1, *CREATE)
+
+
+# ---- someone else's domain, and the create's answer is lost ----------------------------------
+
+def test_foreign_verified_default_is_not_taken_over(emu: Emulator, fast_env: str) -> None:
+    foreign = emu.add_domain(DOMAIN, secure=False, default=True, verified=True)
+    lose_the_create_answer(emu)
+    with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing") as caught:
+        create(emu)
+    assert "already exists" in str(caught.value) and "default=True" in str(caught.value)
+    assert [s[:2] for s in steps(emu)] == [("POST", "tracking-domains"), ("GET", DOMAIN)]
+    assert emu.get(DOMAIN) == foreign  # not a single write
+
+
+def test_foreign_domain_is_never_deleted_when_verification_would_fail(emu: Emulator, fast_env: str) -> None:
+    foreign = emu.add_domain(DOMAIN, secure=False, default=True, verified=True)
+    emu.set_verification(DOMAIN, "fail")
+    lose_the_create_answer(emu)
+    with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
+        create(emu)
+    assert emu.get(DOMAIN) == foreign and emu.count("DELETE") == 0 and emu.count(path_suffix="/verify") == 0
+
+
+def test_foreign_unverified_with_other_settings_is_not_taken_over(emu: Emulator, fast_env: str) -> None:
+    foreign = emu.add_domain(DOMAIN, secure=False)  # unverified, not default, but not what we post
+    lose_the_create_answer(emu)
+    with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
+        create(emu)
+    assert emu.get(DOMAIN) == foreign and emu.count() == 2
+
+
+def test_a_domain_of_another_scope_is_not_ours(emu: Emulator, fast_env: str) -> None:
+    foreign = emu.add_domain(DOMAIN, subaccount_id=5, secure=True)  # as we would post it, but in subaccount 5
+    lose_the_create_answer(emu)
+    with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
+        create(emu)
+    assert emu.get(DOMAIN) == foreign
+
+
+def test_adopt_existing_with_a_lost_answer_still_converges(emu: Emulator, fast_env: str) -> None:
+    emu.add_domain(DOMAIN, secure=False, default=True, verified=True)
+    lose_the_create_answer(emu)
+    outs = create(emu, adopt_existing=True)
+    assert steps(emu) == [("POST", "tracking-domains", {"domain": DOMAIN, "secure": True}), ("GET", DOMAIN, None),
+                          ("PUT", DOMAIN, {"secure": True, "default": False})]
+    stored = emu.get(DOMAIN)
+    assert stored is not None and (stored["secure"], stored["default"]) == (True, False)
+    assert (outs["secure"], outs["default"], outs["port"]) == (True, False, 443)
+
+
+def test_adopt_existing_of_another_scope_names_the_owner(emu: Emulator, fast_env: str) -> None:
+    emu.add_domain(DOMAIN, subaccount_id=5)
+    with pytest.raises(errors.SparkPostTrackingError, match="subaccount_id"):
+        create(emu, adopt_existing=True)
+    assert emu.count("PUT") == 0
+
+
+# ---- our own create whose answer is lost -----------------------------------------------------
+
+def test_our_lost_create_settles_by_reading_back(emu: Emulator, fast_env: str) -> None:
+    lose_the_create_answer(emu)
+    outs = create(emu, default=True)
+    assert [s[:2] for s in steps(emu)] == [("POST", "tracking-domains"), ("GET", DOMAIN), ("POST", "verify"),
+                                           ("PUT", DOMAIN)]
+    assert emu.count(*CREATE) == 1 and outs["verified"] is True and outs["default"] is True
+
+
+def test_an_inferred_create_is_never_rolled_back(emu: Emulator, fast_env: str) -> None:
+    emu.set_verification(DOMAIN, "fail")
+    lose_the_create_answer(emu)
+    with pytest.raises(errors.VerificationFailed) as caught:
+        create(emu)
+    assert emu.count("DELETE") == 0 and emu.get(DOMAIN) is not None
+    assert f"SPARKPOST_ADOPT={DOMAIN}" in "\n".join(caught.value.__notes__)
+
+
+def test_an_answered_create_is_rolled_back_through_a_burst_of_failures(emu: Emulator, fast_env: str) -> None:
+    emu.set_verification(DOMAIN, "fail")
+    emu.fail_next(8, status=503, method="DELETE")  # more than one call's retries allow
+    with pytest.raises(errors.VerificationFailed):
+        create(emu)
+    assert emu.domains() == [] and emu.requests()[-1].status == 204
+
+
+# ---- one-shot adoption (the recovery after an interrupted run) ---------------------------------
+
+def test_sparkpost_adopt_takes_over_the_listed_domain_once(emu: Emulator, fast_env: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    emu.add_domain(DOMAIN, secure=False)
+    with pytest.raises(errors.SparkPostTrackingError, match=f"SPARKPOST_ADOPT={DOMAIN}"):
+        create(emu)
+    monkeypatch.setenv("SPARKPOST_ADOPT", f"other.example.com, {DOMAIN.upper()}")
+    outs = create(emu)
+    assert outs["secure"] is True and outs["verified"] is True and outs["adopt_existing"] is False
+    monkeypatch.setenv("SPARKPOST_ADOPT", "other.example.com")
+    emu.add_domain("click.example.com")
+    with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
+        create(emu, domain="click.example.com")
