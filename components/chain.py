@@ -7,7 +7,7 @@ it returns where the host must point and what the SparkPost domain must wait for
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import pulumi
 
@@ -79,6 +79,14 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
                   dns=read_dns(reader) if uses_dns else None)
 
 
+class SparkPostDomain(Protocol):
+    """The SparkPost resource a chain ends in: built as ``(name, args, opts)``, with a ``verified`` output."""
+
+    verified: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: TrackingDomainArgs, opts: pulumi.ResourceOptions) -> None: ...
+
+
 @dataclass
 class Built:
     """What a CDN's ``_build`` made: where the host must point, and what SparkPost must wait for."""
@@ -108,6 +116,10 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     _uses_dns: ClassVar[bool] = True
     #: SparkPost-managed HTTPS instead of a CDN certificate.
     _managed_certificate: ClassVar[bool] = False
+    #: The SparkPost resource the chain ends in; None is the ``TrackingDomain`` dynamic resource. The provider
+    #: plugin, which hosts these components for programs in other languages, puts its native resource here for
+    #: its own process (``end_chains_in``): a dynamic resource cannot run there.
+    _sparkpost_resource: ClassVar[type[SparkPostDomain] | None] = None
 
     @classmethod
     def validate(cls, resource_name: str, args: Any) -> tuple[Common, Any]:
@@ -134,8 +146,12 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
-        # The dynamic-resource machinery loads when the first component is built, not on import.
-        from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
+        sparkpost_resource = self._sparkpost_resource
+        if sparkpost_resource is None:
+            # The dynamic-resource machinery loads when the first component is built, not on import.
+            from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
+
+            sparkpost_resource = TrackingDomain
 
         common, specific = self.validate(resource_name, args)  # before anything is registered
         super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
@@ -145,8 +161,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
 
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
         waits_for = [*built.depends_on, *(dns.resources if dns else [])]
-        self.tracking_domain: TrackingDomain = TrackingDomain(f"{resource_name}-sparkpost", common.sparkpost,
-                                                              self._opts(waits_for))
+        self.tracking_domain = sparkpost_resource(f"{resource_name}-sparkpost", common.sparkpost,
+                                                  self._opts(waits_for))
 
         self.domain = pulumi.Output.from_input(common.domain)
         self.cname_target = pulumi.Output.from_input(built.cname_target)
@@ -156,3 +172,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
             "verified": self.verified, "tracking_domain": self.tracking_domain,
         })
+
+
+def end_chains_in(resource: type[SparkPostDomain] | None) -> None:
+    """Make every component built in this process end in ``resource`` (None: the dynamic ``TrackingDomain``)."""
+    TrackingDomainComponent._sparkpost_resource = resource

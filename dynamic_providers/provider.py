@@ -109,6 +109,11 @@ class TrackingDomainProvider(ResourceProvider):
         # Outside the engine (tests, scripts) there is no configure call: fall back to the environment.
         return self._settings if self._settings is not None else settings_from({})
 
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        """Settings read elsewhere (the provider plugin reads its own package's config)."""
+        self._settings = value
+
     def _lifecycle(self, props: dict[str, Any]) -> TrackingDomainLifecycle:
         # Imported here: a Pulumi program only registers resources and never needs the HTTP stack.
         from .client import SparkPostClient

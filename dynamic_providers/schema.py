@@ -88,9 +88,10 @@ class TrackingDomainOutputs(TypedDict):
     uses_managed_certificate: Annotated[bool, "SparkPost manages the domain's certificate."]
 
 
-def _properties() -> dict[str, Property]:
+def properties_of(args_type: type) -> dict[str, Property]:
+    """Each input of an args TypedDict declared like ``TrackingDomainArgs`` -> its ``Property``, in order."""
     found: dict[str, Property] = {}
-    for name, hint in TrackingDomainArgs.__annotations__.items():
+    for name, hint in args_type.__annotations__.items():
         while get_origin(hint) is not Annotated:  # unwrap NotRequired[...]
             hint = get_args(hint)[0]
         found[name] = next(m for m in get_args(hint)[1:] if isinstance(m, Property))
@@ -98,7 +99,7 @@ def _properties() -> dict[str, Property]:
 
 
 #: Input name -> its declaration, in declaration order.
-INPUTS: Final[dict[str, Property]] = _properties()
+INPUTS: Final[dict[str, Property]] = properties_of(TrackingDomainArgs)
 INPUT_KEYS: Final[frozenset[str]] = frozenset(INPUTS)
 INPUT_DEFAULTS: Final[dict[str, Any]] = {name: p.default for name, p in INPUTS.items()}
 REQUIRED_KEYS: Final[frozenset[str]] = frozenset(TrackingDomainArgs.__required_keys__)
