@@ -23,3 +23,14 @@ def cli_dir() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+@pytest.fixture(scope="module")
+def yaml_cli_dir(cli_dir: Path) -> Path:
+    """The CLI directory, which must also hold the YAML language host (scripts/get-pulumi builds it)."""
+    if not (cli_dir / "pulumi-language-yaml").exists():
+        message = f"pulumi-language-yaml is not next to the CLI in {cli_dir}: run scripts/get-pulumi"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return cli_dir
