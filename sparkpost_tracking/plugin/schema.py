@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import types
 from typing import Annotated, Any, NotRequired, Union, get_args, get_origin
 
@@ -98,9 +99,9 @@ def config_schema() -> dict[str, Any]:
 
 def package_schema() -> dict[str, Any]:
     """The whole schema, as the plugin serves it."""
-    import json
-
     schema: dict[str, Any] = json.loads(component_provider().schema or "{}")
+    if not schema.get("dependencies"):
+        schema.pop("dependencies", None)  # none: the CLI drops an empty list, so the published copy does too
     schema["description"] = ("Secure SparkPost engagement-tracking domains: certificate, CDN, DNS and the SparkPost "
                              "tracking domain as one component, and the SparkPost tracking domain as a resource.")
     schema["resources"].update({r.token: resource_schema(r) for r in NATIVE_RESOURCES})
