@@ -4,10 +4,12 @@ or ``pulumi-resource-sparkpost-tracking schema`` to print the package schema it 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    engine = os.getppid()  # first, before the imports below take a second: the engine started us
     args = sys.argv[1:] if argv is None else argv
     from .server import schema_json, serve
 
@@ -21,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
                          "       pulumi-resource-sparkpost-tracking schema\n")
         return 2
     try:
-        asyncio.run(serve(positional[-1], args))
+        asyncio.run(serve(positional[-1], args, parent=engine))
     except KeyboardInterrupt:
         pass
     return 0

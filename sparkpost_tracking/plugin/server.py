@@ -112,7 +112,8 @@ async def _exit_when_orphaned(parent: int) -> None:
     os._exit(0)  # the engine is gone: nobody waits for an orderly shutdown
 
 
-async def serve(engine_address: str, args: list[str]) -> None:
+async def serve(engine_address: str, args: list[str], *, parent: int | None = None) -> None:
+    """Serve until the engine stops us, or until ``parent`` (the engine's process, default ours) is gone."""
     end_chains_in(TrackingDomain)
     server = grpc.aio.server()
     servicer = PluginServicer(args, __version__, NativeProvider(schema_json), engine_address=engine_address)
@@ -121,7 +122,7 @@ async def serve(engine_address: str, args: list[str]) -> None:
     await server.start()
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
-    watchdog = asyncio.create_task(_exit_when_orphaned(os.getppid()))
+    watchdog = asyncio.create_task(_exit_when_orphaned(os.getppid() if parent is None else parent))
     try:
         await server.wait_for_termination()
     finally:
