@@ -432,8 +432,45 @@ func (h *pythonHost) InstallDependencies(req *pulumirpc.InstallDependenciesReque
 	if info := req.GetInfo(); info != nil && info.GetProgramDirectory() != "" {
 		dir = info.GetProgramDirectory()
 	}
+	if venv := h.existingVirtualenv(req.GetInfo()); venv != "" {
+		// The pip toolchain would run `python -m venv` over it with the first python3 on PATH, which rewrites
+		// its pyvenv.cfg for that Python and breaks a venv made by another one. Use it as it is: only the
+		// requirements, if the program lists any.
+		if _, statErr := os.Stat(filepath.Join(dir, "requirements.txt")); statErr != nil {
+			return nil
+		}
+		cmd := toolchain.VirtualEnvCommand(venv, "python", "-m", "pip", "install", "-r", "requirements.txt")
+		cmd.Dir = dir
+		cmd.Env = toolchain.ActivateVirtualEnv(os.Environ(), venv)
+		cmd.Stdout, cmd.Stderr = stdout, stderr
+		return cmd.Run()
+	}
 	return tc.InstallDependencies(server.Context(), dir, req.GetUseLanguageVersionTools(),
 		true /*showOutput*/, stdout, stderr)
+}
+
+// existingVirtualenv is the pip toolchain's virtualenv when it already exists, else "".
+func (h *pythonHost) existingVirtualenv(info *pulumirpc.ProgramInfo) string {
+	root := h.cwd
+	var raw *structpb.Struct
+	if info != nil {
+		if info.GetRootDirectory() != "" {
+			root = info.GetRootDirectory()
+		}
+		raw = info.GetOptions()
+	}
+	opts, err := parseOptions(root, root, raw, h.defaults)
+	if err != nil || opts.Virtualenv == "" || opts.Toolchain == toolchain.Poetry || opts.Toolchain == toolchain.Uv {
+		return ""
+	}
+	venv := opts.Virtualenv
+	if !filepath.IsAbs(venv) {
+		venv = filepath.Join(root, venv)
+	}
+	if !toolchain.IsVirtualEnv(venv) {
+		return ""
+	}
+	return venv
 }
 
 // RunPlugin runs a Python-source plugin: a directory whose PulumiPlugin.yaml says
