@@ -4,8 +4,8 @@ camelCase): config, check, diff, preview, create, read (refresh and import), upd
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from pulumi.provider.experimental import provider as api
@@ -22,6 +22,7 @@ URN = "urn:pulumi:test::proj::sparkpost-tracking:index:TrackingDomain::td"
 CHILD_URN = ("urn:pulumi:test::proj::sparkpost-tracking:index:ManagedTrackingDomain$"
              "sparkpost-tracking:index:TrackingDomain::m-sparkpost")
 DOMAIN = "track.example.com"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -40,6 +41,16 @@ def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> NativeProvider:
     return native
 
 
+def run(call: Coroutine[Any, Any, T]) -> T:
+    """Await one provider call on a loop of its own (asyncio.run would leave the thread without a current loop,
+    which Pulumi's mocks in later tests expect to find)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(call)
+    finally:
+        loop.close()
+
+
 def wire(**values: Any) -> dict[str, PropertyValue]:
     return {k: from_python(v) for k, v in values.items()}
 
@@ -50,15 +61,15 @@ def plain(props: dict[str, PropertyValue]) -> dict[str, Any]:
 
 def configure(native: NativeProvider, **config: Any) -> api.ConfigureResponse:
     args = {k: v if isinstance(v, PropertyValue) else from_python(v) for k, v in config.items()}
-    return asyncio.run(native.configure(api.ConfigureRequest({}, args, True, False)))
+    return run(native.configure(api.ConfigureRequest({}, args, True, False)))
 
 
 def check(native: NativeProvider, urn: str = URN, **news: Any) -> api.CheckResponse:
-    return asyncio.run(native.check(api.CheckRequest(urn, {}, wire(**news), b"")))
+    return run(native.check(api.CheckRequest(urn, {}, wire(**news), b"")))
 
 
 def create(native: NativeProvider, props: dict[str, PropertyValue], *, preview: bool = False) -> api.CreateResponse:
-    return asyncio.run(native.create(api.CreateRequest(URN, props, 60, preview)))
+    return run(native.create(api.CreateRequest(URN, props, 60, preview)))
 
 
 def created(native: NativeProvider, **news: Any) -> tuple[str, dict[str, PropertyValue]]:
@@ -82,7 +93,7 @@ def test_check_config_names_each_bad_value() -> None:
     request = api.CheckRequest("urn:pulumi:test::proj::pulumi:providers:sparkpost-tracking::default", {},
                                wire(region="mars", apiUrl="http://example.com/api/v1", verifyTimeout="soon",
                                     domains=[{"domain": "x"}]), b"")
-    failures = asyncio.run(native.check_config(request)).failures or []
+    failures = run(native.check_config(request)).failures or []
     assert sorted(f.property for f in failures) == ["apiUrl", "region", "verifyTimeout"]  # `domains` is not ours
     assert any("https" in f.reason for f in failures if f.property == "apiUrl")
 
@@ -108,7 +119,7 @@ def test_check_failures_carry_the_wire_names(provider: NativeProvider) -> None:
 
 
 def test_check_keeps_secret_inputs_secret(provider: NativeProvider) -> None:
-    response = asyncio.run(provider.check(api.CheckRequest(
+    response = run(provider.check(api.CheckRequest(
         URN, {}, {"domain": PropertyValue(DOMAIN).with_secret(True)}, b"")))
     inputs = response.inputs or {}
     assert inputs["domain"].is_secret and not inputs["secure"].is_secret
@@ -141,7 +152,7 @@ def test_create_then_diff(provider: NativeProvider, emu: Emulator) -> None:
 
     def diff(**news: Any) -> api.DiffResponse:
         inputs = check(provider, domain=DOMAIN, **news).inputs or {}
-        return asyncio.run(provider.diff(api.DiffRequest(URN, id_, state, inputs, [])))
+        return run(provider.diff(api.DiffRequest(URN, id_, state, inputs, [])))
 
     same = diff()
     assert same.changes is False and same.replaces == [] and same.detailed_diff == {}
@@ -166,7 +177,7 @@ def test_refresh_keeps_the_declared_inputs_and_reports_drift(provider: NativePro
     id_, state = created(provider)
     inputs = check(provider, domain=DOMAIN).inputs or {}
     emu.mutate(DOMAIN, secure=False)
-    read = asyncio.run(provider.read(api.ReadRequest(URN, id_, state, inputs)))
+    read = run(provider.read(api.ReadRequest(URN, id_, state, inputs)))
     assert plain(read.properties)["secure"] is False
     assert plain(read.inputs)["secure"] is True  # the next `up` repairs it
 
@@ -174,7 +185,7 @@ def test_refresh_keeps_the_declared_inputs_and_reports_drift(provider: NativePro
 def test_import_reads_with_nothing_but_an_id(provider: NativeProvider, emu: Emulator) -> None:
     emu.add_domain("imported.example.com", secure=False, default=True)
     emu.clear_requests()
-    read = asyncio.run(provider.read(api.ReadRequest(URN, "imported.example.com", {}, {})))
+    read = run(provider.read(api.ReadRequest(URN, "imported.example.com", {}, {})))
     assert read.resource_id == "imported.example.com"
     # The inputs declare what was found (on the provider's API base), so the imported resource previews unchanged.
     found = plain(read.inputs)
@@ -186,7 +197,7 @@ def test_import_reads_with_nothing_but_an_id(provider: NativeProvider, emu: Emul
 def test_a_domain_gone_out_of_band_reads_as_gone(provider: NativeProvider, emu: Emulator) -> None:
     id_, state = created(provider)
     emu.remove(DOMAIN)
-    read = asyncio.run(provider.read(api.ReadRequest(URN, id_, state, {})))
+    read = run(provider.read(api.ReadRequest(URN, id_, state, {})))
     assert not read.resource_id and read.properties == {}
 
 
@@ -194,10 +205,10 @@ def test_update_and_delete(provider: NativeProvider, emu: Emulator) -> None:
     id_, state = created(provider)
     news = check(provider, domain=DOMAIN, secure=False).inputs or {}
     emu.clear_requests()
-    preview = asyncio.run(provider.update(api.UpdateRequest(URN, id_, state, news, 60, [], True)))
+    preview = run(provider.update(api.UpdateRequest(URN, id_, state, news, 60, [], True)))
     assert plain(preview.properties)["secure"] is False and plain(preview.properties)["port"] == rpc.UNKNOWN
     assert emu.count() == 0
-    updated = asyncio.run(provider.update(api.UpdateRequest(URN, id_, state, news, 60, [], False)))
+    updated = run(provider.update(api.UpdateRequest(URN, id_, state, news, 60, [], False)))
     assert plain(updated.properties)["port"] == 80 and emu.get(DOMAIN)["secure"] is False  # type: ignore[index]
-    asyncio.run(provider.delete(api.DeleteRequest(URN, id_, updated.properties, 60)))
+    run(provider.delete(api.DeleteRequest(URN, id_, updated.properties, 60)))
     assert emu.domains() == []

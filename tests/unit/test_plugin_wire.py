@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -11,6 +9,7 @@ from pulumi.runtime import rpc
 
 from sparkpost_tracking.plugin.native import TRACKING_DOMAIN
 from sparkpost_tracking.plugin.wire import UNKNOWN, from_python, secret_names, to_python
+from tests.engine.grpc_driver import to_struct
 
 
 def test_the_sdk_still_cannot_send_its_own_computed_value() -> None:
@@ -35,7 +34,7 @@ def test_numbers_go_out_as_floats_and_values_round_trip() -> None:
     assert wire.value["subaccountId"].value == 7.0  # type: ignore[index]
     assert to_python(wire) == {"subaccountId": 7.0, "secure": True, "nested": {"list": [1.0, "a", None]},
                                "gone": None}
-    marshalled = asyncio.run(rpc.serialize_properties({"v": value}, {}))
+    marshalled = to_struct({"v": value})
     assert to_python(PropertyValue.unmarshal_map(marshalled)["v"]) == to_python(wire)
 
 
