@@ -34,18 +34,25 @@ def _project(root: Path, name: str, cli: Path, emu: Emulator, n: int, **settings
 
 
 def _added_up(root: Path, cli: Path, emu: Emulator, tag: str, n: int, parallel: int | None,
-              **settings: str) -> float:
-    """Added wall time of an up whose verifies are held HOLD s; fastest of REPEATS of each kind (noise only adds)."""
+              **settings: str) -> tuple[float, int]:
+    """(added wall time of an up whose verifies are held HOLD s, most verifies SparkPost saw at once).
+
+    The fastest of REPEATS of each kind is kept (noise on a shared machine only adds); the in-flight peak is
+    exact, and says the same thing without noise: how many waits overlapped.
+    """
     flags = ("--parallel", str(parallel)) if parallel else ()
     plain: list[float] = []
     held: list[float] = []
+    peak = 0
     for attempt in range(REPEATS):
         plain.append(_project(root, f"{tag}{attempt}a", cli, emu, n, **settings).up(*flags).seconds)
         project = _project(root, f"{tag}{attempt}b", cli, emu, n, **settings)
         emu.delay_next(n, HOLD, method="POST", path_suffix="/verify")
+        emu.clear_requests()
         held.append(project.up(*flags).seconds)
+        peak = max(peak, emu.in_flight()["peak"])
         emu.clear_faults()
-    return min(held) - min(plain)
+    return min(held) - min(plain), peak
 
 
 def measure() -> list[Row]:
@@ -57,19 +64,20 @@ def measure() -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp, Emulator(api_keys=[KEY]) as emu:
         root = Path(tmp)
-        added = _added_up(root, cli, emu, "n64-", N, parallel=64)
+        added, peak = _added_up(root, cli, emu, "n64-", N, parallel=64)
         ratio = added / HOLD
         rows.append(Row("P6", f"native: up of {N} domains (YAML), verify held {HOLD:g} s, --parallel 64: added / hold",
-                        round(ratio, 2), BUDGET, "x", f"<= {BUDGET} ({added:.1f} s added)"
+                        round(ratio, 2), BUDGET, "x", f"<= {BUDGET} ({added:.1f} s added; {peak} verifies at once)"
                         + ("" if ratio <= BUDGET else " MISSED")))
-        added = _added_up(root, cli, emu, "nd-", N, parallel=None)
+        added, peak = _added_up(root, cli, emu, "nd-", N, parallel=None)
         rows.append(Row("P6", f"  native: same at the default --parallel ({4 * cores})", round(added / HOLD, 2), "-",
-                        "x", f"{added:.1f} s added; the engine runs {4 * cores} operations at once"))
-        added = _added_up(root, cli, emu, "n0-", N, parallel=64, providerWorkers="0")
+                        "x", f"{added:.1f} s added; {peak} verifies at once: the engine's limit, "
+                        f"{-(-N // (4 * cores))} rounds predicted"))
+        added, peak = _added_up(root, cli, emu, "n0-", N, parallel=64, providerWorkers="0")
         threads = min(32, cores + 4)
         rows.append(Row("P6", f"  native: same, providerWorkers 0 (the SDK's {threads}-thread executor)",
                         round(added / HOLD, 2), "-", "x",
-                        f"{added:.1f} s added; {threads} threads predict {-(-N // threads)}"))
+                        f"{added:.1f} s added; {peak} verifies at once; {threads} threads predict {-(-N // threads)}"))
     return rows
 
 
