@@ -28,7 +28,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from sparkpost_tracking.components.chain import PACKAGE
 
-from .config import ProviderConfig, check_config, read_config
+from .config import RESOURCE_DEFAULTS, ProviderConfig, check_config, read_config
 from .native import NATIVE_RESOURCES, NativeResource, ServedProvider
 from .wire import UNKNOWN, secret_names, to_python
 
@@ -73,15 +73,15 @@ class NativeProvider(api.Provider):
         workers = int(config.settings.provider_workers)
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="sparkpost") if workers > 0 else None
 
-    @property
-    def config(self) -> ProviderConfig:
-        if self._config is None:  # no Configure call (a test driving us directly): the environment alone
+    def _configured(self) -> ProviderConfig:
+        """The config; without a Configure call (a test driving us directly), the environment's alone."""
+        if self._config is None:
             self.apply(read_config({}))
         assert self._config is not None
         return self._config
 
     def _provider(self, resource: NativeResource) -> ServedProvider:
-        self.config  # noqa: B018 (configures from the environment if the engine has not)
+        self._configured()
         return self._providers[resource.token]
 
     def _resource(self, urn: str) -> NativeResource:
@@ -98,10 +98,10 @@ class NativeProvider(api.Provider):
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(call, *args))
 
     def _with_defaults(self, resource: NativeResource, props: dict[str, Any]) -> dict[str, Any]:
-        """Inputs with the provider's ``region``/``apiUrl`` where the resource leaves them out."""
-        for key, value in self.config.resource_defaults.items():
-            if key in resource.inputs and props.get(key) is None:
-                props[key] = value
+        """Inputs with the provider's ``region``/``apiUrl`` when the resource names no endpoint of its own (a
+        resource that says ``region: eu`` means the EU API, not the provider's ``apiUrl``)."""
+        if all(props.get(key) is None for key in RESOURCE_DEFAULTS):
+            props.update({k: v for k, v in self._configured().resource_defaults.items() if k in resource.inputs})
         return props
 
     # ---- resources -------------------------------------------------------------------------------

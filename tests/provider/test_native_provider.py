@@ -111,6 +111,13 @@ def test_check_fills_defaults_and_the_providers_api_url(provider: NativeProvider
                                             "adoptExisting": False}
 
 
+def test_a_resource_naming_its_own_endpoint_keeps_it(provider: NativeProvider) -> None:
+    eu = plain(check(provider, domain=DOMAIN, region="eu").inputs or {})
+    assert eu["region"] == "eu" and "apiUrl" not in eu  # the EU API, not the provider's apiUrl
+    own = plain(check(provider, domain=DOMAIN, apiUrl="http://127.0.0.1:1/api/v1").inputs or {})
+    assert own["apiUrl"] == "http://127.0.0.1:1/api/v1"
+
+
 def test_check_failures_carry_the_wire_names(provider: NativeProvider) -> None:
     response = check(provider, domain="example.com", subaccountId=0, managedCertifcate=True)
     assert sorted(f.property for f in response.failures or []) == ["domain", "managedCertifcate", "subaccountId"]
