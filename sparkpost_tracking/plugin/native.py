@@ -9,6 +9,7 @@ the dispatch all derive from the entry, so serving another resource natively is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,7 +26,7 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainOutputs,
     properties_of,
 )
-from sparkpost_tracking.dynamic_providers.settings import Settings
+from sparkpost_tracking.dynamic_providers.settings import CONFIG_NAMESPACE, Settings
 
 from .wire import Names
 
@@ -93,3 +94,15 @@ TRACKING_DOMAIN: Final[NativeResource] = NativeResource(
 
 #: Every natively served resource.
 NATIVE_RESOURCES: Final[tuple[NativeResource, ...]] = (TRACKING_DOMAIN,)
+
+
+_NAMES: Final[dict[str, str]] = {snake: wire for resource in NATIVE_RESOURCES
+                                  for snake, wire in resource.names.wire.items() if snake != wire}
+_NAME = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(_NAMES, key=len, reverse=True))) + r")(?![\w-])")
+_NAMESPACE = re.compile(rf"(?<![\w/-]){re.escape(CONFIG_NAMESPACE)}:(?=\w)")
+
+
+def in_wire_words(text: str) -> str:
+    """A message of the shared code as a user of the plugin reads it: property names as in the schema
+    (``adoptExisting``), config keys in the plugin's namespace (``sparkpost-tracking:verifyTimeout``)."""
+    return _NAMESPACE.sub(f"{PACKAGE}:", _NAME.sub(lambda match: _NAMES[match.group(1)], text))

@@ -29,7 +29,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from sparkpost_tracking.components.chain import PACKAGE
 
 from .config import RESOURCE_DEFAULTS, ProviderConfig, check_config, read_config
-from .native import NATIVE_RESOURCES, NativeResource, ServedProvider
+from .native import NATIVE_RESOURCES, NativeResource, ServedProvider, in_wire_words
 from .wire import UNKNOWN, secret_names, to_python
 
 T = TypeVar("T")
@@ -111,7 +111,8 @@ class NativeProvider(api.Provider):
         names = resource.names
         news = self._with_defaults(resource, names.from_wire(request.new_inputs))
         result = self._provider(resource).check(names.from_wire(request.old_inputs), news)
-        failures = [api.CheckFailure(names.wire.get(f.property, f.property), f.reason) for f in result.failures]
+        failures = [api.CheckFailure(names.wire.get(f.property, f.property), in_wire_words(f.reason))
+                    for f in result.failures]
         secret = secret_names(request.new_inputs, names)
         return api.CheckResponse(inputs=names.to_wire(result.inputs or {}, secret), failures=failures)
 

@@ -6,7 +6,8 @@
   program's ``ManagedTrackingDomain`` never loads the CDN SDKs. In this process the components end in the native
   ``TrackingDomain`` (``end_chains_in``), which the engine sends back here.
 - Errors the user can act on (a bad input, a missing key, SparkPost's refusal) reach the CLI as their message
-  alone; the SDK would append a Python traceback to every error.
+  alone, in the schema's words (``adoptExisting``, ``sparkpost-tracking:verifyTimeout``); the SDK would append a
+  Python traceback to every error.
 - The process exits when the engine that started it is gone (its parent changes), so a killed CLI leaves no
   plugin behind.
 """
@@ -33,6 +34,7 @@ from sparkpost_tracking.components.chain import PACKAGE, end_chains_in
 from sparkpost_tracking.dynamic_providers.errors import SparkPostTrackingError
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput
 
+from .native import in_wire_words
 from .provider import NativeProvider
 from .resources import TrackingDomain
 from .schema import component_provider, package_schema
@@ -65,7 +67,7 @@ def _plain_errors(handler: Handler) -> Handler:
             found = user_error(exc)
             if found is None:
                 raise
-            await context.abort(grpc.StatusCode.UNKNOWN, str(found))
+            await context.abort(grpc.StatusCode.UNKNOWN, in_wire_words(str(found)))
 
     return answer
 

@@ -135,3 +135,19 @@ def test_the_key_is_only_an_encrypted_provider_secret(program: YamlProject) -> N
 def test_destroy_deletes_every_domain(program: YamlProject, emu: Emulator) -> None:
     program.run("destroy", "--yes", "--skip-preview")
     assert emu.domains() == []
+
+
+def test_bad_inputs_are_named_in_the_schemas_words_before_any_request(yaml_cli_dir: Path, emu: Emulator,
+                                                                      tmp_path: Path) -> None:
+    bad = {"bad": {"type": f"{PACKAGE}:TrackingDomain",
+                   "properties": {"domain": "example.com", "subaccountId": 0, "managedCertificate": True,
+                                  "secure": False}}}
+    project = YamlProject(tmp_path, yaml_cli_dir, bad)
+    project.init(emu.base_url, KEY)
+    emu.clear_requests()
+    failed = project.preview(check=False)
+    assert failed.returncode != 0
+    text = " ".join(failed.text.split())
+    assert "apex (organisational) domain" in text and "subaccountId" in text, failed.text
+    assert "Traceback" not in text
+    assert emu.count() == 0

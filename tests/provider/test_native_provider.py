@@ -122,7 +122,7 @@ def test_check_failures_carry_the_wire_names(provider: NativeProvider) -> None:
     response = check(provider, domain="example.com", subaccountId=0, managedCertifcate=True)
     assert sorted(f.property for f in response.failures or []) == ["domain", "managedCertifcate", "subaccountId"]
     reasons = {f.property: f.reason for f in response.failures or []}
-    assert "Did you mean 'managed_certificate'" in reasons["managedCertifcate"]
+    assert "Did you mean 'managedCertificate'" in reasons["managedCertifcate"]  # the schema's words
 
 
 def test_check_keeps_secret_inputs_secret(provider: NativeProvider) -> None:

@@ -7,7 +7,7 @@ from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import rpc
 
-from sparkpost_tracking.plugin.native import TRACKING_DOMAIN
+from sparkpost_tracking.plugin.native import TRACKING_DOMAIN, in_wire_words
 from sparkpost_tracking.plugin.wire import UNKNOWN, from_python, secret_names, to_python
 from tests.engine.grpc_driver import to_struct
 
@@ -49,3 +49,11 @@ def test_names_map_snake_case_to_camel_case_and_keep_secrets() -> None:
     out = names.to_wire({"domain": "t.example.com", "uses_managed_certificate": False, "tls_status": None}, hidden)
     assert set(out) == {"domain", "usesManagedCertificate"}
     assert out["domain"].is_secret and not out["usesManagedCertificate"].is_secret
+
+
+def test_messages_of_the_shared_code_read_in_the_schemas_words() -> None:
+    message = ("Set adopt_existing: true to take it over; raise sparkpost:verifyTimeout; use api_url or "
+               "'subaccount_id'. Type pulumi-python:dynamic/sparkpost:TrackingDomain, my_api_url, default.")
+    assert in_wire_words(message) == (
+        "Set adoptExisting: true to take it over; raise sparkpost-tracking:verifyTimeout; use apiUrl or "
+        "'subaccountId'. Type pulumi-python:dynamic/sparkpost:TrackingDomain, my_api_url, default.")
