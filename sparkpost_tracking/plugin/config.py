@@ -4,8 +4,8 @@
   plugin's own namespace: ``sparkpost-tracking:apiKey`` (secret) or SPARKPOST_API_KEY, ``sparkpost-tracking:
   verifyTimeout`` or SPARKPOST_VERIFY_TIMEOUT, ...;
 - ``region`` and ``apiUrl`` are the resources' inputs of those names (doc and validator from their ``Property``),
-  here as the endpoint of every resource of this provider that names none itself. They make ``pulumi import``
-  work with nothing but an id.
+  here as the default of every resource of this provider that sets none. They make ``pulumi import`` work with
+  nothing but an id.
 
 The values live in the plugin process only. Other keys in the namespace (a stack program named
 ``sparkpost-tracking`` keeps its own settings there) are ignored.
@@ -51,7 +51,7 @@ def _declared() -> dict[str, ConfigProperty]:
                                                 f"(else {eu_env}, else apiKey).", secret=True),
     }
     declared.update({camel_case(name): ConfigProperty(
-        f"Default '{camel_case(name)}' of the resources that set neither region nor apiUrl: {INPUTS[name].doc}")
+        f"Default '{camel_case(name)}' of every resource that sets none: {INPUTS[name].doc}")
         for name in RESOURCE_DEFAULTS})
     docs = {f.name: str(f.metadata["doc"]) for f in fields(Settings) if f.name in TUNABLES}
     declared.update({camel_case(name): ConfigProperty(docs[name], type="number") for name in TUNABLES})

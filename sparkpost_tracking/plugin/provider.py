@@ -28,7 +28,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from sparkpost_tracking.components.chain import PACKAGE
 
-from .config import RESOURCE_DEFAULTS, ProviderConfig, check_config, read_config
+from .config import ProviderConfig, check_config, read_config
 from .native import NATIVE_RESOURCES, NativeResource, ServedProvider, in_wire_words
 from .wire import UNKNOWN, secret_names, to_python
 
@@ -98,10 +98,12 @@ class NativeProvider(api.Provider):
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(call, *args))
 
     def _with_defaults(self, resource: NativeResource, props: dict[str, Any]) -> dict[str, Any]:
-        """Inputs with the provider's ``region``/``apiUrl`` when the resource names no endpoint of its own (a
-        resource that says ``region: eu`` means the EU API, not the provider's ``apiUrl``)."""
-        if all(props.get(key) is None for key in RESOURCE_DEFAULTS):
-            props.update({k: v for k, v in self._configured().resource_defaults.items() if k in resource.inputs})
+        """Inputs with the provider's ``region``/``apiUrl`` where the resource leaves them out. A component always
+        passes a region (its own default, 'us'), so the provider's ``apiUrl`` must not depend on it: like a
+        resource's own ``apiUrl``, it wins over the region."""
+        for key, value in self._configured().resource_defaults.items():
+            if key in resource.inputs and props.get(key) is None:
+                props[key] = value
         return props
 
     # ---- resources -------------------------------------------------------------------------------

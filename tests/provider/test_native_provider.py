@@ -111,9 +111,11 @@ def test_check_fills_defaults_and_the_providers_api_url(provider: NativeProvider
                                             "adoptExisting": False}
 
 
-def test_a_resource_naming_its_own_endpoint_keeps_it(provider: NativeProvider) -> None:
+def test_the_providers_endpoint_is_a_default_per_property(provider: NativeProvider, emu: Emulator) -> None:
+    # A component always passes a region ('us' by default): the provider's apiUrl still applies, and like any
+    # apiUrl it wins over the region.
     eu = plain(check(provider, domain=DOMAIN, region="eu").inputs or {})
-    assert eu["region"] == "eu" and "apiUrl" not in eu  # the EU API, not the provider's apiUrl
+    assert eu["region"] == "eu" and eu["apiUrl"] == emu.base_url
     own = plain(check(provider, domain=DOMAIN, apiUrl="http://127.0.0.1:1/api/v1").inputs or {})
     assert own["apiUrl"] == "http://127.0.0.1:1/api/v1"
 
