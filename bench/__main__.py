@@ -32,10 +32,11 @@ def main() -> int:
         ("P4 serialized provider", state_footprint.measure),
     ]
     if not options.skip_engine:
-        from . import engine, waits
+        from . import engine, native_waits, waits
 
         steps.append(("P4/P5 engine", engine.measure))
         steps.append(("P6 waits overlap", waits.measure))
+        steps.append(("P6 waits overlap, native resource", native_waits.measure))
     for label, step in steps:
         print(f"bench: {label} ...", file=sys.stderr, flush=True)
         rows += step()

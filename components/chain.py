@@ -7,7 +7,7 @@ it returns where the host must point and what the SparkPost domain must wait for
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import pulumi
 
@@ -24,7 +24,7 @@ from .args import ArgReader, CommonArgs, DnsRecord, arg_keys
 from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
 
 if TYPE_CHECKING:
-    from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociation
+    pass
 
 PACKAGE = "sparkpost-tracking"
 
@@ -88,6 +88,14 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
                   dns=read_dns(reader) if uses_dns else None, sending_domains=reader.hostnames("sending_domains"))
 
 
+class SparkPostDomain(Protocol):
+    """The SparkPost resource a chain ends in: built as ``(name, args, opts)``, with a ``verified`` output."""
+
+    verified: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: TrackingDomainArgs, opts: pulumi.ResourceOptions) -> None: ...
+
+
 @dataclass
 class Built:
     """What a CDN's ``_build`` made: where the host must point, and what SparkPost must wait for."""
@@ -119,6 +127,12 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     _uses_dns: ClassVar[bool] = True
     #: SparkPost-managed HTTPS instead of a CDN certificate.
     _managed_certificate: ClassVar[bool] = False
+    #: The SparkPost resource the chain ends in; None is the ``TrackingDomain`` dynamic resource. The provider
+    #: plugin, which hosts these components for programs in other languages, puts its native resource here for
+    #: its own process (``end_chains_in``): a dynamic resource cannot run there.
+    _sparkpost_resource: ClassVar[type[SparkPostDomain] | None] = None
+    #: What associations the chain makes with ``sending_domains`` (None: the dynamic ``TrackingDomainAssociation``).
+    _sparkpost_association: ClassVar[type[Any] | None] = None
 
     @classmethod
     def validate(cls, resource_name: str, args: Any) -> tuple[Common, Any]:
@@ -144,9 +158,11 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         """Options of a child: parented to this component."""
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
 
-    def _associate(self, name: str, common: Common, tracking_domain: Any) -> list["TrackingDomainAssociation"]:
+    def _associate(self, name: str, common: Common, tracking_domain: Any) -> list[Any]:
         """One association per sending domain; each waits for the tracking domain (and its verification)."""
         from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociation
+
+        association = self._sparkpost_association or TrackingDomainAssociation
 
         made = []
         for sending in common.sending_domains:
@@ -154,16 +170,22 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             for key in ("subaccount_id", "region", "api_url"):
                 if common.sparkpost.get(key) is not None:
                     args[key] = common.sparkpost[key]  # type: ignore[literal-required]
-            made.append(TrackingDomainAssociation(f"{name}-sending-{sending.replace('.', '-')}", args,
-                                                  self._opts([tracking_domain])))
+            made.append(association(f"{name}-sending-{sending.replace('.', '-')}", args,
+                                    self._opts([tracking_domain])))
         return made
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
-        # The dynamic-resource machinery loads when the first component is built, not on import.
-        from sparkpost_tracking.config import check_program_config
-        from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
+        sparkpost_resource = self._sparkpost_resource
+        if sparkpost_resource is None:
+            # The dynamic-resource machinery loads when the first component is built, not on import.
+            from sparkpost_tracking.config import check_program_config
+            from sparkpost_tracking.dynamic_providers.resource import TrackingDomain
 
-        check_program_config()  # a misspelt or plain-text key of ours fails before anything is registered
+            sparkpost_resource = TrackingDomain
+            # A misspelt or plain-text key of ours fails before anything is registered. (Inside the provider
+            # plugin the config is the plugin's own, checked by its CheckConfig.)
+            check_program_config()
+
         common, specific = self.validate(resource_name, args)
         super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
 
@@ -172,11 +194,11 @@ class TrackingDomainComponent(pulumi.ComponentResource):
 
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
         waits_for = [*built.depends_on, *(dns.resources if dns else [])]
-        self.tracking_domain: TrackingDomain | None = None
-        self.associations: list[TrackingDomainAssociation] = []
+        self.tracking_domain: SparkPostDomain | None = None
+        self.associations: list[Any] = []
         if not built.defer_sparkpost:
-            self.tracking_domain = TrackingDomain(f"{resource_name}-sparkpost", common.sparkpost,
-                                                  self._opts(waits_for))
+            self.tracking_domain = sparkpost_resource(f"{resource_name}-sparkpost", common.sparkpost,
+                                                      self._opts(waits_for))
             self.associations = self._associate(resource_name, common, self.tracking_domain)
 
         self.domain = pulumi.Output.from_input(common.domain)
@@ -188,3 +210,10 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
             "verified": self.verified, "tracking_domain": self.tracking_domain,
         })
+
+
+def end_chains_in(resource: type[SparkPostDomain] | None, association: type[Any] | None = None) -> None:
+    """Make every component built in this process end in ``resource`` and associate sending domains with
+    ``association`` (None: the dynamic ``TrackingDomain`` and ``TrackingDomainAssociation``)."""
+    TrackingDomainComponent._sparkpost_resource = resource
+    TrackingDomainComponent._sparkpost_association = association

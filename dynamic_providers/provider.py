@@ -36,6 +36,12 @@ class TrackingDomainProvider(SparkPostProvider):
 
     schema = TRACKING_DOMAIN
 
+    def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
+        # The outcomes are declared as found too: verify or a managed certificate that has not happened yet would
+        # otherwise be a change on the first preview after an import.
+        return {**super().declared_from(outs), "verify": bool(outs.get("verified")),
+                "managed_certificate": bool(outs.get("uses_managed_certificate"))}
+
     def _lifecycle(self, props: dict[str, Any]) -> TrackingDomainLifecycle:
         from .lifecycle import TrackingDomainLifecycle
 

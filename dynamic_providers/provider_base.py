@@ -110,6 +110,11 @@ class SparkPostProvider(ResourceProvider):
         # Outside the engine (tests, scripts) there is no configure call: fall back to the environment.
         return self._settings if self._settings is not None else settings_from({})
 
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        """Settings read elsewhere (the provider plugin reads its own package's config)."""
+        self._settings = value
+
     def client(self, inputs: dict[str, Any]) -> SparkPostClient:
         """A client for the account, region and subaccount these inputs name; raises when there is no key."""
         from .client import SparkPostClient
@@ -131,6 +136,10 @@ class SparkPostProvider(ResourceProvider):
             if default is not None:
                 inputs.setdefault(key, default)
         return inputs
+
+    def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
+        """Inputs that declare exactly what SparkPost reports (an import declares what it found)."""
+        return {k: outs[k] for k in self.schema.inputs if outs.get(k) is not None}
 
     def state_inputs(self, id_: str, props: dict[str, Any]) -> dict[str, Any]:
         """Declared inputs of a resource from its state; the id names the object if the state does not."""

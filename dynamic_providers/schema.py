@@ -110,7 +110,12 @@ class TrackingDomainAssociationArgs(TypedDict):
         change=Change.ENDPOINT, validate=validate_api_url)]]
 
 
-def _properties(args_type: type) -> dict[str, Property]:
+class TrackingDomainAssociationOutputs(TypedDict):
+    """What SparkPost reports about an association besides its inputs: nothing (``tracking_domain`` is read back)."""
+
+
+def properties_of(args_type: type) -> dict[str, Property]:
+    """Each input of an args TypedDict declared like ``TrackingDomainArgs`` -> its ``Property``, in order."""
     found: dict[str, Property] = {}
     for name, hint in args_type.__annotations__.items():
         while get_origin(hint) is not Annotated:  # unwrap NotRequired[...]
@@ -139,7 +144,7 @@ class Schema:
     @classmethod
     def of(cls, title: str, id_key: str, args_type: Any, outputs: tuple[str, ...] = (),
            cross_checks: Callable[[Mapping[str, Any]], list[InvalidInput]] = _no_cross_checks) -> "Schema":
-        return cls(title, id_key, _properties(args_type), frozenset(args_type.__required_keys__), outputs,
+        return cls(title, id_key, properties_of(args_type), frozenset(args_type.__required_keys__), outputs,
                    cross_checks)
 
     @property

@@ -41,9 +41,9 @@ def camel_case(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def config_key(name: str) -> str:
+def config_key(name: str, namespace: str = CONFIG_NAMESPACE) -> str:
     """``verify_timeout`` -> ``sparkpost:verifyTimeout``."""
-    return f"{CONFIG_NAMESPACE}:{camel_case(name)}"
+    return f"{namespace}:{camel_case(name)}"
 
 
 def env_var(name: str) -> str:
@@ -51,9 +51,9 @@ def env_var(name: str) -> str:
     return f"SPARKPOST_{name.upper()}"
 
 
-def region_key_names(region: str) -> tuple[str, str]:
+def region_key_names(region: str, namespace: str = CONFIG_NAMESPACE) -> tuple[str, str]:
     """Where the key of a non-default region's account lives: stack config key and environment variable."""
-    return f"{CONFIG_NAMESPACE}:{region}ApiKey", f"SPARKPOST_{region.upper()}_API_KEY"
+    return f"{namespace}:{region}ApiKey", f"SPARKPOST_{region.upper()}_API_KEY"
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class Settings:
     # Stack-config key values only (never the environment, which is read at call time). repr=False keeps
     # keys out of tracebacks and logs.
     _config: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: The stack config namespace the keys were read from (the provider plugin reads its own package's).
+    _namespace: str = field(default=CONFIG_NAMESPACE, repr=False)
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -93,8 +95,8 @@ class Settings:
         env = os.environ if environ is None else environ
         candidates: list[tuple[str, str]] = []
         if region and region != DEFAULT_REGION:
-            candidates.append(region_key_names(region))
-        candidates.append((API_KEY_CONFIG, API_KEY_ENV))
+            candidates.append(region_key_names(region, self._namespace))
+        candidates.append((config_key("api_key", self._namespace), API_KEY_ENV))
         for config_name, env_name in candidates:
             if self._config.get(config_name):
                 return str(self._config[config_name]), f"stack config '{config_name}'"
@@ -123,12 +125,16 @@ def unknown_key_problems(keys: Iterable[str]) -> list[str]:
             for key in sorted(keys) if key.startswith(prefix) and key not in CONFIG_KEYS]
 
 
-def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
-    """Build settings from stack config values (``{'sparkpost:apiKey': ...}``) and the environment."""
+def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None = None, *,
+                  namespace: str = CONFIG_NAMESPACE) -> Settings:
+    """Build settings from stack config values (``{'sparkpost:apiKey': ...}``) and the environment.
+
+    ``namespace`` is the config namespace of the keys (and of the names that errors tell a user to set).
+    """
     env = os.environ if environ is None else environ
     numbers: dict[str, float] = {}
     for name in TUNABLES:
-        key, var = config_key(name), env_var(name)
+        key, var = config_key(name, namespace), env_var(name)
         raw = config.get(key)
         if raw in (None, ""):
             raw = env.get(var)
@@ -141,8 +147,8 @@ def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         if value < 0:
             raise ConfigurationError(f"{key} (or {var}) must not be negative, got {value}")
         numbers[name] = value
-    keys = {k: v for k, v in config.items() if k.startswith(CONFIG_NAMESPACE + ":") and k.endswith("piKey")}
-    return Settings(**numbers, adopt=adopt_list(env.get(ADOPT_ENV, "")), _config=keys)
+    keys = {k: v for k, v in config.items() if k.startswith(namespace + ":") and k.endswith("piKey")}
+    return Settings(**numbers, adopt=adopt_list(env.get(ADOPT_ENV, "")), _config=keys, _namespace=namespace)
 
 
 def adopt_list(raw: str) -> frozenset[str]:

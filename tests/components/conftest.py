@@ -28,6 +28,7 @@ from pulumi.runtime.sync_await import _sync_await
 from tests.components.cloud_answers import INVOKE_ANSWERS
 
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
+NATIVE_TRACKING_DOMAIN = "sparkpost-tracking:index:TrackingDomain"
 ACM_VALIDATION_NAME = "_3f2a.{domain}."
 ACM_VALIDATION_VALUE = "_9c1b.abcdefghij.acm-validations.aws."
 CLOUDFRONT_DOMAIN = "d111111abcdef8.cloudfront.net"
@@ -63,6 +64,9 @@ def computed_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, A
         return {"port": 443, "verified": bool(inputs.get("verify", True)), "cname_status": "valid",
                 "compliance_status": "valid", "tls_status": "valid" if inputs.get("managed_certificate") else None,
                 "uses_managed_certificate": bool(inputs.get("managed_certificate"))}
+    if typ == NATIVE_TRACKING_DOMAIN:  # the plugin's resource: the same outputs under their wire names
+        return {"port": 443, "verified": bool(inputs.get("verify", True)), "cnameStatus": "valid",
+                "usesManagedCertificate": bool(inputs.get("managedCertificate"))}
     return {}
 
 

@@ -32,3 +32,14 @@ def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     """One running emulator per test module, accepting the module's ``KEY``."""
     with Emulator(api_keys=[request.module.KEY]) as emulator:
         yield emulator
+
+
+@pytest.fixture(scope="module")
+def yaml_cli_dir(cli_dir: Path) -> Path:
+    """The CLI directory, which must also hold the YAML language host (scripts/get-pulumi builds it)."""
+    if not (cli_dir / "pulumi-language-yaml").exists():
+        message = f"pulumi-language-yaml is not next to the CLI in {cli_dir}: run scripts/get-pulumi"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return cli_dir

@@ -1,0 +1,81 @@
+"""What a Python program registers to use the plugin's native resources.
+
+``TrackingDomain`` here takes the same ``TrackingDomainArgs`` and has the same snake_case attributes as the dynamic
+``sparkpost_tracking.dynamic_providers.TrackingDomain``, but its type is ``sparkpost-tracking:index:TrackingDomain``:
+the engine runs it in the ``pulumi-resource-sparkpost-tracking`` plugin (installed with this package), so it needs
+no Python of the program's own, and ``pulumi import`` works. The plugin's components end in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from sparkpost_tracking.dynamic_providers.schema import TrackingDomainArgs, TrackingDomainAssociationArgs
+
+from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource
+
+
+class _NativeResource(pulumi.CustomResource):
+    """A resource the plugin serves: snake_case here, camelCase on the wire (both derived from the table entry)."""
+
+    _native: NativeResource
+
+    def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+        unknown = sorted(set(args) - set(self._native.inputs))
+        if unknown:
+            raise TypeError(f"{self._native.name} {resource_name!r}: unknown argument(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(sorted(self._native.inputs))}")
+        # Output-only keys are seeded with None so they become attributes of this resource.
+        props: dict[str, Any] = {**dict.fromkeys(self._native.outputs.__annotations__), **args}
+        super().__init__(self._native.token, resource_name, props, opts)
+
+    def translate_input_property(self, prop: str) -> str:
+        return self._native.names.wire.get(prop, prop)
+
+    def translate_output_property(self, prop: str) -> str:
+        return self._native.names.snake.get(prop, prop)
+
+
+class TrackingDomain(_NativeResource):
+    """A SparkPost tracking domain, type ``sparkpost-tracking:index:TrackingDomain`` (served by the plugin)."""
+
+    _native = TRACKING_DOMAIN
+
+    domain: pulumi.Output[str]
+    secure: pulumi.Output[bool]
+    default: pulumi.Output[bool]
+    subaccount_id: pulumi.Output[int | None]
+    region: pulumi.Output[str]
+    api_url: pulumi.Output[str | None]
+    verify: pulumi.Output[bool]
+    managed_certificate: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
+    port: pulumi.Output[int]
+    verified: pulumi.Output[bool]
+    cname_status: pulumi.Output[str | None]
+    compliance_status: pulumi.Output[str | None]
+    tls_status: pulumi.Output[str | None]
+    uses_managed_certificate: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: TrackingDomainArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(resource_name, args, opts)
+
+
+class TrackingDomainAssociation(_NativeResource):
+    """A sending domain's tracking domain, type ``sparkpost-tracking:index:TrackingDomainAssociation`` (served by the
+    plugin)."""
+
+    _native = ASSOCIATION
+
+    sending_domain: pulumi.Output[str]
+    tracking_domain: pulumi.Output[str]
+    subaccount_id: pulumi.Output[int | None]
+    region: pulumi.Output[str]
+    api_url: pulumi.Output[str | None]
+
+    def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(resource_name, args, opts)

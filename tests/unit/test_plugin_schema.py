@@ -1,0 +1,77 @@
+"""The plugin's package schema is derived from the declarations, and docs/schema.json is exactly what it serves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sparkpost_tracking.dynamic_providers.schema import INPUTS, OUTPUT_KEYS, REQUIRED_KEYS
+from sparkpost_tracking.dynamic_providers.settings import TUNABLES
+from sparkpost_tracking.plugin.native import ASSOCIATION, NATIVE_RESOURCES, TRACKING_DOMAIN
+from sparkpost_tracking.plugin.resources import TrackingDomain, TrackingDomainAssociation
+from sparkpost_tracking.plugin.schema import resource_schema
+from sparkpost_tracking.plugin.server import schema_json
+
+PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "schema.json"
+CAMEL = {"subaccount_id": "subaccountId", "api_url": "apiUrl", "managed_certificate": "managedCertificate",
+         "adopt_existing": "adoptExisting", "cname_status": "cnameStatus", "compliance_status": "complianceStatus",
+         "tls_status": "tlsStatus", "uses_managed_certificate": "usesManagedCertificate"}
+
+
+def wire(name: str) -> str:
+    return CAMEL.get(name, name)
+
+
+def test_the_published_schema_is_what_the_plugin_serves() -> None:
+    assert PUBLISHED.read_text() == schema_json(), (
+        "docs/schema.json is stale: regenerate it with 'python -m sparkpost_tracking.plugin schema > "
+        "docs/schema.json'")
+
+
+def test_tokens_are_the_components_and_the_native_resource() -> None:
+    schema = json.loads(schema_json())
+    assert schema["name"] == "sparkpost-tracking"
+    assert sorted(schema["resources"]) == [f"sparkpost-tracking:index:{name}" for name in (
+        "CloudFrontTrackingDomain", "CloudFrontTrackingPolicies", "CloudflareTrackingDomain", "FastlyTrackingDomain",
+        "ManagedTrackingDomain", "TrackingDomain", "TrackingDomainAssociation")]
+    components = {k.rsplit(":", 1)[1] for k, v in schema["resources"].items() if v.get("isComponent")}
+    assert components == {"CloudFrontTrackingDomain", "CloudFrontTrackingPolicies", "CloudflareTrackingDomain",
+                          "FastlyTrackingDomain", "ManagedTrackingDomain"}
+    assert all(r["requiredInputs"][0] == "domain" for name, r in schema["resources"].items()
+               if name.endswith("TrackingDomain"))
+
+
+def test_the_native_resource_is_derived_from_the_declarations() -> None:
+    spec = resource_schema(TRACKING_DOMAIN)
+    assert list(spec["inputProperties"]) == [wire(name) for name in INPUTS]  # the camelCase wire names
+    assert spec["requiredInputs"] == [wire(name) for name in REQUIRED_KEYS]
+    types = {"domain": "string", "secure": "boolean", "default": "boolean", "subaccount_id": "integer",
+             "region": "string", "api_url": "string", "verify": "boolean", "managed_certificate": "boolean",
+             "adopt_existing": "boolean"}
+    for name, prop in INPUTS.items():
+        declared = spec["inputProperties"][wire(name)]
+        assert declared["type"] == types[name]
+        assert declared["description"].startswith(prop.doc)
+        # region/apiUrl default from the provider's config, so the schema gives no default an SDK would send.
+        expected_default = None if name in ("region", "api_url") else prop.default
+        assert declared.get("default") == expected_default, name
+    assert list(spec["properties"]) == [*spec["inputProperties"], *map(wire, OUTPUT_KEYS)]
+    assert {"port", "verified", "usesManagedCertificate", "domain", "secure"} <= set(spec["required"])
+    assert not {"subaccountId", "apiUrl", "tlsStatus", "cnameStatus"} & set(spec["required"])
+
+
+def test_secrets_are_marked_and_config_follows_the_settings() -> None:
+    schema = json.loads(schema_json())
+    variables = schema["config"]["variables"]
+    assert variables["apiKey"]["secret"] is True and variables["euApiKey"]["secret"] is True
+    assert {k for k, v in variables.items() if v.get("secret")} == {"apiKey", "euApiKey"}
+    tunables = {"".join([n.split("_")[0], *(w.title() for w in n.split("_")[1:])]) for n in TUNABLES}
+    assert set(variables) == {"apiKey", "euApiKey", "region", "apiUrl"} | tunables
+    assert schema["provider"]["inputProperties"] == variables
+    assert all(v["type"] == "number" for k, v in variables.items() if k in tunables)
+
+
+def test_every_native_resource_has_a_python_class_with_its_attributes() -> None:
+    assert NATIVE_RESOURCES == (TRACKING_DOMAIN, ASSOCIATION)
+    assert set(TrackingDomain.__annotations__) == set(INPUTS) | set(OUTPUT_KEYS)
+    assert set(TrackingDomainAssociation.__annotations__) == set(ASSOCIATION.inputs)
