@@ -235,7 +235,7 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
         return cache_policy_id, request_policy_id
 
     def _distribution(self, name: str, common: Common, cf: _CloudFront, certificate_arn: pulumi.Input[str],
-                      policies: tuple[pulumi.Input[str], pulumi.Input[str]]) -> aws.cloudfront.Distribution:
+                      policies: tuple[pulumi.Input[str], pulumi.Input[str]]) -> "aws.cloudfront.Distribution":
         """The distribution: SparkPost's host as origin, the viewer's protocol, Host via X-Forwarded-Host."""
         domain, (cache_policy_id, request_policy_id) = common.domain, policies
         return aws.cloudfront.Distribution(

@@ -19,7 +19,7 @@ from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from . import errors
 from .provider_base import SparkPostProvider, reported
-from .schema import ASSOCIATION, TrackingDomainAssociationArgs
+from .schema import ASSOCIATION, TrackingDomainAssociationArgs, TrackingDomainAssociationAttributes
 
 __all__ = ["TrackingDomainAssociation", "TrackingDomainAssociationArgs", "TrackingDomainAssociationProvider"]
 
@@ -105,18 +105,13 @@ class TrackingDomainAssociationProvider(SparkPostProvider):
             pass  # the sending domain is gone: nothing is associated any more
 
 
-class TrackingDomainAssociation(Resource, module="sparkpost", name="TrackingDomainAssociation"):
+class TrackingDomainAssociation(TrackingDomainAssociationAttributes, Resource, module="sparkpost",
+                                name="TrackingDomainAssociation"):
     """A sending domain's tracking domain, type ``pulumi-python:dynamic/sparkpost:TrackingDomainAssociation``.
 
     Inputs are ``TrackingDomainAssociationArgs`` (in ``schema``, with each property's doc); pass the tracking
     domain as ``tracking_domain.domain`` (an Output) so the association waits for the domain to exist.
     """
-
-    sending_domain: pulumi.Output[str]
-    tracking_domain: pulumi.Output[str]
-    subaccount_id: pulumi.Output[int | None]
-    region: pulumi.Output[str]
-    api_url: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:

@@ -11,7 +11,7 @@ from pulumi.dynamic import Resource
 from sparkpost_tracking.config import check_program_config
 
 from .provider import TrackingDomainProvider
-from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs
+from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs, TrackingDomainAttributes
 from .validation import ResourceArgumentError
 
 __all__ = ["TrackingDomain", "TrackingDomainArgs"]
@@ -31,30 +31,13 @@ def before_registering(kind: str, resource_name: str, schema: Schema, args: Mapp
     check_program_config()
 
 
-class TrackingDomain(Resource, module="sparkpost", name="TrackingDomain"):
+class TrackingDomain(TrackingDomainAttributes, Resource, module="sparkpost", name="TrackingDomain"):
     """A SparkPost tracking domain, type ``pulumi-python:dynamic/sparkpost:TrackingDomain``.
 
     Its inputs are ``TrackingDomainArgs`` and its outputs are the inputs plus ``TrackingDomainOutputs``
     (both in ``schema``, with each property's doc). The API key is read by the provider from
     ``sparkpost:apiKey`` (or ``SPARKPOST_API_KEY``); it is never an input and never in state.
     """
-
-    # Typed attributes for type checkers; tests check they match the schema.
-    domain: pulumi.Output[str]
-    secure: pulumi.Output[bool]
-    default: pulumi.Output[bool]
-    subaccount_id: pulumi.Output[int | None]
-    region: pulumi.Output[str]
-    api_url: pulumi.Output[str | None]
-    verify: pulumi.Output[bool]
-    managed_certificate: pulumi.Output[bool]
-    adopt_existing: pulumi.Output[bool]
-    port: pulumi.Output[int]
-    verified: pulumi.Output[bool]
-    cname_status: pulumi.Output[str | None]
-    compliance_status: pulumi.Output[str | None]
-    tls_status: pulumi.Output[str | None]
-    uses_managed_certificate: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:

@@ -110,6 +110,37 @@ class TrackingDomainAssociationArgs(TypedDict):
         change=Change.ENDPOINT, validate=validate_api_url)]]
 
 
+class TrackingDomainAttributes:
+    """The typed attributes of a tracking-domain resource, dynamic or served by the plugin: every input and
+    output of ``TrackingDomainArgs`` and ``TrackingDomainOutputs`` (tests keep the three in step)."""
+
+    domain: pulumi.Output[str]
+    secure: pulumi.Output[bool]
+    default: pulumi.Output[bool]
+    subaccount_id: pulumi.Output[int | None]
+    region: pulumi.Output[str]
+    api_url: pulumi.Output[str | None]
+    verify: pulumi.Output[bool]
+    managed_certificate: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
+    port: pulumi.Output[int]
+    verified: pulumi.Output[bool]
+    cname_status: pulumi.Output[str | None]
+    compliance_status: pulumi.Output[str | None]
+    tls_status: pulumi.Output[str | None]
+    uses_managed_certificate: pulumi.Output[bool]
+
+
+class TrackingDomainAssociationAttributes:
+    """The typed attributes of an association resource, dynamic or served by the plugin."""
+
+    sending_domain: pulumi.Output[str]
+    tracking_domain: pulumi.Output[str]
+    subaccount_id: pulumi.Output[int | None]
+    region: pulumi.Output[str]
+    api_url: pulumi.Output[str | None]
+
+
 class TrackingDomainAssociationOutputs(TypedDict):
     """What SparkPost reports about an association besides its inputs: nothing (``tracking_domain`` is read back)."""
 

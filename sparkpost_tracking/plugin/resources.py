@@ -12,7 +12,12 @@ from typing import Any
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers.schema import TrackingDomainArgs, TrackingDomainAssociationArgs
+from sparkpost_tracking.dynamic_providers.schema import (
+    TrackingDomainArgs,
+    TrackingDomainAssociationArgs,
+    TrackingDomainAssociationAttributes,
+    TrackingDomainAttributes,
+)
 
 from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource
 
@@ -38,43 +43,21 @@ class _NativeResource(pulumi.CustomResource):
         return self._native.names.snake.get(prop, prop)
 
 
-class TrackingDomain(_NativeResource):
+class TrackingDomain(TrackingDomainAttributes, _NativeResource):
     """A SparkPost tracking domain, type ``sparkpost-tracking:index:TrackingDomain`` (served by the plugin)."""
 
     _native = TRACKING_DOMAIN
-
-    domain: pulumi.Output[str]
-    secure: pulumi.Output[bool]
-    default: pulumi.Output[bool]
-    subaccount_id: pulumi.Output[int | None]
-    region: pulumi.Output[str]
-    api_url: pulumi.Output[str | None]
-    verify: pulumi.Output[bool]
-    managed_certificate: pulumi.Output[bool]
-    adopt_existing: pulumi.Output[bool]
-    port: pulumi.Output[int]
-    verified: pulumi.Output[bool]
-    cname_status: pulumi.Output[str | None]
-    compliance_status: pulumi.Output[str | None]
-    tls_status: pulumi.Output[str | None]
-    uses_managed_certificate: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(resource_name, args, opts)
 
 
-class TrackingDomainAssociation(_NativeResource):
+class TrackingDomainAssociation(TrackingDomainAssociationAttributes, _NativeResource):
     """A sending domain's tracking domain, type ``sparkpost-tracking:index:TrackingDomainAssociation`` (served by the
     plugin)."""
 
     _native = ASSOCIATION
-
-    sending_domain: pulumi.Output[str]
-    tracking_domain: pulumi.Output[str]
-    subaccount_id: pulumi.Output[int | None]
-    region: pulumi.Output[str]
-    api_url: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:

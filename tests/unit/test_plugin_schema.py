@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_type_hints
 
-from sparkpost_tracking.dynamic_providers.schema import INPUTS, OUTPUT_KEYS, REQUIRED_KEYS
+from sparkpost_tracking.dynamic_providers.schema import (
+    INPUTS,
+    OUTPUT_KEYS,
+    REQUIRED_KEYS,
+    TrackingDomainAssociationAttributes,
+    TrackingDomainAttributes,
+)
 from sparkpost_tracking.dynamic_providers.settings import TUNABLES
 from sparkpost_tracking.plugin.native import ASSOCIATION, NATIVE_RESOURCES, TRACKING_DOMAIN
 from sparkpost_tracking.plugin.resources import TrackingDomain, TrackingDomainAssociation
@@ -73,5 +80,8 @@ def test_secrets_are_marked_and_config_follows_the_settings() -> None:
 
 def test_every_native_resource_has_a_python_class_with_its_attributes() -> None:
     assert NATIVE_RESOURCES == (TRACKING_DOMAIN, ASSOCIATION)
-    assert set(TrackingDomain.__annotations__) == set(INPUTS) | set(OUTPUT_KEYS)
-    assert set(TrackingDomainAssociation.__annotations__) == set(ASSOCIATION.inputs)
+    # The native classes share their typed attributes with the dynamic ones (one declaration, in schema).
+    assert issubclass(TrackingDomain, TrackingDomainAttributes)
+    assert issubclass(TrackingDomainAssociation, TrackingDomainAssociationAttributes)
+    assert set(get_type_hints(TrackingDomainAttributes)) == set(INPUTS) | set(OUTPUT_KEYS)
+    assert set(get_type_hints(TrackingDomainAssociationAttributes)) == set(ASSOCIATION.inputs)

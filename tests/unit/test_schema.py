@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import get_type_hints
 
 import pytest
 
@@ -16,6 +17,7 @@ from sparkpost_tracking.dynamic_providers.schema import (
     REQUIRED_KEYS,
     Change,
     TrackingDomainArgs,
+    TrackingDomainAttributes,
     check_inputs,
 )
 
@@ -38,7 +40,8 @@ def test_every_default_passes_its_own_validator() -> None:
 
 
 def test_the_resource_attributes_are_the_inputs_and_outputs() -> None:
-    assert set(TrackingDomain.__annotations__) == INPUT_KEYS | set(OUTPUT_KEYS)
+    assert issubclass(TrackingDomain, TrackingDomainAttributes)
+    assert set(get_type_hints(TrackingDomainAttributes)) == INPUT_KEYS | set(OUTPUT_KEYS)
     assert set(TrackingDomainArgs.__annotations__) == INPUT_KEYS
 
 
