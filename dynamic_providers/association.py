@@ -19,7 +19,7 @@ from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from . import errors
 from .provider_base import SparkPostProvider, reported
-from .schema import ASSOCIATION, TrackingDomainAssociationArgs, TrackingDomainAssociationAttributes
+from .schema import ASSOCIATION, TrackingDomainAssociationArgs, TrackingDomainAssociationAttributes, own_annotations
 
 __all__ = ["TrackingDomainAssociation", "TrackingDomainAssociationArgs", "TrackingDomainAssociationProvider"]
 
@@ -112,6 +112,8 @@ class TrackingDomainAssociation(TrackingDomainAssociationAttributes, Resource, m
     Inputs are ``TrackingDomainAssociationArgs`` (in ``schema``, with each property's doc); pass the tracking
     domain as ``tracking_domain.domain`` (an Output) so the association waits for the domain to exist.
     """
+
+    __annotations__ = own_annotations(TrackingDomainAssociationAttributes)
 
     def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:

@@ -11,7 +11,7 @@ from pulumi.dynamic import Resource
 from sparkpost_tracking.config import check_program_config
 
 from .provider import TrackingDomainProvider
-from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs, TrackingDomainAttributes
+from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs, TrackingDomainAttributes, own_annotations
 from .validation import ResourceArgumentError
 
 __all__ = ["TrackingDomain", "TrackingDomainArgs"]
@@ -38,6 +38,8 @@ class TrackingDomain(TrackingDomainAttributes, Resource, module="sparkpost", nam
     (both in ``schema``, with each property's doc). The API key is read by the provider from
     ``sparkpost:apiKey`` (or ``SPARKPOST_API_KEY``); it is never an input and never in state.
     """
+
+    __annotations__ = own_annotations(TrackingDomainAttributes)
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:

@@ -131,6 +131,12 @@ class TrackingDomainAttributes:
     uses_managed_certificate: pulumi.Output[bool]
 
 
+def own_annotations(attributes: type) -> dict[str, Any]:
+    """The annotations a resource class must carry itself: Pulumi types a resource's outputs from the class's
+    own annotations only (not inherited ones), so without them an int ``port`` would arrive as a float."""
+    return dict(attributes.__annotations__)
+
+
 class TrackingDomainAssociationAttributes:
     """The typed attributes of an association resource, dynamic or served by the plugin."""
 

@@ -17,6 +17,7 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainAssociationArgs,
     TrackingDomainAssociationAttributes,
     TrackingDomainAttributes,
+    own_annotations,
 )
 
 from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource
@@ -46,6 +47,8 @@ class _NativeResource(pulumi.CustomResource):
 class TrackingDomain(TrackingDomainAttributes, _NativeResource):
     """A SparkPost tracking domain, type ``sparkpost-tracking:index:TrackingDomain`` (served by the plugin)."""
 
+    __annotations__ = own_annotations(TrackingDomainAttributes)
+
     _native = TRACKING_DOMAIN
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
@@ -56,6 +59,8 @@ class TrackingDomain(TrackingDomainAttributes, _NativeResource):
 class TrackingDomainAssociation(TrackingDomainAssociationAttributes, _NativeResource):
     """A sending domain's tracking domain, type ``sparkpost-tracking:index:TrackingDomainAssociation`` (served by the
     plugin)."""
+
+    __annotations__ = own_annotations(TrackingDomainAssociationAttributes)
 
     _native = ASSOCIATION
 

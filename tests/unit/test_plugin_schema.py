@@ -85,3 +85,10 @@ def test_every_native_resource_has_a_python_class_with_its_attributes() -> None:
     assert issubclass(TrackingDomainAssociation, TrackingDomainAssociationAttributes)
     assert set(get_type_hints(TrackingDomainAttributes)) == set(INPUTS) | set(OUTPUT_KEYS)
     assert set(get_type_hints(TrackingDomainAssociationAttributes)) == set(ASSOCIATION.inputs)
+
+
+def test_the_native_classes_type_their_outputs_for_pulumi() -> None:
+    from pulumi._types import resource_types
+
+    assert resource_types(TrackingDomain)["port"] is int
+    assert resource_types(TrackingDomainAssociation)["tracking_domain"] is str

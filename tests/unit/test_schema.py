@@ -58,3 +58,13 @@ def test_a_missing_required_property_is_named(missing: str) -> None:
     _, failures = check_inputs({})
     assert [f.prop for f in failures] == [missing]
     assert "required" in failures[0].reason
+
+
+def test_pulumi_types_the_outputs_from_the_shared_attributes() -> None:
+    # Pulumi reads only a resource class's own annotations: without them the port arrives as a float (443.0).
+    from pulumi._types import resource_types
+
+    from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociation
+
+    assert resource_types(TrackingDomain)["port"] is int and resource_types(TrackingDomain)["verified"] is bool
+    assert resource_types(TrackingDomainAssociation)["sending_domain"] is str
