@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # the HTTP stack is only needed where calls are made (the pro
 
 log = logging.getLogger("sparkpost_tracking.lifecycle")
 
+#: Faults of one call that outlasted its retries; a wait polls on through them until its own deadline.
+TRANSIENT = (errors.RateLimited, errors.ServerError, errors.TransportError)
+
 MAX_POLL_INTERVAL = 60.0
 
 
@@ -281,6 +284,8 @@ class TrackingDomainLifecycle:
                 last = ", ".join(f"{k}={status.get(k)!r}" for k in ("verified", "cname_status", "compliance_status"))
             except errors.BadRequest as exc:  # "HTTP request to https://...:443 failed"
                 last = exc.detail
+            except TRANSIENT as exc:  # a storm outlasted one call's retries: it is a "not yet", not a verdict
+                last = str(exc)
             if not poller.wait():
                 raise errors.VerificationFailed(
                     f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s ({poller.gave_up()}). "
@@ -320,7 +325,14 @@ class TrackingDomainLifecycle:
         timeout = self.settings.certificate_timeout
         poller = self._poller(timeout)
         while True:
-            found = self.client.get_domain(domain)
+            try:
+                found = self.client.get_domain(domain)
+            except TRANSIENT as exc:  # as for verification: the wait is bounded by its deadline, not by one call
+                if not poller.wait():
+                    raise errors.ManagedCertificateError(
+                        f"The managed certificate for {domain!r} could not be checked within {timeout:g}s "
+                        f"({poller.gave_up()}): {exc}. Run 'pulumi up' again.") from None
+                continue
             observed = observed_from_api(found)
             state = certificate_state(found)
             tls = observed.get("tls_status")

@@ -103,3 +103,31 @@ def test_managed_certificate_without_tls_status_is_ready_once_issued(emu: Emulat
     assert state["uses_managed_certificate"] is True and state["secure"] is True
     assert "tls_status" not in (emu.get(DOMAIN) or {})["status"]
     assert emu.count("GET") == 3 and time.now < 60
+
+
+def test_a_storm_longer_than_one_calls_retries_only_delays_verification(emu: Emulator) -> None:
+    # Every verify call of the first rounds exhausts its retries (6 attempts each); the wait polls on through
+    # them and the create succeeds once SparkPost answers, inside the verify deadline.
+    emu.add_domain(DOMAIN)
+    emu.fail_next(14, status=503, method="POST", path_suffix="/verify")
+    time = FakeTime()
+    life = lifecycle(emu, time, verify_timeout=300, verify_interval=5)
+    assert life.wait_verified(DOMAIN)["verified"] is True
+    assert emu.count("POST", "/verify") == 15 and time.now < 300
+
+
+def test_a_storm_past_the_deadline_still_fails_with_its_last_answer(emu: Emulator) -> None:
+    emu.add_domain(DOMAIN)
+    emu.fail_next(1000, status=429, method="POST", path_suffix="/verify")
+    time = FakeTime()
+    with pytest.raises(errors.VerificationFailed) as caught:
+        lifecycle(emu, time, verify_timeout=30, verify_interval=5).wait_verified(DOMAIN)
+    assert "429" in str(caught.value) and time.now == pytest.approx(30)
+
+
+def test_the_certificate_wait_polls_through_a_storm_too(emu: Emulator) -> None:
+    emu.add_domain(DOMAIN, verified=True, secure=True, uses_managed_certificate=True, tls_status="pending")
+    emu.fail_next(8, status=500, method="GET")
+    time = FakeTime()
+    observed = lifecycle(emu, time, certificate_timeout=600, verify_interval=5).wait_certificate_valid(DOMAIN)
+    assert observed["tls_status"] == "valid"
