@@ -56,6 +56,19 @@ class Result:
         return self.stdout + self.stderr
 
 
+def run_cli(cli_dir: Path, workdir: Path, env: dict[str, str], transcript: list[Result], args: tuple[str, ...], *,
+            check: bool = True, stdin: str | None = None) -> Result:
+    """One ``pulumi`` command in ``workdir``, non-interactive; recorded in ``transcript``."""
+    command = [str(cli_dir / "pulumi"), *args, "--non-interactive"]
+    started = time.perf_counter()
+    proc = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, input=stdin, timeout=900)
+    result = Result(list(args), proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
+    transcript.append(result)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{result.text[-4000:]}")
+    return result
+
+
 @dataclass
 class PulumiProject:
     """A copy of tests/engine/project in ``workdir`` with its own backend, home and stack."""
@@ -96,15 +109,7 @@ class PulumiProject:
         }
 
     def run(self, *args: str, check: bool = True, stdin: str | None = None) -> Result:
-        command = [str(self.cli_dir / "pulumi"), *args, "--non-interactive"]
-        started = time.perf_counter()
-        proc = subprocess.run(command, cwd=self.workdir, env=self.env, capture_output=True, text=True,
-                              input=stdin, timeout=900)
-        result = Result(list(args), proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
-        self.transcript.append(result)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{result.text[-4000:]}")
-        return result
+        return run_cli(self.cli_dir, self.workdir, self.env, self.transcript, args, check=check, stdin=stdin)
 
     def init(self, api_url: str, api_key: str, domains: list[dict[str, Any]], **settings: str) -> None:
         self.run("stack", "init", self.stack)

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.engine.pulumi_cli import PASSPHRASE, Result
+from tests.engine.pulumi_cli import PASSPHRASE, Result, run_cli
 
 PACKAGE = "sparkpost-tracking"
 PLUGIN = f"pulumi-resource-{PACKAGE}"
@@ -70,15 +68,7 @@ class YamlProject:
         (self.workdir / "Pulumi.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
 
     def run(self, *args: str, check: bool = True, stdin: str | None = None) -> Result:
-        command = [str(self.cli_dir / "pulumi"), *args, "--non-interactive"]
-        started = time.perf_counter()
-        proc = subprocess.run(command, cwd=self.workdir, env=self.env, capture_output=True, text=True,
-                              input=stdin, timeout=900)
-        result = Result(list(args), proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
-        self.transcript.append(result)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"pulumi {' '.join(args)} exited {proc.returncode}:\n{result.text[-4000:]}")
-        return result
+        return run_cli(self.cli_dir, self.workdir, self.env, self.transcript, args, check=check, stdin=stdin)
 
     def init(self, api_url: str, api_key: str, **settings: str) -> None:
         """A stack whose provider config points at ``api_url``; the key goes in as a secret, from stdin."""
