@@ -18,6 +18,7 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainAssociationArgs,
     check_inputs,
 )
+from sparkpost_tracking.dynamic_providers.types import package_token
 from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
 from .args import ArgReader, CommonArgs, DnsRecord, arg_keys
@@ -26,7 +27,6 @@ from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
 if TYPE_CHECKING:
     pass
 
-PACKAGE = "sparkpost-tracking"
 
 #: The common arguments that are ``TrackingDomain`` properties, validated by the provider's own ``check_inputs``.
 #: Each has the property's name, except ``make_default`` (``default`` would read as "the default value").
@@ -187,7 +187,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             check_program_config()
 
         common, specific = self.validate(resource_name, args)
-        super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
+        super().__init__(package_token(type(self).__name__), resource_name, None, opts)
 
         dns = dns_strategy(common.dns, self, resource_name) if common.dns else None
         built = self._build(resource_name, common, specific, dns)

@@ -26,7 +26,7 @@ with extra_hint():
     import pulumi_aws as aws
 
 from .args import ArgReader, CommonArgs, DnsArgs
-from .chain import PACKAGE, Built, Common, TrackingDomainComponent
+from .chain import Built, Common, TrackingDomainComponent, package_token
 from .dns import DnsStrategy, HostRecordArgs
 from .errors import ComponentArgumentError
 
@@ -154,7 +154,7 @@ class CloudFrontTrackingPolicies(pulumi.ComponentResource):
         if not isinstance(label, str) or not label.strip():
             raise ComponentArgumentError(type(self).__name__, resource_name, "label",
                                          f"must be a non-empty string, got {label!r}")
-        super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
+        super().__init__(package_token(type(self).__name__), resource_name, None, opts)
         self.cache_policy_id = cache_policy(self, resource_name, label)
         self.origin_request_policy_id = origin_request_policy(self, resource_name, label)
         self.register_outputs({"cache_policy_id": self.cache_policy_id,

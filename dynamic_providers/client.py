@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -29,6 +30,7 @@ from sparkpost_tracking import __version__
 
 from . import errors
 from .retry_policy import RetryPolicy
+from .secrets import check_api_key, redact
 
 log = logging.getLogger("sparkpost_tracking.client")
 
@@ -36,6 +38,9 @@ USER_AGENT = f"sparkpost-tracking-pulumi/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SUBACCOUNT_HEADER = "X-MSYS-SUBACCOUNT"
 PERSISTENT_ROUNDS = 3  # full retry rounds for a call whose failure would leave SparkPost unrecorded
+#: Retries of a connection that could not be opened (refused, no DNS answer, TLS failure). Nothing was sent, and
+#: a wrong apiUrl or a stopped emulator never heals by waiting: a few seconds, then the user is told.
+CONNECT_RETRIES = 2
 T = TypeVar("T")
 
 
@@ -92,7 +97,7 @@ class _BoundedRetry(Retry):
 def _retry(policy: RetryPolicy, *, idempotent: bool) -> Retry:
     common: dict[str, Any] = dict(
         total=policy.attempts,
-        connect=policy.attempts,
+        connect=min(policy.attempts, CONNECT_RETRIES),
         backoff_factor=policy.backoff_factor,
         backoff_max=policy.backoff_max,
         backoff_jitter=policy.jitter,
@@ -120,6 +125,7 @@ class SparkPostClient:
                  policy: RetryPolicy | None = None, key_source: str | None = None) -> None:
         if not api_key:
             raise errors.ConfigurationError("a SparkPost API key is required")
+        check_api_key(api_key, key_source or "the caller")
         self.api_base = api_base.rstrip("/")
         #: Where the key came from (a setting's name, never the key), for the message of a 401.
         self.key_source = key_source
@@ -156,13 +162,24 @@ class SparkPostClient:
         return dict(self._call("GET", self._path(domain), scoped=False))
 
     def create_domain(self, domain: str, *, secure: bool) -> dict[str, Any] | None:
-        """POST the domain; if the answer is lost, read it back instead of posting twice.
+        """Create the domain, proving ownership of the outcome whatever happens to the POST's answer.
 
-        Returns ``None`` when SparkPost answered (this POST made the domain), or the domain read back after a
-        lost answer when it is exactly what this POST makes (ownership inferred). Raises ``errors.Conflict``
-        when the domain existed before this call, and ``errors.NotOurDomain`` when a lost answer's read-back
-        shows a domain this POST cannot have made.
+        One GET first: the domain must be absent from this scope just before the POST (``errors.NotOurDomain``
+        with what was found otherwise, and nothing is posted). Then the POST; if its answer is unclear (a 5xx,
+        a dropped connection, a read timeout), the domain is read back instead of posting twice.
+
+        Returns ``None`` when SparkPost answered the POST (this POST made the domain), or the domain read back
+        after an unclear answer: ours, because it was absent before this POST and now exists exactly as this
+        POST makes it. Raises ``errors.Conflict`` when someone else created it between the GET and the POST, and
+        ``errors.NotOurDomain`` when a read-back shows a domain this POST cannot have made.
         """
+        try:
+            found = self.get_domain(domain)
+        except errors.NotFound:
+            found = None
+        if found is not None:
+            raise errors.NotOurDomain(f"it reads {_summary(found)}", found)
+
         def read_back() -> dict[str, Any] | None:
             try:
                 return self.get_domain(domain)
@@ -172,8 +189,8 @@ class SparkPostClient:
         found = self._post_once("/tracking-domains", {"domain": domain, "secure": secure}, read_back)
         if found is not None and not made_by_create(found, secure=secure, subaccount_id=self.subaccount_id):
             raise errors.NotOurDomain(
-                f"the create's answer was lost and {domain!r} now exists, but not as this create makes it "
-                f"(it reads {_summary(found)}): it existed before", found)
+                f"the create's answer was unclear and {domain!r} now exists, but not as this create makes it "
+                f"(it reads {_summary(found)}): someone else made it", found)
         return found
 
     def update_domain(self, domain: str, fields: Mapping[str, Any]) -> None:
@@ -250,6 +267,8 @@ class SparkPostClient:
                 if lost is None:
                     raise
                 log.info("POST %s: an earlier attempt was stored after all; reading it back", path)
+            except errors.Unreachable:
+                raise  # the POST was never sent: nothing to read back
             except (errors.TransportError, errors.ServerError) as exc:
                 lost = exc
                 log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
@@ -290,7 +309,16 @@ class SparkPostClient:
         raise AssertionError("unreachable")
 
     def _redact(self, text: str) -> str:
-        return text.replace(self.__api_key, "***") if self.__api_key else text
+        return redact(text, self.__api_key)
+
+    def _unreachable(self, method: str, path: str, exc: requests.RequestException) -> errors.Unreachable:
+        """The request never left this machine: say where we tried and what to check, and that nothing was sent."""
+        cause = exc.args[0] if exc.args else exc
+        reason = getattr(cause, "reason", cause)
+        return errors.Unreachable(
+            f"SparkPost {method} {path} was not sent: {self.api_base} could not be reached "
+            f"({self._redact(type(reason).__name__)}: {self._redact(str(reason))}). Nothing was changed in "
+            "SparkPost. Is apiUrl (or region) right? Is the emulator running, if you use one?")
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, *,
               idempotent: bool | None = None, scoped: bool = True) -> Any:
@@ -307,6 +335,14 @@ class SparkPostClient:
                 method, url, json=body, headers=None if scoped else {SUBACCOUNT_HEADER: None},
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
             )
+        except (requests.exceptions.SSLError, requests.exceptions.ConnectTimeout) as exc:
+            raise self._unreachable(method, path, exc) from None
+        except requests.exceptions.ConnectionError as exc:
+            if _never_sent(exc):
+                raise self._unreachable(method, path, exc) from None
+            raise errors.TransportError(
+                f"SparkPost {method} {path} did not complete: {self._redact(type(exc).__name__)}: "
+                f"{self._redact(str(exc))}") from None
         except requests.RequestException as exc:
             raise errors.TransportError(
                 f"SparkPost {method} {path} did not complete: {self._redact(type(exc).__name__)}: "
@@ -314,11 +350,20 @@ class SparkPostClient:
         log.debug("%s %s -> %s in %.3fs", method, path, response.status_code, time.monotonic() - started)
         payload = _json_or_none(response)
         if response.status_code >= 400:
-            raise errors.error_for_status(response.status_code, method, path, _error_list(payload, response),
+            # A server may echo what it was sent (the key included): SparkPost's own words are redacted too.
+            said = [{k: self._redact(v) if isinstance(v, str) else v for k, v in e.items()}
+                    for e in _error_list(payload, response)]
+            raise errors.error_for_status(response.status_code, method, path, said,
                                           hint=self._hint(response.status_code))
         if isinstance(payload, dict):
             return payload.get("results")
         return None
+
+
+def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """A connection that was never opened (refused, no DNS answer, connect timeout): the request was not sent."""
+    cause = exc.args[0] if exc.args else None
+    return isinstance(getattr(cause, "reason", cause), urllib3.exceptions.ConnectTimeoutError)
 
 
 def _summary(found: Mapping[str, Any]) -> str:

@@ -7,10 +7,15 @@ from typing import Any
 
 
 class SparkPostTrackingError(Exception):
-    """Base class of every error this library raises about SparkPost."""
+    """The root of every error this library raises. Both the Python dynamic provider and the plugin report it
+    (and every subclass) as its message alone: our call stack says nothing a user can act on."""
 
 
-class ConfigurationError(SparkPostTrackingError):
+class UserError(SparkPostTrackingError):
+    """A mistake the user fixes (a bad input, a config value, a missing extra); the message says how."""
+
+
+class ConfigurationError(UserError):
     """Something the user must set (a key, a config value) is missing or wrong."""
 
 
@@ -113,6 +118,10 @@ class OutcomeUnknown(SparkPostTrackingError):
 
 class TransportError(SparkPostTrackingError):
     """The request could not be completed (connection refused or dropped, timeout) after retries."""
+
+
+class Unreachable(TransportError):
+    """SparkPost could not be reached at all (connection refused, DNS or TLS failure): nothing was sent."""
 
 
 class VerificationFailed(SparkPostTrackingError):

@@ -1,12 +1,12 @@
 """The SparkPost side of one tracking domain: create or adopt, converge, verify, managed HTTPS, default.
 
-Every flow asks SparkPost for as little as it can: a create with verify off is one POST, a create
-that verifies at the first try is two calls, a change of ``secure`` is one PUT.
+Every flow asks SparkPost for as little as it can: a create with verify off is a GET (proving the name is free)
+and a POST, a create that verifies at the first try is three calls, a change of ``secure`` is one PUT.
 
-Ownership: it changes or deletes only a domain that this create made (SparkPost answered its POST), whose
-lost answer reads back as exactly what that POST makes, or that the user adopts (``adopt_existing``, or
-``SPARKPOST_ADOPT`` for one run). A failed create deletes the domain again only when SparkPost answered
-its POST: a domain whose ownership was inferred is left in place.
+Ownership: it changes or deletes only a domain that this create made (SparkPost answered its POST), that was
+absent just before this create's POST and, after an unclear answer, reads back as exactly what that POST makes,
+or that the user adopts (``adopt_existing``, or ``SPARKPOST_ADOPT`` for one run). A failed create deletes the
+domain again only when SparkPost answered its POST: a domain whose ownership was inferred is left in place.
 """
 
 from __future__ import annotations
@@ -189,9 +189,10 @@ class TrackingDomainLifecycle:
         except Exception as exc:
             if inferred:
                 exc.add_note(
-                    f"The create's answer was lost and {desired.domain!r} read back as this run's, so it is most "
-                    "likely yours, but that cannot be proven, and it was left in place. To keep it: "
-                    f"SPARKPOST_ADOPT={desired.domain} pulumi up; else delete it in SparkPost.")
+                    f"The create's answer was unclear; {desired.domain!r} was absent just before and read back as "
+                    "this run makes it, so it is most likely yours, but it was left in place rather than deleted on "
+                    f"that inference. To keep it: SPARKPOST_ADOPT={desired.domain} pulumi up; else delete it in "
+                    "SparkPost.")
             else:
                 self._roll_back(desired, exc)
             raise

@@ -8,11 +8,12 @@ SparkPost's verification (or, with managed HTTPS, up to 15 minutes for the certi
 
 The server is a local of that module's ``main()`` and exists before our provider is loaded; gRPC reads its
 worker pool for every new call, so a wider pool put in its place serves the next calls, and its threads start
-only when calls actually overlap. This reaches into Pulumi's internals, so every step is
-guarded: on an SDK outside the tested range, or when the server is not found exactly as expected, the pool is
-left as it is and a warning says so. Tested with pulumi 3.272 (grpcio 1.85); ``TESTED_SDK`` is raised only after
-the tests pass on a newer SDK. ``sparkpost:providerWorkers`` (``SPARKPOST_PROVIDER_WORKERS``) sets the limit; 0 keeps
-Pulumi's 4.
+only when calls actually overlap. This reaches into Pulumi's internals, so it is
+guarded by structure, not by a version ceiling: the server must be found exactly as expected (the main thread waits
+in ``pulumi.dynamic.__main__.main``, whose local ``server`` has a gRPC state with a ``ThreadPoolExecutor``), or the
+pool is left as it is and a warning says what that costs and what to do. An SDK older than ``MIN_SDK`` (the first
+one tested) is left alone too. The tests run this against the installed SDK, which is the newest PyPI serves.
+``sparkpost:providerWorkers`` (``SPARKPOST_PROVIDER_WORKERS``) sets the limit; 0 keeps Pulumi's 4.
 """
 
 from __future__ import annotations
@@ -28,15 +29,20 @@ from typing import Any, Final
 
 log = logging.getLogger("sparkpost_tracking.provider_server")
 
-#: The SDK versions whose ``pulumi.dynamic.__main__`` layout this module was tested against: [low, high).
-TESTED_SDK: Final[tuple[tuple[int, int], tuple[int, int]]] = ((3, 272), (3, 273))
+#: The oldest SDK whose ``pulumi.dynamic.__main__`` layout this module was tested against.
+MIN_SDK: Final[tuple[int, int]] = (3, 272)
+#: What a user reads when the pool stays at Pulumi's 4 workers.
+FALLBACK_ADVICE: Final[str] = (
+    "so at most 4 SparkPost waits overlap (a stack of many domains that wait for verification takes several "
+    "rounds). Upgrade sparkpost-tracking (and pulumi) to versions released together, or set "
+    "sparkpost:providerWorkers 0 to accept Pulumi's 4 workers and silence this warning")
 _SERVER_MODULE: Final[str] = "pulumi.dynamic.__main__"
 
 _lock = threading.Lock()
 _done = False
 
 
-def _dotted(version: tuple[int, int]) -> str:
+def _dotted(version: tuple[int, int]) -> str:  # (3, 272) -> "3.272"
     return ".".join(map(str, version))
 
 
@@ -87,15 +93,16 @@ def widen_workers(workers: int) -> str:
         if workers <= 0:
             return "turned off (sparkpost:providerWorkers is 0): Pulumi's default pool is kept"
         version = _sdk_version()
-        if not in_tested_range(version):
-            log.warning("pulumi SDK %s is outside the range this provider was tested with (%s to %s): keeping "
-                        "Pulumi's 4 provider workers, so at most 4 SparkPost waits overlap",
-                        _dotted(version) if version else "?", _dotted(TESTED_SDK[0]), _dotted(TESTED_SDK[1]))
+        if sdk_too_old(version):
+            log.warning("pulumi SDK %s is older than %s, the first this provider was tested with: keeping Pulumi's "
+                        "4 provider workers, %s", _dotted(version) if version else "?", _dotted(MIN_SDK),
+                        FALLBACK_ADVICE)
             return "untested SDK: pool kept"
         state = find_server_state()
         if state is None:
-            log.warning("the dynamic-provider server's worker pool was not found where expected: keeping "
-                        "Pulumi's default, so at most 4 SparkPost waits overlap")
+            log.warning("pulumi SDK %s: the dynamic-provider server's worker pool was not found where expected, so "
+                        "Pulumi's 4 provider workers are kept, %s", _dotted(version) if version else "?",
+                        FALLBACK_ADVICE)
             return "pool not found: kept"
         # A new pool rather than a bigger limit on the old one: the old pool counts idle workers with a
         # semaphore that calls queued behind its 4 workers have over-counted, and an over-count makes a submit
@@ -108,9 +115,9 @@ def widen_workers(workers: int) -> str:
         return f"widened from {old._max_workers} to {workers}; {moved} queued call(s) moved"
 
 
-def in_tested_range(version: tuple[int, int] | None) -> bool:
-    low, high = TESTED_SDK
-    return version is not None and low <= version < high
+def sdk_too_old(version: tuple[int, int] | None) -> bool:
+    """Older than the first SDK tested (or unknown). There is no ceiling: a newer SDK is checked by structure."""
+    return version is None or version < MIN_SDK
 
 
 def _move_queued(old: ThreadPoolExecutor, new: ThreadPoolExecutor) -> int:

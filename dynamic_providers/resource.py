@@ -12,7 +12,9 @@ from sparkpost_tracking.config import check_program_config
 
 from .provider import TrackingDomainProvider
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs, TrackingDomainAttributes, own_annotations
-from .validation import ResourceArgumentError
+from .types import DYNAMIC_MODULE
+from .types import TRACKING_DOMAIN as TRACKING_DOMAIN_TYPE
+from .validation import refuse_unknown_arguments
 
 __all__ = ["TrackingDomain", "TrackingDomainArgs"]
 
@@ -23,15 +25,11 @@ def before_registering(kind: str, resource_name: str, schema: Schema, args: Mapp
     Refused here, before registration, so the message reaches the user without a traceback; values are checked
     by the provider's check (they may be Outputs, unknown until the engine resolves them).
     """
-    failures = schema.unknown_input_failures(args)
-    if failures:
-        first, *more = failures
-        also = "".join(f"; also {f}" for f in more)
-        raise ResourceArgumentError(kind, resource_name, first.prop, first.reason + also)
+    refuse_unknown_arguments(kind, resource_name, schema, args)
     check_program_config()
 
 
-class TrackingDomain(TrackingDomainAttributes, Resource, module="sparkpost", name="TrackingDomain"):
+class TrackingDomain(TrackingDomainAttributes, Resource, module=DYNAMIC_MODULE, name=TRACKING_DOMAIN_TYPE.name):
     """A SparkPost tracking domain, type ``pulumi-python:dynamic/sparkpost:TrackingDomain``.
 
     Its inputs are ``TrackingDomainArgs`` and its outputs are the inputs plus ``TrackingDomainOutputs``

@@ -23,6 +23,7 @@ from typing import Any, Final
 from .errors import ConfigurationError
 from .hosts import DEFAULT_REGION, REGIONS
 from .retry_policy import RetryPolicy
+from .secrets import check_api_key
 from .validation import did_you_mean
 
 CONFIG_NAMESPACE: Final[str] = "sparkpost"
@@ -99,9 +100,11 @@ class Settings:
         candidates.append((config_key("api_key", self._namespace), API_KEY_ENV))
         for config_name, env_name in candidates:
             if self._config.get(config_name):
-                return str(self._config[config_name]), f"stack config '{config_name}'"
+                source = f"stack config '{config_name}'"
+                return check_api_key(str(self._config[config_name]), source), source
             if env.get(env_name):
-                return str(env[env_name]), f"environment variable {env_name}"
+                source = f"environment variable {env_name}"
+                return check_api_key(str(env[env_name]), source), source
         names = " or ".join(f"stack config '{c}' (pulumi config set --secret {c} ...) or environment "
                             f"variable {e}" for c, e in candidates)
         raise ConfigurationError(f"No SparkPost API key: set {names}.")
@@ -148,6 +151,9 @@ def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None =
             raise ConfigurationError(f"{key} (or {var}) must not be negative, got {value}")
         numbers[name] = value
     keys = {k: v for k, v in config.items() if k.startswith(namespace + ":") and k.endswith("piKey")}
+    for name, key in keys.items():  # refused when configured, not at the first request
+        if key:
+            check_api_key(str(key), f"stack config '{name}'")
     return Settings(**numbers, adopt=adopt_list(env.get(ADOPT_ENV, "")), _config=keys, _namespace=namespace)
 
 

@@ -7,7 +7,7 @@ what to do. Which property uses which validator is declared in ``schema``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from pulumi.errors import RunError
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from .errors import UserError
 from .hosts import ENTERPRISE_TRACKING_SUFFIX, REGIONS, enterprise_origin, is_loopback, normalize_api_url
 
 MAX_SUBACCOUNT_ID: Final[int] = 2**31 - 1  # SparkPost's JSON numbers are 32-bit signed integers
@@ -22,7 +23,7 @@ _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EXAMPLE_HOST = "track.example.com"
 
 
-class InvalidInput(ValueError):
+class InvalidInput(UserError, ValueError):
     """A bad input value. ``prop`` names the property; the message says what to do."""
 
     def __init__(self, prop: str, reason: str) -> None:
@@ -46,6 +47,18 @@ class ResourceArgumentError(InvalidInput, RunError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def refuse_unknown_arguments(kind: str, resource_name: str, schema: Any, args: Iterable[str], *,
+                             words: Callable[[str], str] = str) -> None:
+    """A ``ResourceArgumentError`` for every argument that is no input of ``schema`` (a ``Schema``), before
+    anything is registered, so the message reaches the user without a traceback; ``words`` rephrases it for the
+    path it is said on."""
+    failures = schema.unknown_input_failures(args)
+    if failures:
+        first, *more = failures
+        also = "".join(f"; also {f}" for f in more)
+        raise ResourceArgumentError(kind, resource_name, first.prop, words(first.reason + also))
 
 
 def did_you_mean(word: object, choices: Iterable[str], prefix: str = "") -> str:

@@ -1,15 +1,16 @@
-"""End the provider process soon after the Pulumi engine that started it is gone.
+"""End a provider process soon after the Pulumi engine that started it is gone: one watchdog for both paths.
 
-The engine runs ``python -m pulumi.dynamic`` (through a shell script) and keeps reading its stdout. When the
-engine dies (``kill -9``, out of memory, a closed laptop), nothing stops that process: it would go on polling
-and changing SparkPost for minutes, with nobody left to record the outcome in state. A daemon thread looks
-twice a second for the signs that the engine is gone and then ends the process at once:
+The engine runs ``python -m pulumi.dynamic`` (through a shell script) or the plugin
+``pulumi-resource-sparkpost-tracking``, and keeps reading its stdout. When the engine dies (``kill -9``, out of
+memory, a closed laptop), nothing stops that process: it would go on polling and changing SparkPost for minutes,
+with nobody left to record the outcome in state. A daemon thread looks ten times a second for the signs that the
+engine is gone and then ends the process at once:
 
 - stdout is a pipe whose reading end has closed (the engine held it);
 - the parent process changed (the process that started this one has exited).
 
-It runs only in the dynamic-provider process; a Pulumi program or a test that imports the provider never
-starts it.
+It runs only in a provider process (the dynamic-provider server, which ``configure`` starts it in, or the plugin,
+which starts it when it serves); a Pulumi program or a test that imports the provider never starts it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import threading
 import time
 from typing import Final
 
-INTERVAL: Final[float] = 0.5  # seconds between checks
+INTERVAL: Final[float] = 0.1  # seconds between checks: the process is gone well within half a second
 PROVIDER_MAIN: Final[str] = "pulumi.dynamic.__main__"
 
 _started = threading.Lock()
@@ -50,20 +51,23 @@ def engine_gone(stdout_fd: int, parent: int) -> str | None:
     return None
 
 
-def start() -> bool:
-    """Start the watchdog once per process (only in the provider process); True if it runs."""
+def start(parent: int | None = None, *, provider_process: bool | None = None) -> bool:
+    """Start the watchdog once per process, only in a provider process; True if it runs.
+
+    ``parent`` is the engine's process (default: this process's parent). ``provider_process`` says whether this
+    is one (default: whether it is the dynamic-provider server; the plugin says so itself).
+    """
     global _running
     with _started:
-        if _running or not in_provider_process():
+        if _running or not (in_provider_process() if provider_process is None else provider_process):
             return _running
         _running = True
     try:
         stdout_fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):
         stdout_fd = 1
-    parent = os.getppid()
-    threading.Thread(target=_watch, args=(stdout_fd, parent), name="sparkpost-engine-watchdog",
-                     daemon=True).start()
+    threading.Thread(target=_watch, args=(stdout_fd, os.getppid() if parent is None else parent),
+                     name="sparkpost-engine-watchdog", daemon=True).start()
     return True
 
 

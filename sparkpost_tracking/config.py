@@ -26,6 +26,7 @@ import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env, is_config_secret
 
 from sparkpost_tracking.dynamic_providers.errors import ConfigurationError
+from sparkpost_tracking.dynamic_providers.secrets import plain_text_reason
 from sparkpost_tracking.dynamic_providers.settings import (
     CONFIG_KEYS,
     SECRET_CONFIG_KEYS,
@@ -39,7 +40,7 @@ from sparkpost_tracking.dynamic_providers.validation import did_you_mean
 STACK_PROJECT: Final[str] = "sparkpost-tracking"
 
 
-class StackConfigError(ValueError, pulumi.RunError):
+class StackConfigError(ConfigurationError, ValueError, pulumi.RunError):
     """Every problem found in the stack config, each prefixed by its config key or path.
 
     A ``pulumi.RunError``: Pulumi shows the message alone, without a Python traceback.
@@ -85,8 +86,7 @@ STACK_KEYS: Final[tuple[str, ...]] = (DOMAINS_KEY, *(camel_case(f.name) for f in
 def config_problems(config: Mapping[str, Any], is_secret: Callable[[str], bool], project: str) -> list[str]:
     """What is wrong with this package's keys in ``config`` (full keys, ``namespace:name``); pure."""
     problems = unknown_key_problems(config)
-    problems += [f"{key}: holds an API key in plain text in the stack config (and so in the stack file); make it "
-                 f"a secret: pulumi config set --secret {key} <key>"
+    problems += [f"{key}: {plain_text_reason(key)}"
                  for key in SECRET_CONFIG_KEYS if config.get(key) not in (None, "") and not is_secret(key)]
     for key in sorted(k for k in config if k.startswith(STACK_PROJECT + ":")):
         name = key.partition(":")[2]

@@ -18,12 +18,14 @@ from typing import Final
 
 import pulumi
 
+from sparkpost_tracking.dynamic_providers.errors import UserError
+
 DISTRIBUTION: Final[str] = "sparkpost-tracking"
 # "pulumi-cloudflare<7,>=6; extra == \"cloudflare\"" -> ("pulumi-cloudflare", "cloudflare")
 _REQUIREMENT: Final[str] = r"^\s*([A-Za-z0-9._-]+)[^;]*;.*\bextra\s*==\s*['\"]([^'\"]+)['\"]"
 
 
-class MissingExtra(ModuleNotFoundError, pulumi.RunError):
+class MissingExtra(ModuleNotFoundError, UserError, pulumi.RunError):
     """An optional dependency is not installed; the message gives the pip command.
 
     A ``ModuleNotFoundError`` for code that handles import failures, and a ``pulumi.RunError`` so that a Pulumi

@@ -1,47 +1,75 @@
-"""Which tracking domains an interrupted ``pulumi up`` was creating: ``pulumi stack export | python -m
-sparkpost_tracking.recovery`` prints them, comma-separated, for ``SPARKPOST_ADOPT`` (docs/recovery.md).
+"""Which tracking domains an interrupted ``pulumi up`` was creating, for docs/recovery.md, on both engine paths.
 
 A ``pulumi up`` that dies mid-create leaves a *pending create* in state for each resource it had started to
 create. SparkPost may hold those domains already, in any state, and the next ``pulumi up`` would fail with
 "already exists": they are this stack's, but nothing in SparkPost says so. Listing them from the stack's own
-state, and adopting exactly those once, is the recovery. Ids are deterministic (the domain), so the list is
-exact.
+state, and adopting exactly those once, is the recovery. Ids are deterministic (the domain), so the list is exact.
+
+- ``pulumi stack export | python -m sparkpost_tracking.recovery`` prints the domains, comma-separated, for
+  ``SPARKPOST_ADOPT`` (both the Python dynamic resource and the plugin's native one read it);
+- ``... | python -m sparkpost_tracking.recovery --import-pending-creates`` prints ``URN ID`` pairs for
+  ``pulumi refresh --import-pending-creates``: the engine's own route, which reads each domain through the native
+  resource's Read (a dynamic resource's pending create cannot be imported: the engine drops it unread).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Mapping
-from typing import Any, Final, TextIO
+from typing import Any, TextIO
 
-TRACKING_DOMAIN_TYPE: Final[str] = "pulumi-python:dynamic/sparkpost:TrackingDomain"
+from sparkpost_tracking.dynamic_providers.types import TRACKING_DOMAIN
+
+
+def _pending_creates(exported: Mapping[str, Any], tokens: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(urn, domain)`` of each pending tracking-domain create of a type in ``tokens``, in order, once each."""
+    deployment = exported.get("deployment") or {}
+    found: dict[str, str] = {}
+    for operation in deployment.get("pending_operations") or []:
+        resource = operation.get("resource") or {}
+        if operation.get("type") != "creating" or resource.get("type") not in tokens:
+            continue
+        domain = (resource.get("inputs") or {}).get("domain") or resource.get("id")
+        if isinstance(domain, str) and domain and domain.lower() not in found.values():
+            found[str(resource.get("urn"))] = domain.lower()
+    return list(found.items())
 
 
 def interrupted_creates(exported: Mapping[str, Any]) -> list[str]:
     """The domains of the tracking-domain creates pending in a ``pulumi stack export`` document, in order."""
-    deployment = exported.get("deployment") or {}
-    domains: list[str] = []
-    for operation in deployment.get("pending_operations") or []:
-        resource = operation.get("resource") or {}
-        if operation.get("type") != "creating" or resource.get("type") != TRACKING_DOMAIN_TYPE:
-            continue
-        domain = (resource.get("inputs") or {}).get("domain") or resource.get("id")
-        if isinstance(domain, str) and domain and domain.lower() not in domains:
-            domains.append(domain.lower())
-    return domains
+    return [domain for _, domain in _pending_creates(exported, TRACKING_DOMAIN.tokens)]
 
 
-def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+def importable_creates(exported: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(urn, id)`` of the pending creates of the native resource, which the engine can import by reading them."""
+    return _pending_creates(exported, (TRACKING_DOMAIN.native,))
+
+
+def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sparkpost_tracking.recovery",
+                                     description="List the tracking domains an interrupted 'pulumi up' was "
+                                                 "creating, from 'pulumi stack export' on stdin.")
+    parser.add_argument("--import-pending-creates", action="store_true",
+                        help="print 'URN ID' pairs for 'pulumi refresh --import-pending-creates' (plugin path)")
+    args = parser.parse_args(argv)
     try:
         exported = json.load(stdin)
     except json.JSONDecodeError as exc:
         print(f"sparkpost_tracking.recovery: expected the JSON of 'pulumi stack export' on stdin ({exc})",
               file=sys.stderr)
         return 2
-    domains = interrupted_creates(exported if isinstance(exported, dict) else {})
-    print(",".join(domains), file=stdout)
-    if not domains:
+    document = exported if isinstance(exported, dict) else {}
+    if args.import_pending_creates:
+        pairs = importable_creates(document)
+        print(" ".join(f"{urn} {id_}" for urn, id_ in pairs), file=stdout)
+        listed = bool(pairs)
+    else:
+        domains = interrupted_creates(document)
+        print(",".join(domains), file=stdout)
+        listed = bool(domains)
+    if not listed:
         print("sparkpost_tracking.recovery: no tracking-domain create was pending", file=sys.stderr)
     return 0
 

@@ -13,15 +13,15 @@ The values live in the plugin process only. Other keys in the namespace (a stack
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from pulumi.provider.experimental.util import camel_case
 
-from sparkpost_tracking.components.chain import PACKAGE
 from sparkpost_tracking.dynamic_providers.errors import ConfigurationError
 from sparkpost_tracking.dynamic_providers.schema import INPUTS
+from sparkpost_tracking.dynamic_providers.secrets import plain_text_reason
 from sparkpost_tracking.dynamic_providers.settings import (
     API_KEY_ENV,
     TUNABLES,
@@ -29,6 +29,7 @@ from sparkpost_tracking.dynamic_providers.settings import (
     region_key_names,
     settings_from,
 )
+from sparkpost_tracking.dynamic_providers.types import PACKAGE
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput
 
 #: Resource inputs the provider config gives a default for (snake_case).
@@ -69,9 +70,17 @@ class ProviderConfig:
     resource_defaults: dict[str, Any] = field(default_factory=dict)
 
 
-def check_config(values: Mapping[str, Any]) -> list[InvalidInput]:
-    """Every bad value in the provider config (wire names, plain values), each naming its property."""
+def check_config(values: Mapping[str, Any], secret: Collection[str] | None = None) -> list[InvalidInput]:
+    """Every bad value in the provider config (wire names, plain values), each naming its property.
+
+    ``secret`` names the values the engine marked secret (``None``: not known, as for a config read from the
+    environment). A key that is not secret would be stored in plain text as the provider's inputs in state.
+    """
     failures: list[InvalidInput] = []
+    if secret is not None:
+        failures += [InvalidInput(f"{PACKAGE}:{wire}", plain_text_reason(f"{PACKAGE}:{wire}"))
+                     for wire, declared in CONFIG_PROPERTIES.items()
+                     if declared.secret and values.get(wire) not in (None, "") and wire not in secret]
     for name in RESOURCE_DEFAULTS:
         wire = camel_case(name)
         if values.get(wire) not in (None, ""):

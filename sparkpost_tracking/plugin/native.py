@@ -1,28 +1,20 @@
 """The resources the plugin serves natively: one table entry each, over the code of its dynamic twin.
 
 An entry names the resource and points at what already exists for the Python dynamic resource: the args
-TypedDict that declares every input once (``Annotated[..., Property(...)]``), the outputs TypedDict, the
-``pulumi.dynamic.ResourceProvider`` whose ``check``/``diff``/``create``/``read``/``update``/``delete`` do the work,
-and the pure diff that lists what changed (for the preview's per-property lines). The schema, the wire names and
-the dispatch all derive from the entry, so serving another resource natively is one more entry here.
+TypedDict that declares every input once (``Annotated[..., Property(...)]``), the outputs TypedDict, and the
+engine-neutral service whose ``check``/``diff``/``create``/``read``/``update``/``delete`` do the work on both paths.
+The schema, the wire names and the dispatch all derive from the entry, so serving another resource natively is one
+more entry here.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Final, Protocol
+from typing import Final
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-
-from sparkpost_tracking.components.chain import PACKAGE
-from sparkpost_tracking.dynamic_providers import schema
-from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociationProvider
-from sparkpost_tracking.dynamic_providers.changes import Changes, compute_changes
-from sparkpost_tracking.dynamic_providers.provider import TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers.associations import AssociationService
 from sparkpost_tracking.dynamic_providers.schema import (
     Property,
     TrackingDomainArgs,
@@ -31,23 +23,14 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainOutputs,
     properties_of,
 )
-from sparkpost_tracking.dynamic_providers.settings import CONFIG_NAMESPACE, Settings
+from sparkpost_tracking.dynamic_providers.service import Service
+from sparkpost_tracking.dynamic_providers.settings import CONFIG_NAMESPACE
+from sparkpost_tracking.dynamic_providers.tracking_domains import TrackingDomainService
+from sparkpost_tracking.dynamic_providers.types import ASSOCIATION as ASSOCIATION_TYPE
+from sparkpost_tracking.dynamic_providers.types import PACKAGE, package_token
+from sparkpost_tracking.dynamic_providers.types import TRACKING_DOMAIN as TRACKING_DOMAIN_TYPE
 
 from .wire import Names
-
-
-class ServedProvider(Protocol):
-    """What the plugin uses of a dynamic provider: the engine methods, and settings it is given."""
-
-    settings: Settings
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult: ...
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult: ...
-    def create(self, props: dict[str, Any]) -> CreateResult: ...
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult: ...
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult: ...
-    def delete(self, id_: str, props: dict[str, Any]) -> None: ...
-    def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -60,14 +43,12 @@ class NativeResource:
     args: type
     #: The TypedDict of what the API reports besides the inputs (``Annotated[type, doc]``).
     outputs: type
-    #: The dynamic provider class: the one implementation of check, diff and CRUD.
-    provider: Callable[[], ServedProvider]
-    #: The pure diff of state against checked inputs (snake_case): which properties changed, which replace.
-    changes: Callable[[Mapping[str, Any], Mapping[str, Any]], Changes]
+    #: The engine-neutral service: the one implementation of check, diff and CRUD, shared with the dynamic twin.
+    service: type[Service]
 
     @property
     def token(self) -> str:
-        return f"{PACKAGE}:index:{self.name}"
+        return package_token(self.name)
 
     @cached_property
     def inputs(self) -> dict[str, Property]:
@@ -85,7 +66,7 @@ class NativeResource:
 
 
 TRACKING_DOMAIN: Final[NativeResource] = NativeResource(
-    name="TrackingDomain",
+    name=TRACKING_DOMAIN_TYPE.name,
     description=(
         "A SparkPost tracking domain (the hostname SparkPost writes into tracked links). Created, verified and "
         "kept at the declared `secure`/`default` settings through the SparkPost API; its id is the lower-cased "
@@ -94,20 +75,18 @@ TRACKING_DOMAIN: Final[NativeResource] = NativeResource(
         "input or an output."),
     args=TrackingDomainArgs,
     outputs=TrackingDomainOutputs,
-    provider=TrackingDomainProvider,
-    changes=compute_changes,
+    service=TrackingDomainService,
 )
 
 ASSOCIATION: Final[NativeResource] = NativeResource(
-    name="TrackingDomainAssociation",
+    name=ASSOCIATION_TYPE.name,
     description=(
         "A SparkPost sending domain's tracking domain: SparkPost wraps the links of the sending domain's mail with "
         "it. The sending domain must exist (and be verified) in SparkPost, in the same account or subaccount; its "
         "id is the lower-cased sending domain. Create and update are one PUT, delete a PUT of \"\"."),
     args=TrackingDomainAssociationArgs,
     outputs=TrackingDomainAssociationOutputs,
-    provider=TrackingDomainAssociationProvider,
-    changes=functools.partial(compute_changes, schema=schema.ASSOCIATION),
+    service=AssociationService,
 )
 
 #: Every natively served resource.
@@ -120,7 +99,12 @@ _NAME = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(_NAMES, key=l
 _NAMESPACE = re.compile(rf"(?<![\w/-]){re.escape(CONFIG_NAMESPACE)}:(?=\w)")
 
 
+def in_plugin_namespace(text: str) -> str:
+    """Config keys of the shared code's messages in the plugin's namespace (``sparkpost-tracking:verifyTimeout``)."""
+    return _NAMESPACE.sub(f"{PACKAGE}:", text)
+
+
 def in_wire_words(text: str) -> str:
     """A message of the shared code as a user of the plugin reads it: property names as in the schema
     (``adoptExisting``), config keys in the plugin's namespace (``sparkpost-tracking:verifyTimeout``)."""
-    return _NAMESPACE.sub(f"{PACKAGE}:", _NAME.sub(lambda match: _NAMES[match.group(1)], text))
+    return in_plugin_namespace(_NAME.sub(lambda match: _NAMES[match.group(1)], text))

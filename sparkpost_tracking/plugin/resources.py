@@ -19,8 +19,9 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainAttributes,
     own_annotations,
 )
+from sparkpost_tracking.dynamic_providers.validation import refuse_unknown_arguments
 
-from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource
+from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource, in_plugin_namespace
 
 
 class _NativeResource(pulumi.CustomResource):
@@ -29,10 +30,9 @@ class _NativeResource(pulumi.CustomResource):
     _native: NativeResource
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
-        unknown = sorted(set(args) - set(self._native.inputs))
-        if unknown:
-            raise TypeError(f"{self._native.name} {resource_name!r}: unknown argument(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(sorted(self._native.inputs))}")
+        # The same check and words as the dynamic resource's, but the key lives in this provider's namespace.
+        refuse_unknown_arguments(self._native.name, resource_name, self._native.service.schema, args,
+                                 words=in_plugin_namespace)
         # Output-only keys are seeded with None so they become attributes of this resource.
         props: dict[str, Any] = {**dict.fromkeys(self._native.outputs.__annotations__), **args}
         super().__init__(self._native.token, resource_name, props, opts)

@@ -19,7 +19,7 @@ from pulumi import ComponentResource
 from pulumi.provider.experimental.component import ComponentProvider
 
 from sparkpost_tracking import __version__
-from sparkpost_tracking.components.chain import PACKAGE
+from sparkpost_tracking.dynamic_providers.types import PACKAGE
 
 from .config import CONFIG_PROPERTIES, RESOURCE_DEFAULTS
 from .native import NATIVE_RESOURCES, NativeResource

@@ -8,15 +8,13 @@
 - Errors the user can act on (a bad input, a missing key, SparkPost's refusal) reach the CLI as their message
   alone, in the schema's words (``adoptExisting``, ``sparkpost-tracking:verifyTimeout``); the SDK would append a
   Python traceback to every error.
-- The process exits when the engine that started it is gone (its parent changes), so a killed CLI leaves no
-  plugin behind.
+- The process exits when the engine that started it is gone (``dynamic_providers.watchdog``, shared with the
+  dynamic provider), so a killed CLI leaves no plugin behind and no SparkPost call outlives it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from functools import cache
@@ -30,8 +28,10 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from sparkpost_tracking import __version__
-from sparkpost_tracking.components.chain import PACKAGE, end_chains_in
+from sparkpost_tracking.components.chain import end_chains_in
+from sparkpost_tracking.dynamic_providers import watchdog
 from sparkpost_tracking.dynamic_providers.errors import SparkPostTrackingError
+from sparkpost_tracking.dynamic_providers.types import PACKAGE
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput
 
 from .native import in_wire_words
@@ -40,8 +40,7 @@ from .resources import TrackingDomain, TrackingDomainAssociation
 from .schema import component_provider, package_schema
 
 #: Errors whose message tells the user what to do: shown without a traceback.
-USER_ERRORS: Final[tuple[type[BaseException], ...]] = (SparkPostTrackingError, InvalidInput)
-PARENT_POLL_SECONDS: Final[float] = 1.0
+USER_ERRORS: Final[tuple[type[BaseException], ...]] = (SparkPostTrackingError,)
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]
 
@@ -107,13 +106,6 @@ def schema_json() -> str:
     return json.dumps(package_schema(), indent=2, sort_keys=True) + "\n"
 
 
-async def _exit_when_orphaned(parent: int) -> None:
-    """Stop serving once the process that started us has gone (we are re-parented)."""
-    while os.getppid() == parent:
-        await asyncio.sleep(PARENT_POLL_SECONDS)
-    os._exit(0)  # the engine is gone: nobody waits for an orderly shutdown
-
-
 async def serve(engine_address: str, args: list[str], *, parent: int | None = None) -> None:
     """Serve until the engine stops us, or until ``parent`` (the engine's process, default ours) is gone."""
     end_chains_in(TrackingDomain, TrackingDomainAssociation)
@@ -124,8 +116,6 @@ async def serve(engine_address: str, args: list[str], *, parent: int | None = No
     await server.start()
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
-    watchdog = asyncio.create_task(_exit_when_orphaned(os.getppid() if parent is None else parent))
-    try:
-        await server.wait_for_termination()
-    finally:
-        watchdog.cancel()
+    # The same watchdog as the dynamic provider's: an engine that dies takes this process with it.
+    watchdog.start(parent, provider_process=True)
+    await server.wait_for_termination()

@@ -1,0 +1,53 @@
+"""The API key's two rules, in one place: a key must be usable as an HTTP header value, and no message may show
+it in any form.
+
+A key is refused (without echoing it) when it holds whitespace or control characters: a trailing newline from
+``echo KEY | pulumi config set`` would otherwise reach ``requests``, whose error message quotes the header
+value. And every message that might hold the key (an exception text from the HTTP stack, an error body) passes
+through ``redact``, which removes it in each form it can take: as it is, as Python's ``repr`` and JSON escape it,
+and URL-encoded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Final
+from urllib.parse import quote, quote_plus
+
+from .errors import ConfigurationError
+
+REDACTED: Final[str] = "***"
+_UNUSABLE: Final[re.Pattern[str]] = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def check_api_key(key: str, source: str) -> str:
+    """``key`` if it can be sent as a header value; else a ``ConfigurationError`` naming ``source``, not the key."""
+    if _UNUSABLE.search(key):
+        raise ConfigurationError(
+            f"The SparkPost API key from {source} contains whitespace or a control character (a trailing newline, "
+            "often, from 'echo'). Set it again without it, e.g. pulumi config set --secret <key> with the key typed "
+            "or pasted, or printf '%s' \"$KEY\" instead of echo.")
+    return key
+
+
+def forms_of(key: str) -> list[str]:
+    """Every spelling of ``key`` that a message could contain, longest first (so no form is left half-replaced)."""
+    forms = {key, repr(key)[1:-1], json.dumps(key)[1:-1], quote(key, safe=""), quote_plus(key),
+             key.encode("unicode_escape").decode("ascii")}
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def redact(text: str, key: str | None) -> str:
+    """``text`` with ``key`` replaced in every form; unchanged when there is no key."""
+    if not key:
+        return text
+    for form in forms_of(key):
+        text = text.replace(form, REDACTED)
+    return text
+
+
+def plain_text_reason(config_key: str) -> str:
+    """Why a key set without ``--secret`` is refused: said the same way by both engine paths."""
+    return ("holds an API key in plain text in the stack config (and so in the stack file and the provider's "
+            f"state); make it a secret: pulumi config set --secret {config_key} <key>")

@@ -1,0 +1,168 @@
+"""The engine-neutral core of every SparkPost resource: check, diff, create, read, update and delete.
+
+A service works on plain snake_case dicts and returns the plain dataclasses below. It knows nothing of an engine:
+the Python dynamic provider (``provider_base``) and the provider plugin (``sparkpost_tracking.plugin.provider``)
+are adapters that translate their engine's requests and result types to and from these calls, and nothing more.
+So every guarantee (ownership, the key, errors, what a preview costs) is the same on both paths.
+
+A service holds settings but no secret and no connection: the API key is looked up at the call that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from . import errors
+from .changes import compute_changes
+from .hosts import effective_api_base
+from .schema import Schema
+from .validation import InvalidInput
+
+if TYPE_CHECKING:
+    from .client import SparkPostClient
+    from .settings import Settings
+
+# The HTTP client is imported inside the methods that call SparkPost: a program that only declares resources
+# (and runs check and diff) should not pay for requests/urllib3 at import time.
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Inputs normalized, defaults filled in, and every failure (each names its property)."""
+
+    inputs: dict[str, Any]
+    failures: list[InvalidInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What a change of inputs means; ``changed`` lists every property that differs, ``replaces`` those of them
+    that replace the resource."""
+
+    changed: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    drifted: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.changed or self.drifted)
+
+
+@dataclass(frozen=True)
+class Created:
+    id: str
+    outputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A read: ``id`` is empty when the object is gone (the engine then drops it from state)."""
+
+    id: str
+    outputs: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+GONE = Found("")
+
+
+class Service:
+    """The part every SparkPost resource shares: settings and the key, the client, check and diff, the inputs of a
+    call. A subclass names its ``schema`` and does its create, read, update and delete."""
+
+    schema: ClassVar[Schema]
+
+    def __init__(self, settings: Settings | None = None, problems: Sequence[str] = ()) -> None:
+        self._settings = settings
+        #: Configuration mistakes found when the engine configured us; reported at the first SparkPost call (check
+        #: and diff make none, so they must not fail on them).
+        self.problems = list(problems)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    @property
+    def settings(self) -> Settings:
+        from .settings import settings_from
+
+        # Outside the engine (tests, scripts) nothing configures us: the environment alone.
+        return self._settings if self._settings is not None else settings_from({})
+
+    def client(self, inputs: dict[str, Any]) -> SparkPostClient:
+        """A client for the account, region and subaccount these inputs name; raises when there is no key."""
+        from .client import SparkPostClient
+
+        if self.problems:
+            raise errors.ConfigurationError("Stack config: " + "; ".join(self.problems))
+        settings, region, api_url = self.settings, inputs.get("region"), inputs.get("api_url")
+        api_key, key_source = settings.api_key_and_source(None if api_url else region)
+        sub = inputs.get("subaccount_id")
+        return SparkPostClient(effective_api_base(region, api_url), api_key, key_source=key_source,
+                               subaccount_id=None if sub is None else int(sub), policy=settings.retry_policy)
+
+    # ---- inputs of a call ------------------------------------------------------------------
+
+    def declared_inputs(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The input keys of a state or input bag, defaults filled in."""
+        inputs = {k: props[k] for k in self.schema.inputs if props.get(k) is not None}
+        for key, default in self.schema.defaults.items():
+            if default is not None:
+                inputs.setdefault(key, default)
+        return inputs
+
+    def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
+        """Inputs that declare exactly what SparkPost reports (an import declares what it found)."""
+        return {k: outs[k] for k in self.schema.inputs if outs.get(k) is not None}
+
+    def state_inputs(self, id_: str, props: dict[str, Any]) -> dict[str, Any]:
+        """Declared inputs of a resource from its state; the id names the object if the state does not."""
+        key = self.schema.id_key
+        return self.declared_inputs({**props, key: props.get(key) or id_})
+
+    # ---- check, diff and read: the same for every resource -------------------------------
+
+    def check(self, news: dict[str, Any]) -> Checked:
+        inputs, failures = self.schema.check(news)
+        return Checked(inputs, failures)
+
+    def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        changes = compute_changes(olds, news, self.schema)
+        # SparkPost knows each name once: a replacement under the same name must remove the old object first.
+        same_name = self.schema.id_key not in changes.replaces
+        return Diff(changes.changed, changes.replaces, changes.drifted, bool(changes.replaces) and same_name)
+
+    def read(self, id_: str, state: dict[str, Any], defaults: dict[str, Any] | None = None) -> Found:
+        """Refresh (``state`` from the last deployment) or import (no state; ``defaults`` say where to look): one
+        read of the object.
+
+        A refresh keeps the declared inputs, so the next ``up`` repairs drift instead of accepting it; an import
+        declares what it found, so the next preview of a program that declares the same is unchanged.
+        """
+        importing = not state
+        inputs = self.state_inputs(id_, {**(defaults or {}), **state})
+        try:
+            outputs = self.observe(id_, inputs)
+        except errors.NotFound:
+            return GONE
+        if importing:
+            inputs = self.declared_from(outputs)
+            outputs = {**outputs, **inputs}
+        return Found(id_, outputs, inputs)
+
+    # ---- what each resource does -------------------------------------------------------------
+
+    def observe(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The outputs of the object ``id_`` as SparkPost reports it now (``errors.NotFound`` when it is gone)."""
+        raise NotImplementedError
+
+    def create(self, inputs: dict[str, Any]) -> Created:
+        raise NotImplementedError
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete(self, id_: str, state: dict[str, Any]) -> None:
+        raise NotImplementedError

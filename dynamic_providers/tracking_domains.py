@@ -1,0 +1,85 @@
+"""The tracking-domain service: create, read, update and delete of a SparkPost tracking domain, through the
+lifecycle (``lifecycle``), on plain dicts. Both engine paths call it (see ``service``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import errors
+from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
+from .service import Created, Service
+
+if TYPE_CHECKING:
+    from .lifecycle import TrackingDomainLifecycle
+
+#: What SparkPost reports of a domain that state keeps and the lifecycle starts an update from.
+_LAST_SEEN = ("secure", "default", "verified", "uses_managed_certificate", "tls_status")
+#: Inputs whose change (or drift) needs a SparkPost call; the others live only in state.
+_CALLED_FOR = frozenset({"secure", "default", "verify", "managed_certificate"})
+
+
+def outputs_for(inputs: dict[str, Any], observed: dict[str, Any]) -> dict[str, Any]:
+    """Full outputs: every input (engine state is exactly what we return) plus what SparkPost reports."""
+    outs = dict(inputs)
+    for key in ("secure", "default", *OUTPUT_KEYS):
+        if observed.get(key) is not None:
+            outs[key] = observed[key]
+    return outs
+
+
+class TrackingDomainService(Service):
+    schema = TRACKING_DOMAIN
+
+    def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
+        # The outcomes are declared as found too: verify or a managed certificate that has not happened yet would
+        # otherwise be a change on the first preview after an import.
+        return {**super().declared_from(outs), "verify": bool(outs.get("verified")),
+                "managed_certificate": bool(outs.get("uses_managed_certificate"))}
+
+    def _lifecycle(self, inputs: dict[str, Any]) -> TrackingDomainLifecycle:
+        from .lifecycle import TrackingDomainLifecycle
+
+        return TrackingDomainLifecycle(self.client(inputs), self.settings)
+
+    def create(self, inputs: dict[str, Any]) -> Created:
+        from .lifecycle import Desired
+
+        inputs = self.declared_inputs(inputs)
+        lifecycle = self._lifecycle(inputs)
+        with lifecycle.client:
+            observed = lifecycle.create(Desired.from_inputs(inputs))
+        return Created(inputs["domain"], outputs_for(inputs, observed))
+
+    def observe(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        from .lifecycle import observed_from_api
+
+        with self.client(inputs) as client:
+            return outputs_for(inputs, observed_from_api(client.get_domain(id_)))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        from .lifecycle import Desired
+
+        inputs = self.declared_inputs(news)
+        diff = self.diff(olds, news)
+        observed: dict[str, Any] = {k: olds.get(k) for k in _LAST_SEEN}
+        # Only what changed (or drifted) is sent: keys that live only in state cost no call, and no key.
+        if diff.drifted or _CALLED_FOR & set(diff.changed):
+            desired = Desired.from_inputs(inputs)
+            lifecycle = self._lifecycle(inputs)
+            try:
+                with lifecycle.client:
+                    observed = lifecycle.converge(desired, observed)
+            except errors.NotFound:
+                raise errors.SparkPostTrackingError(
+                    f"Tracking domain {desired.domain!r} no longer exists in SparkPost ({desired.scope}). Run "
+                    "'pulumi refresh' so Pulumi forgets it, then 'pulumi up' creates it again.") from None
+        merged = {**{k: olds[k] for k in OUTPUT_KEYS if olds.get(k) is not None},
+                  **{k: v for k, v in observed.items() if v is not None}}
+        return outputs_for(inputs, merged)
+
+    def delete(self, id_: str, state: dict[str, Any]) -> None:
+        try:
+            with self.client(self.state_inputs(id_, state)) as client:
+                client.delete_domain(id_)
+        except errors.NotFound:
+            pass  # already gone: that is what delete wants
