@@ -7,8 +7,8 @@ state, and adopting exactly those once, is the recovery. Ids are deterministic (
 
 - ``pulumi stack export | python -m sparkpost_tracking.recovery`` prints the domains, comma-separated, for
   ``SPARKPOST_ADOPT`` (both the Python dynamic resource and the plugin's native one read it);
-- ``... | python -m sparkpost_tracking.recovery --import-pending-creates`` prints ``URN ID`` pairs for
-  ``pulumi refresh --import-pending-creates``: the engine's own route, which reads each domain through the native
+- ``... | python -m sparkpost_tracking.recovery --import-pending-creates`` prints the arguments for
+  ``pulumi refresh`` that import them (``--import-pending-creates URN --import-pending-creates ID`` for each): the engine's own route, which reads each domain through the native
   resource's Read (a dynamic resource's pending create cannot be imported: the engine drops it unread).
 """
 
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextI
                                      description="List the tracking domains an interrupted 'pulumi up' was "
                                                  "creating, from 'pulumi stack export' on stdin.")
     parser.add_argument("--import-pending-creates", action="store_true",
-                        help="print 'URN ID' pairs for 'pulumi refresh --import-pending-creates' (plugin path)")
+                        help="print the 'pulumi refresh' arguments that import them (plugin path)")
     args = parser.parse_args(argv)
     try:
         exported = json.load(stdin)
@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextI
     document = exported if isinstance(exported, dict) else {}
     if args.import_pending_creates:
         pairs = importable_creates(document)
-        print(" ".join(f"{urn} {id_}" for urn, id_ in pairs), file=stdout)
+        # The flag takes one value per use: URN and id alternate.
+        print(" ".join(f"--import-pending-creates {value}" for pair in pairs for value in pair), file=stdout)
         listed = bool(pairs)
     else:
         domains = interrupted_creates(document)

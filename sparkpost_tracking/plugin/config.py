@@ -97,9 +97,10 @@ def check_config(values: Mapping[str, Any], secret: Collection[str] | None = Non
     return failures
 
 
-def read_config(values: Mapping[str, Any]) -> ProviderConfig:
-    """The provider config (wire names, plain values) with the environment; raises on a bad value."""
-    failures = check_config(values)
+def read_config(values: Mapping[str, Any], secret: Collection[str] | None = None) -> ProviderConfig:
+    """The provider config (wire names, plain values; ``secret`` as for ``check_config``) with the environment;
+    raises on a bad value."""
+    failures = check_config(values, secret)
     if failures:
         raise ConfigurationError("; ".join(map(str, failures)))
     defaults = {name: INPUTS[name].validate(values[camel_case(name)], camel_case(name))

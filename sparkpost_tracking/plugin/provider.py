@@ -42,16 +42,17 @@ class NativeProvider(api.Provider):
         self._pool: ThreadPoolExecutor | None = None
 
     async def get_schema(self, request: api.GetSchemaRequest) -> api.GetSchemaResponse:
-        return api.GetSchemaResponse(schema=await asyncio.get_running_loop().run_in_executor(None, self._schema))
+        return api.GetSchemaResponse(schema=await self._blocking(self._schema))
 
     async def check_config(self, request: api.CheckRequest) -> api.CheckResponse:
         values = {k: to_python(v) for k, v in request.new_inputs.items()}
-        secret = {k for k, v in request.new_inputs.items() if v.contains_secret()}
-        failures = [api.CheckFailure(f.prop, f.reason) for f in check_config(values, secret)]
-        return api.CheckResponse(inputs=request.new_inputs, failures=failures)
+        return api.CheckResponse(inputs=request.new_inputs,
+                                 failures=[api.CheckFailure(f.prop, f.reason) for f in check_config(values)])
 
     async def configure(self, request: api.ConfigureRequest) -> api.ConfigureResponse:
-        self.apply(read_config({k: to_python(v) for k, v in request.args.items()}))
+        # Only Configure sees which values are secret (the engine strips the marks from CheckConfig's inputs).
+        secret = {k for k, v in request.args.items() if v.contains_secret()}
+        self.apply(read_config({k: to_python(v) for k, v in request.args.items()}, secret))
         # The engine requires secrets support of a plugin that constructs components: values arrive marked
         # secret, and each output leaves secret when the input of that name came in secret.
         return api.ConfigureResponse(accept_secrets=True, supports_preview=True,

@@ -151,3 +151,23 @@ def test_bad_inputs_are_named_in_the_schemas_words_before_any_request(yaml_cli_d
     assert "apex (organisational) domain" in text and "subaccountId" in text, failed.text
     assert "Traceback" not in text
     assert emu.count() == 0
+
+
+def test_a_plain_text_key_is_refused_before_any_request_and_never_stored(yaml_cli_dir: Path, emu: Emulator,
+                                                                         tmp_path: Path) -> None:
+    # The same rule, and the same words, as the Python path's: a key set without --secret would be stored in
+    # plain text as the provider's inputs in state.
+    plain = "plain-key-4b1e9d7c2a"
+    project = YamlProject(tmp_path, yaml_cli_dir, {"plain": RESOURCES["plain"]})
+    project.run("stack", "init", project.stack)
+    project.run("config", "set", f"{PACKAGE}:apiUrl", emu.base_url)
+    project.run("config", "set", f"{PACKAGE}:apiKey", plain)
+    emu.clear_requests()
+    for command in (("preview",), ("up", "--yes", "--skip-preview")):
+        failed = project.run(*command, check=False)
+        assert failed.returncode != 0
+        assert (f"{PACKAGE}:apiKey: holds an API key in plain text" in failed.text
+                and f"pulumi config set --secret {PACKAGE}:apiKey" in failed.text), failed.text
+        assert plain not in failed.text and "Traceback" not in failed.text
+    assert emu.count() == 0
+    assert plain not in project.run("stack", "export").stdout

@@ -54,7 +54,8 @@ def test_the_engine_route_lists_native_creates_only() -> None:
                                            "track2.example.com")]
     out = io.StringIO()
     assert main(["--import-pending-creates"], io.StringIO(json.dumps(native)), out) == 0
-    assert out.getvalue().split() == [part for pair in importable_creates(native) for part in pair]
+    assert out.getvalue().split() == [part for pair in importable_creates(native)
+                                      for value in pair for part in ("--import-pending-creates", value)]
 
 
 def test_main_refuses_what_is_not_an_export() -> None:
