@@ -109,5 +109,44 @@ def test_wrong_key_names_its_setting_at_the_first_call(stack: PulumiProject, emu
     assert "HTTP 401" in result.text
     assert "The API key from stack config 'sparkpost:apiKey' was refused by " + emu.base_url in result.text
     assert wrong not in result.text
-    assert [(r.method, r.path) for r in emu.requests()] == [("POST", "/api/v1/tracking-domains")]
+    # The first call, the read that proves the name is free, is refused: nothing is posted.
+    assert [(r.method, r.path) for r in emu.requests()] == [("GET", "/api/v1/tracking-domains/track.example.com")]
     assert emu.domains() == []
+
+
+def closed_port_url() -> str:
+    """An API URL on loopback where nothing listens (the port was free a moment ago): a refused connection."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/v1"
+
+
+#: Budget of a refused connection: a few seconds of connect retries, far below the 113 s of answer-lost retries.
+UNREACHABLE_WITHIN = 10.0
+
+
+def assert_unreachable_is_reported(result: Result, url: str) -> None:
+    text = " ".join(result.text.split())
+    assert result.returncode != 0
+    assert f"{url} could not be reached" in text and "was not sent" in text, result.text
+    assert "Is apiUrl (or region) right? Is the emulator running" in text
+    assert "SPARKPOST_ADOPT" not in text and "may have taken effect" not in text
+    # Pulumi's dynamic-provider server prefixes a provider's error with its own frames (pulumi/dynamic/__main__.py
+    # formats every exception); none of ours are shown beyond the line that raises it.
+    assert "lifecycle.py" not in text and "client.py" not in text
+
+
+def test_an_unreachable_api_fails_fast_saying_nothing_was_sent(stack: PulumiProject, emu: Emulator) -> None:
+    url = closed_port_url()
+    stack.run("config", "set", "sparkpost-tracking:apiUrl", url)
+    try:
+        result = stack.up(check=False)
+    finally:
+        stack.run("config", "set", "sparkpost-tracking:apiUrl", emu.base_url)
+    print(f"\n$ pulumi up  # exit {result.returncode} after {result.seconds:.1f}s\n{diagnostics(result)}")
+    assert_unreachable_is_reported(result, url)
+    # The whole CLI run, engine start-up included, stays within the operation's budget plus the CLI's own time.
+    assert result.seconds < UNREACHABLE_WITHIN + 20

@@ -171,3 +171,31 @@ def test_a_plain_text_key_is_refused_before_any_request_and_never_stored(yaml_cl
         assert plain not in failed.text and "Traceback" not in failed.text
     assert emu.count() == 0
     assert plain not in project.run("stack", "export").stdout
+
+
+def test_an_unreachable_api_fails_fast_saying_nothing_was_sent(yaml_cli_dir: Path, tmp_path: Path) -> None:
+    # The plugin path says what the dynamic path says (tests/engine/test_config_errors_cli.py).
+    from tests.engine.test_config_errors_cli import UNREACHABLE_WITHIN, assert_unreachable_is_reported, closed_port_url
+
+    url = closed_port_url()
+    project = YamlProject(tmp_path, yaml_cli_dir, {"plain": RESOURCES["plain"]})
+    project.init(url, KEY, retryBackoff="0.05")
+    result = project.run("up", "--yes", "--skip-preview", check=False)
+    print(f"\n$ pulumi up  # exit {result.returncode} after {result.seconds:.1f}s\n{result.text[-1500:]}")
+    assert_unreachable_is_reported(result, url)
+    assert "Traceback" not in result.text  # the plugin reports our errors as their message alone
+    assert result.seconds < UNREACHABLE_WITHIN + 20
+
+
+def test_the_api_key_as_an_argument_is_refused_with_the_dynamic_resources_words() -> None:
+    # The same mistake, the same error on both paths: a RunError naming the setting, no bare TypeError.
+    import pulumi
+
+    from sparkpost_tracking.dynamic_providers.validation import ResourceArgumentError
+    from sparkpost_tracking.plugin.resources import TrackingDomain
+
+    with pytest.raises(ResourceArgumentError) as caught:
+        TrackingDomain("t", {"domain": "track.example.com", "api_key": "k"})  # type: ignore[typeddict-unknown-key]
+    assert isinstance(caught.value, pulumi.RunError)
+    assert str(caught.value) == ("TrackingDomain 't': api_key: the API key is never an input (it would land in state); "
+                                 f"use 'pulumi config set --secret {PACKAGE}:apiKey ...' or SPARKPOST_API_KEY")
