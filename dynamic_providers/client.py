@@ -318,7 +318,7 @@ class SparkPostClient:
         return errors.Unreachable(
             f"SparkPost {method} {path} was not sent: {self.api_base} could not be reached "
             f"({self._redact(type(reason).__name__)}: {self._redact(str(reason))}). Nothing was changed in "
-            "SparkPost. Is apiUrl (or region) right? Is the emulator running, if you use one?")
+            "SparkPost. Is api_url (or region) right? Is the emulator running, if you use one?")
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None, *,
               idempotent: bool | None = None, scoped: bool = True) -> Any:

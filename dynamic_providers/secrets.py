@@ -4,8 +4,8 @@ it in any form.
 A key is refused (without echoing it) when it holds whitespace or control characters: a trailing newline from
 ``echo KEY | pulumi config set`` would otherwise reach ``requests``, whose error message quotes the header
 value. And every message that might hold the key (an exception text from the HTTP stack, an error body) passes
-through ``redact``, which removes it in each form it can take: as it is, as Python's ``repr`` and JSON escape it,
-and URL-encoded.
+through ``redact``, which removes it in each form it can take: as it is, as Python's ``repr``/``ascii`` and JSON escape
+it, and URL-encoded (in a path or a query).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def check_api_key(key: str, source: str) -> str:
 
 def forms_of(key: str) -> list[str]:
     """Every spelling of ``key`` that a message could contain, longest first (so no form is left half-replaced)."""
-    forms = {key, repr(key)[1:-1], json.dumps(key)[1:-1], quote(key, safe=""), quote_plus(key),
-             key.encode("unicode_escape").decode("ascii")}
+    forms = {key, repr(key)[1:-1], ascii(key)[1:-1], json.dumps(key)[1:-1], quote(key), quote(key, safe=""),
+             quote_plus(key), key.encode("unicode_escape").decode("ascii")}
     return sorted((form for form in forms if form), key=len, reverse=True)
 
 

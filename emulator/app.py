@@ -1,7 +1,8 @@
 """The emulated SparkPost API: routing and handlers for ``/api/v1/tracking-domains``, plus fault injection
 and request recording around every call.
 
-Per request: latency and a matching *delay* fault; a matching *fail* fault, or a storm failure, answers at
+Per request: a matching *create* fault (someone else's domain appears as the request arrives); latency and
+a matching *delay* fault; a matching *fail* fault, or a storm failure, answers at
 once (even before authentication, like a rate limiter in front of the API) and changes nothing; otherwise
 authentication, the ``X-MSYS-SUBACCOUNT`` header, routing, a matching *reject* fault (a documented
 SparkPost error, nothing changed) or the handler; the request is recorded; finally a matching *drop* fault
@@ -117,6 +118,7 @@ class ApiApp:
         faults = self.state.faults
         self.state.log.enter()
         try:
+            self._arrive(method, path)
             faults.sleep(faults.latency)
             delay = faults.take("delay", method, path)
             if delay is not None:
@@ -124,6 +126,13 @@ class ApiApp:
             return self._answer(environ, start_response, request, received_at)
         finally:
             self.state.log.leave()
+
+    def _arrive(self, method: str, path: str) -> None:
+        """A matching *create* fault: someone else's domain appears just as this request arrives."""
+        racing = self.state.faults.take("create", method, path)
+        if racing is not None and racing.domain is not None:
+            with contextlib.suppress(ValueError):  # the name exists already: their create would have failed
+                self.state.store.add(racing.domain, subaccount_id=racing.subaccount_id, **(racing.fields or {}))
 
     def _answer(self, environ: dict[str, Any], start_response: Any, request: JsonRequest,
                 received_at: float) -> Iterable[bytes]:
@@ -138,7 +147,8 @@ class ApiApp:
             status = storm[1]
         dropped = False
         if status is not None:
-            response = error_response(ApiError(status, HTTP_STATUS_CODES.get(status, "Error")))
+            said = failure.message if failure is not None and failure.message else None
+            response = error_response(ApiError(status, said or HTTP_STATUS_CODES.get(status, "Error")))
             if failure is not None and failure.retry_after is not None:
                 response.headers["Retry-After"] = str(failure.retry_after)
         else:

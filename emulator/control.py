@@ -109,10 +109,22 @@ class Control:
     # ---- faults --------------------------------------------------------------------------------
 
     def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
-                  path_suffix: str | None = None, retry_after: int | None = None) -> None:
+                  path_suffix: str | None = None, retry_after: int | None = None, message: str | None = None,
+                  skip: int = 0) -> None:
         """The next ``n`` matching requests answer ``status`` (429 or 5xx) in SparkPost's error shape, without
-        touching state; with ``retry_after``, the answer carries that ``Retry-After`` header (whole seconds)."""
-        self._state.faults.fail_next(n, status, method, path_suffix, retry_after)
+        touching state; with ``retry_after``, the answer carries that ``Retry-After`` header (whole seconds);
+        with ``message``, the error's message is that (say, a server that echoes what it was sent); with
+        ``skip``, that many matching requests pass first."""
+        self._state.faults.fail_next(n, status, method, path_suffix, retry_after, message, skip)
+
+    def create_on_next(self, domain: str, /, subaccount_id: int | None = None, method: str | None = "POST",
+                       path_suffix: str | None = "/tracking-domains", **fields: Any) -> None:
+        """When the next matching request arrives, someone else's ``domain`` is created first (as by
+        :meth:`add_domain`, with ``fields`` as in :meth:`mutate`), then the request proceeds, other faults
+        included: a colleague creating the name between our read and our POST. If the name exists by then,
+        nothing is added. ``ValueError`` (and nothing pending) for a bad name, owner or field."""
+        record = self._state.store.new_record(domain, subaccount_id, fields)
+        self._state.faults.create_on_next(record.domain, subaccount_id, method, path_suffix, fields)
 
     def reject_next(self, error: str, n: int = 1) -> None:
         """The next ``n`` requests to the endpoint concerned answer an error SparkPost documents, without

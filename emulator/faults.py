@@ -1,11 +1,13 @@
-"""Fault injection: latency, delayed answers, injected errors, a random storm, and connections dropped after commit.
+"""Fault injection: latency, delayed answers, injected errors, a random storm, connections dropped after commit,
+and a colleague's create racing ours.
 
 A fault matches a request by method (any case) and path suffix, both optional, and is consumed one
-request at a time. When several faults of a kind match, the oldest one is used first. Per request the
-emulator applies, in order: ``latency``; one matching *delay*; one matching *fail* (which answers
-without touching state, and skips the rest); the storm, if one blows (a failure like *fail*, or a drop
-after the request is processed); after authentication and routing, one matching *reject* (a documented
-SparkPost error, state untouched); the request itself; one matching *drop*.
+request at a time. When several faults of a kind match, the oldest one is used first; a fault with ``skip``
+lets that many matching requests pass first. Per request the emulator applies, in order: one matching
+*create* (someone else's domain is stored out of band as the request arrives); ``latency``; one matching
+*delay*; one matching *fail* (which answers without touching state, and skips the rest); the storm, if one
+blows (a failure like *fail*, or a drop after the request is processed); after authentication and routing,
+one matching *reject* (a documented SparkPost error, state untouched); the request itself; one matching *drop*.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Literal
 from .errors import DOCUMENTED_ERRORS
 from .recording import request_matches
 
-FaultKind = Literal["fail", "delay", "drop", "reject"]
+FaultKind = Literal["fail", "delay", "drop", "reject", "create"]
 StormEffect = Literal["fail", "drop"]
 
 
@@ -36,6 +38,11 @@ class Fault:
     until: int | None = None  # delay: release early once this many matching requests are held at once
     retry_after: int | None = None  # fail: the Retry-After header to send (whole seconds), if any
     error: str | None = None  # reject: the name of the documented error (``errors.DOCUMENTED_ERRORS``)
+    message: str | None = None  # fail: the error message to answer instead of the status's reason phrase
+    skip: int = 0  # matching requests still to let pass before this fault applies
+    domain: str | None = None  # create: the domain someone else creates when the request arrives
+    subaccount_id: int | None = None  # create: its owner (None: the primary account)
+    fields: dict[str, Any] | None = None  # create: its state, as ``Control.mutate`` takes it
 
     def matches(self, method: str, path: str) -> bool:
         return request_matches(method, path, self.method, self.path_suffix)
@@ -48,6 +55,12 @@ def _count(n: int) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be an int >= 1; got {n!r}")
     return n
+
+
+def _skip(skip: int) -> int:
+    if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
+        raise ValueError(f"skip must be an int >= 0; got {skip!r}")
+    return skip
 
 
 def _seconds(seconds: float) -> float:
@@ -123,13 +136,24 @@ class FaultPlan:
         self._latency = _seconds(seconds)
 
     def fail_next(self, n: int = 1, status: int = 429, method: str | None = None,
-                  path_suffix: str | None = None, retry_after: int | None = None) -> None:
+                  path_suffix: str | None = None, retry_after: int | None = None, message: str | None = None,
+                  skip: int = 0) -> None:
         """The next ``n`` matching requests answer ``status`` (429 or 5xx) and change nothing; with
-        ``retry_after``, the answer carries that ``Retry-After`` header (whole seconds, as HTTP says)."""
+        ``retry_after``, the answer carries that ``Retry-After`` header (whole seconds, as HTTP says); with
+        ``message``, the error says that instead of the reason phrase; with ``skip``, that many matching requests
+        pass first (e.g. a create's read-back fails, not the read before its POST)."""
         if retry_after is not None and (type(retry_after) is not int or retry_after < 0):
             raise ValueError(f"retry_after must be a whole number of seconds >= 0; got {retry_after!r}")
+        if message is not None and (not isinstance(message, str) or not message):
+            raise ValueError(f"message must be a non-empty string; got {message!r}")
         self._add(Fault("fail", _count(n), method, path_suffix, status=_failure_status(status),
-                        retry_after=retry_after))
+                        retry_after=retry_after, message=message, skip=_skip(skip)))
+
+    def create_on_next(self, domain: str, subaccount_id: int | None, method: str | None,
+                       path_suffix: str | None, fields: dict[str, Any]) -> None:
+        """When the next matching request arrives, ``domain`` is stored first (already validated by the caller)."""
+        self._add(Fault("create", 1, method, path_suffix, domain=domain, subaccount_id=subaccount_id,
+                        fields=dict(fields)))
 
     def reject_next(self, error: str, n: int = 1) -> None:
         """The next ``n`` requests to the endpoint of the documented ``error`` answer it and change nothing."""
@@ -179,6 +203,9 @@ class FaultPlan:
         with self._lock:
             for fault in self._faults:
                 if fault.kind == kind and fault.matches(method, path):
+                    if fault.skip > 0:  # this request passes this fault (another may still apply)
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self._faults.remove(fault)

@@ -284,20 +284,24 @@ class DomainStore:
 
     def add(self, domain: str, /, *, subaccount_id: int | None = None, **fields: Any) -> dict[str, Any]:
         """Create a domain as if in the SparkPost UI (e.g. one to adopt); ``fields`` as in :meth:`mutate`."""
+        record = self.new_record(domain, subaccount_id, fields)
+        with self._lock:
+            if record.domain in self._domains:
+                raise ValueError(f"{record.domain} already exists")
+            self._domains[record.domain] = record
+            if record.default:
+                self._set_default(record, True)
+            return record.to_api(**self._shape())
+
+    @classmethod
+    def new_record(cls, domain: str, subaccount_id: int | None, fields: dict[str, Any]) -> DomainRecord:
+        """The record :meth:`add` would store (not stored); ``ValueError`` for a bad name, owner or field."""
         if not isinstance(domain, str) or not is_valid_domain(domain):
             raise ValueError(f"invalid domain name {domain!r}")
         if subaccount_id is not None and (isinstance(subaccount_id, bool)
                                           or not isinstance(subaccount_id, int) or subaccount_id < 0):
             raise ValueError(f"subaccount_id must be an int >= 0; got {subaccount_id!r}")
-        key = domain.lower()
-        with self._lock:
-            if key in self._domains:
-                raise ValueError(f"{key} already exists")
-            record = self._apply(DomainRecord(domain=key, subaccount_id=subaccount_id or None), fields)
-            self._domains[key] = record
-            if record.default:
-                self._set_default(record, True)
-            return record.to_api(**self._shape())
+        return cls._apply(DomainRecord(domain=domain.lower(), subaccount_id=subaccount_id or None), dict(fields))
 
     def mutate(self, domain: str, /, **fields: Any) -> dict[str, Any]:
         """Change a domain out of band (as the SparkPost UI would) and return its new GET shape.

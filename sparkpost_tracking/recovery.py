@@ -8,8 +8,9 @@ state, and adopting exactly those once, is the recovery. Ids are deterministic (
 - ``pulumi stack export | python -m sparkpost_tracking.recovery`` prints the domains, comma-separated, for
   ``SPARKPOST_ADOPT`` (both the Python dynamic resource and the plugin's native one read it);
 - ``... | python -m sparkpost_tracking.recovery --import-pending-creates`` prints the arguments for
-  ``pulumi refresh`` that import them (``--import-pending-creates URN --import-pending-creates ID`` for each): the engine's own route, which reads each domain through the native
-  resource's Read (a dynamic resource's pending create cannot be imported: the engine drops it unread).
+  ``pulumi refresh`` that would import them (``--import-pending-creates URN --import-pending-creates ID`` each):
+  the engine's own route. Measured with Pulumi CLI 3.274, the engine drops such imports unread on both paths, so
+  docs/recovery.md uses ``SPARKPOST_ADOPT``; this output is kept for engines that honour it.
 """
 
 from __future__ import annotations

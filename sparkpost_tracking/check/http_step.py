@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sparkpost_tracking import __version__
 
 from .cdns import CdnTraits
-from .connect import classify, open_socket, unverified_context, where
+from .connect import Deadline, classify, open_socket, tls_socket, unverified_context, where
 from .options import CheckOptions
 from .result import StepResult, failed, passed, warned
 
@@ -36,30 +36,33 @@ _ORIGIN_UNREACHABLE = range(520, 525)
 class _Connection(http.client.HTTPConnection):
     """Connects where ``--resolve`` says, speaking TLS (with the domain as SNI) only for https."""
 
-    def __init__(self, options: CheckOptions, port: int, *, tls: bool) -> None:
+    def __init__(self, options: CheckOptions, port: int, deadline: Deadline, *, tls: bool) -> None:
         super().__init__(options.domain, port, timeout=options.timeout)
         self._options = options
+        self._deadline = deadline
         self._tls = tls
 
     def connect(self) -> None:
-        sock = open_socket(self._options, self.port)
+        sock = open_socket(self._options, self.port, self._deadline)
         if self._tls:
-            sock = unverified_context().wrap_socket(sock, server_hostname=self._options.domain)
+            sock = tls_socket(unverified_context(), sock, self._options.domain, self._deadline)
         self.sock = sock
 
 
 def check_request(options: CheckOptions, scheme: str, cdn: CdnTraits) -> StepResult:
     port = options.https_port if scheme == "https" else options.http_port
-    connection = _Connection(options, port, tls=scheme == "https")
+    deadline = Deadline(options.timeout)
+    connection = _Connection(options, port, deadline, tls=scheme == "https")
     started = time.monotonic()
     try:
-        connection.putrequest("GET", TRACKING_PATH, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", options.domain)  # the bare name, as browsers send it for 80/443
-        connection.putheader("User-Agent", USER_AGENT)
-        connection.putheader("Accept", "*/*")
-        connection.endheaders()
-        response = connection.getresponse()
-        response.read(65536)
+        with deadline:
+            connection.putrequest("GET", TRACKING_PATH, skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", options.domain)  # the bare name, as browsers send it for 80/443
+            connection.putheader("User-Agent", USER_AGENT)
+            connection.putheader("Accept", "*/*")
+            connection.endheaders()
+            response = connection.getresponse()
+            response.read(65536)
     except (OSError, http.client.HTTPException) as exc:
         failure = classify(exc, options, port) if isinstance(exc, OSError) else None
         if failure is None:
@@ -78,6 +81,10 @@ def judge(options: CheckOptions, scheme: str, status: int, server: str, location
     url = f"{scheme}://{options.domain}{TRACKING_PATH}"
     answered = f"{url} -> {status}" + (f" (server: {server})" if server else "")
     from_sparkpost = SPARKPOST_SERVER in server.lower()
+    if status in (301, 302, 307, 308) and _loops(location, options.domain, url, scheme):
+        return failed(scheme, f"{answered} to {location}: a redirect back to the tracking host", "redirect_loop",
+                      "a click would never reach its destination: the CDN (or a rule on it) redirects the tracking "
+                      "host to itself; forward the request to the SparkPost host instead", **facts)
     if status == 302:
         if from_sparkpost:
             return passed(scheme, f"{answered}: SparkPost's redirect", **facts)
@@ -107,6 +114,18 @@ def judge(options: CheckOptions, scheme: str, status: int, server: str, location
     return failed(scheme, f"{answered}: not SparkPost's answer", "not_sparkpost",
                   "the request does not reach SparkPost: the CDN's origin must be the SparkPost host of the "
                   "region, and the CDN must serve this host on " + scheme, **facts)
+
+
+def _loops(location: str | None, domain: str, url: str, scheme: str) -> bool:
+    """A redirect to the same URL, or to the tracking host itself (http to https of it aside: that is the
+    'Always Use HTTPS' case, judged on its own)."""
+    if not location:
+        return False
+    if location == url:
+        return True
+    parts = urlsplit(location)
+    to_itself = (parts.hostname or domain).lower() == domain  # a relative Location stays on the host
+    return to_itself and not (scheme == "http" and parts.scheme == "https")
 
 
 def _same_host_https(location: str | None, domain: str) -> bool:

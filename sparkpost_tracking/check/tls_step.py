@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from .connect import classify, open_socket, unverified_context
+from .connect import Deadline, classify, open_socket, tls_socket, unverified_context
 from .options import CheckOptions
 from .result import StepResult, failed, passed, skipped, warned
 
@@ -39,7 +39,8 @@ class Served:
 def check_tls(options: CheckOptions, now: datetime.datetime | None = None) -> list[StepResult]:
     now = now or datetime.datetime.now(datetime.UTC)
     try:
-        served = fetch(options)
+        with Deadline(options.timeout) as deadline:
+            served = fetch(options, deadline)
     except OSError as exc:  # ssl.SSLError included
         failure = classify(exc, options, options.https_port)
         return [failed(CHAIN, failure.detail, failure.code, failure.hint), *_unchecked()]
@@ -54,19 +55,19 @@ def _unchecked() -> list[StepResult]:
     return [skipped(step, "no certificate to check", required=True) for step in (NAME, EXPIRY)]
 
 
-def fetch(options: CheckOptions) -> Served:
+def fetch(options: CheckOptions, deadline: Deadline) -> Served:
     """One verifying handshake; when it fails, a second one that accepts anything, to read the certificate."""
     context = ssl.create_default_context(cafile=options.ca_file)
     context.check_hostname = False  # the name is judged on its own row
     try:
-        return Served(_handshake(options, context), None)
+        return Served(_handshake(options, context, deadline), None)
     except ssl.SSLCertVerificationError as exc:
-        return Served(_handshake(options, unverified_context()), exc)
+        return Served(_handshake(options, unverified_context(), deadline), exc)
 
 
-def _handshake(options: CheckOptions, context: ssl.SSLContext) -> x509.Certificate:
-    with open_socket(options, options.https_port) as raw, \
-            context.wrap_socket(raw, server_hostname=options.domain) as tls:
+def _handshake(options: CheckOptions, context: ssl.SSLContext, deadline: Deadline) -> x509.Certificate:
+    with open_socket(options, options.https_port, deadline) as raw, \
+            tls_socket(context, raw, options.domain, deadline) as tls:
         der = tls.getpeercert(binary_form=True)
     if not der:
         raise ssl.SSLError("the server sent no certificate")

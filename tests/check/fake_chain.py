@@ -99,6 +99,8 @@ class CdnBehaviour:
     server_header: str | None = None  # replace SparkPost's ``server`` (Cloudflare does)
     edge_status: dict[str, int] = field(default_factory=dict)  # scheme -> a status the edge answers itself
     http_redirects_to_https: bool = False  # Cloudflare's "Always Use HTTPS"
+    redirect_to: str | None = None  # answer 302 to this Location (``{url}`` = the request's own URL, a loop)
+    trickle_every: float | None = None  # send the answer one byte at a time, this many seconds apart, forever
 
 
 class _CdnHandler(_Quiet):
@@ -109,6 +111,11 @@ class _CdnHandler(_Quiet):
         host = self.headers.get("Host", "")
         if scheme in behaviour.edge_status:
             return self._answer(behaviour.edge_status[scheme], {"Server": "cloudflare"})
+        if behaviour.trickle_every is not None:
+            return self._trickle(behaviour.trickle_every)
+        if behaviour.redirect_to is not None:
+            location = behaviour.redirect_to.format(url=f"{scheme}://{host}{self.path}")
+            return self._answer(302, {"Server": "msys-http", "Location": location})
         if scheme == "http" and behaviour.http_redirects_to_https:
             return self._answer(301, {"Server": "cloudflare", "Location": f"https://{host}{self.path}"})
         headers = {"Host": cdn.origin.host if behaviour.rewrite_host else host, "X-Forwarded-For": LOOPBACK}
@@ -126,6 +133,16 @@ class _CdnHandler(_Quiet):
             relayed["Server"] = behaviour.server_header
         self._answer(response.status, relayed)
 
+    def _trickle(self, seconds: float) -> None:
+        """A status line, then a header byte every ``seconds``: each byte resets a reader's socket timeout."""
+        self.wfile.write(b"HTTP/1.1 302 Found\r\nX-Slow: ")
+        while not self.server.owner.closed.wait(seconds):  # type: ignore[attr-defined]
+            try:
+                self.wfile.write(b"a")
+                self.wfile.flush()
+            except OSError:
+                return  # the client gave up
+
     def _answer(self, status: int, headers: dict[str, str]) -> None:
         self.send_response_only(status)
         for key, value in headers.items():
@@ -141,6 +158,7 @@ class FakeCdn:
                  *, https: bool = True) -> None:
         self.origin = origin
         self.behaviour = behaviour or CdnBehaviour()
+        self.closed = threading.Event()  # ends the trickling answers
         self._http = _Server(_CdnHandler, self)
         self._https: _Server | None = None
         if https:
@@ -151,6 +169,7 @@ class FakeCdn:
         self.https_port = self._https.port if self._https else closed_port()
 
     def close(self) -> None:
+        self.closed.set()
         for server in (self._http, self._https):
             if server is not None:
                 server.close()

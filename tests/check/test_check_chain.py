@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 import trustme
 
 from sparkpost_tracking.check.http_step import USER_AGENT
@@ -211,3 +212,23 @@ def test_resolve_takes_a_host_name_as_curls_connect_to_does(make_chain: MakeChai
     outcome = run_check(args)
     assert outcome.code == 0 and outcome.failed() == {}
     assert len(chain.origin.seen) == 2
+
+
+def test_a_cdn_that_trickles_its_answer_fails_within_the_timeout(make_chain: MakeChain, run_check: Run) -> None:
+    # One byte every 0.3 s keeps a per-read socket timeout of 1 s from ever firing; the step's deadline does.
+    chain = make_chain(behaviour=CdnBehaviour(trickle_every=0.3))
+    started = time.monotonic()
+    outcome = run_check(chain.args("--timeout", "1"))
+    elapsed = time.monotonic() - started
+    failed = outcome.failed()
+    assert failed.get("https") == "timeout" and failed.get("http") == "timeout", outcome.steps
+    assert "within 1 s" in outcome.steps["http"]["detail"]
+    # Both request steps, each bounded by --timeout (plus the DNS and TLS steps, which answer at once).
+    assert elapsed < 2 * (1 + 1) + 5
+
+
+@pytest.mark.parametrize("location", ["{url}", "https://track.example.com/elsewhere", "/f/a/b/c/d"])
+def test_a_redirect_back_to_the_tracking_host_fails(make_chain: MakeChain, run_check: Run, location: str) -> None:
+    outcome = run_check(make_chain(behaviour=CdnBehaviour(redirect_to=location)).args())
+    assert outcome.code != 0
+    assert outcome.failed()["https"] == "redirect_loop", outcome.steps["https"]

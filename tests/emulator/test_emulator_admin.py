@@ -126,6 +126,10 @@ def test_faults_work_as_in_process(admin: Admin, api: HttpApi, emulator: Emulato
         api("POST", "/tracking-domains", json={"domain": D})
     assert emulator.get(D) is not None
     assert admin.call("pending_faults") == [] and admin.call("settings")["latency"] == 0.01
+    admin.call("create_on_next", domain="racer.example.com", secure=True, default=True, verified=True)
+    assert admin("POST", "/create_on_next", {"domain": "racer.example.com", "colour": "red"}).status_code == 400
+    assert api("POST", "/tracking-domains", json={"domain": "racer.example.com"}).status_code == 409
+    assert emulator.get("racer.example.com")["default"] is True  # type: ignore[index]
     admin.call("fail_next")
     admin.call("clear_faults")
     assert admin.call("pending_faults") == [] and admin.call("settings")["latency"] == 0.0
@@ -188,6 +192,12 @@ def test_admin_client_mirrors_the_emulator(client: AdminClient, api: HttpApi, em
     assert api("GET", "/tracking-domains").status_code == 502
     assert remote.count("GET") == 1 and remote.requests() == emulator.requests()
     remote.clear_faults()
+    remote.create_on_next("racer.example.com", subaccount_id=3, verified=True)
+    assert [(f.kind, f.domain, f.fields) for f in remote.pending_faults()] == [
+        ("create", "racer.example.com", {"verified": True})]
+    assert api("POST", "/tracking-domains", json={"domain": "racer.example.com"}).status_code == 409
+    assert remote.get("racer.example.com") == emulator.get("racer.example.com")
+    assert emulator.get("racer.example.com")["subaccount_id"] == 3  # type: ignore[index]
     remote.clear_requests()
     assert emulator.requests() == [] and emulator.pending_faults() == []
     remote.reset()

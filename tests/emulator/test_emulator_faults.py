@@ -155,3 +155,75 @@ def test_pending_faults_and_clear(emulator: Emulator) -> None:
     assert kinds == [("fail", 3), ("delay", 1), ("drop", 1)]
     emulator.clear_faults()
     assert emulator.pending_faults() == [] and emulator.settings()["latency"] == 0
+
+
+# ---- someone else's create racing ours ---------------------------------------------------------
+
+def test_create_on_next_adds_a_foreign_domain_as_the_next_create_arrives(api: HttpApi, emulator: Emulator) -> None:
+    emulator.create_on_next(D, verified=True, secure=True)
+    assert api.get(D).status_code == 404  # a GET is no create: the fault waits
+    assert [f.kind for f in emulator.pending_faults()] == ["create"]
+    response = api("POST", "/tracking-domains", json=CREATE)
+    assert response.status_code == 409 and "already exists" in errors_of(response)[0]["message"]
+    stored = emulator.get(D)
+    assert stored is not None and stored["status"]["verified"] is True and stored["secure"] is True
+    assert emulator.pending_faults() == [] and emulator.count() == 2  # the foreign create is not logged
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_create_on_next_then_a_failure_answers_the_failure(api: HttpApi, emulator: Emulator, status: int) -> None:
+    emulator.create_on_next(D, subaccount_id=5)
+    emulator.fail_next(1, status=status, method="POST")
+    assert api("POST", "/tracking-domains", json=CREATE).status_code == status
+    stored = emulator.get(D)
+    assert stored is not None and stored["subaccount_id"] == 5  # theirs, made before our request was failed
+
+
+def test_create_on_next_then_a_drop_after_commit(api: HttpApi, emulator: Emulator) -> None:
+    emulator.create_on_next(D, default=True, verified=True)
+    emulator.drop_after_commit()
+    with pytest.raises(requests.ConnectionError):
+        api("POST", "/tracking-domains", json=CREATE)
+    last = emulator.requests()[-1]
+    assert (last.status, last.dropped) == (409, True) and emulator.get(D)["default"] is True  # type: ignore[index]
+
+
+def test_create_on_next_before_a_delay(api: HttpApi, emulator: Emulator) -> None:
+    emulator.create_on_next(D, secure=True)
+    emulator.delay_next(1, 30, method="POST")
+    with pytest.raises(requests.ReadTimeout):
+        api("POST", "/tracking-domains", json=CREATE, timeout=0.2)
+    assert emulator.get(D) is not None  # there on arrival, while our request is still held
+
+
+def test_create_on_next_of_an_existing_name_adds_nothing(api: HttpApi, emulator: Emulator) -> None:
+    api.create(D, secure=False)
+    emulator.create_on_next(D, secure=True, verified=True)
+    assert api("POST", "/tracking-domains", json=CREATE).status_code == 409
+    assert emulator.get(D)["secure"] is False and emulator.pending_faults() == []  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("domain", "kwargs"), [
+    ("nodot", {}), (D, {"subaccount_id": -1}), (D, {"colour": "red"}), (D, {"verified": "yes"})])
+def test_create_on_next_refuses_bad_arguments_up_front(emulator: Emulator, domain: str,
+                                                       kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        emulator.create_on_next(domain, **kwargs)  # type: ignore[arg-type]
+    assert emulator.pending_faults() == []
+
+
+def test_fail_next_with_skip_lets_requests_pass_first(api: HttpApi, emulator: Emulator) -> None:
+    emulator.fail_next(2, status=503, method="GET", skip=1)
+    assert api.get(D).status_code == 404
+    assert api("POST", "/tracking-domains", json=CREATE).status_code == 200  # not a GET: not counted
+    assert [api.get(D).status_code for _ in range(3)] == [503, 503, 200]
+    with pytest.raises(ValueError):
+        emulator.fail_next(1, skip=-1)
+
+
+def test_fail_next_with_a_message_says_it(api: HttpApi, emulator: Emulator) -> None:
+    emulator.fail_next(1, status=502, message="upstream said: key abc/def")
+    response = api.get(D)
+    assert response.status_code == 502 and errors_of(response) == [{"message": "upstream said: key abc/def"}]
+    with pytest.raises(ValueError):
+        emulator.fail_next(1, message="")

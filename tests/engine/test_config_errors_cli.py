@@ -128,11 +128,11 @@ def closed_port_url() -> str:
 UNREACHABLE_WITHIN = 10.0
 
 
-def assert_unreachable_is_reported(result: Result, url: str) -> None:
+def assert_unreachable_is_reported(result: Result, url: str, setting: str = "api_url") -> None:
     text = " ".join(result.text.split())
     assert result.returncode != 0
     assert f"{url} could not be reached" in text and "was not sent" in text, result.text
-    assert "Is apiUrl (or region) right? Is the emulator running" in text
+    assert f"Is {setting} (or region) right? Is the emulator running" in text
     assert "SPARKPOST_ADOPT" not in text and "may have taken effect" not in text
     # Pulumi's dynamic-provider server prefixes a provider's error with its own frames (pulumi/dynamic/__main__.py
     # formats every exception); none of ours are shown beyond the line that raises it.

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 import pytest
 
-from sparkpost_tracking.emulator import Emulator
 from sparkpost_tracking.dynamic_providers.types import TRACKING_DOMAIN
+from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import REPO, PulumiProject
 from tests.engine.yaml_project import PACKAGE, PLUGIN, YamlProject, plugin_dir
 

@@ -182,7 +182,7 @@ def test_an_unreachable_api_fails_fast_saying_nothing_was_sent(yaml_cli_dir: Pat
     project.init(url, KEY, retryBackoff="0.05")
     result = project.run("up", "--yes", "--skip-preview", check=False)
     print(f"\n$ pulumi up  # exit {result.returncode} after {result.seconds:.1f}s\n{result.text[-1500:]}")
-    assert_unreachable_is_reported(result, url)
+    assert_unreachable_is_reported(result, url, setting="apiUrl")  # in the schema's words
     assert "Traceback" not in result.text  # the plugin reports our errors as their message alone
     assert result.seconds < UNREACHABLE_WITHIN + 20
 

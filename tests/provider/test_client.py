@@ -53,28 +53,44 @@ def test_subaccount_header_on_every_call(emu: Emulator) -> None:
         api.verify_domain("track.example.com")
         api.check_certificate("track.example.com")
         api.delete_domain("track.example.com")
-    assert len(emu.requests()) == 6
-    assert {r.subaccount for r in emu.requests()} == {"42"}
+    # The create's read before its POST is scoped too: a domain of another scope is not "absent" to it.
+    assert [(r.method, r.path.rsplit("/", 1)[-1], r.status, r.subaccount) for r in emu.requests()] == [
+        ("GET", "track.example.com", 404, "42"), ("POST", "tracking-domains", 200, "42"),
+        ("GET", "track.example.com", 200, "42"), ("PUT", "track.example.com", 200, "42"),
+        ("POST", "verify", 200, "42"), ("POST", "check", 200, "42"), ("DELETE", "track.example.com", 204, "42")]
 
 
 def test_errors_carry_status_and_sparkposts_words(emu: Emulator) -> None:
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
+        emu.create_on_next("click.example.com")  # someone else's create lands between our read and our POST
         with pytest.raises(errors.Conflict) as conflict:
-            api.create_domain("track.example.com", secure=True)
+            api.create_domain("click.example.com", secure=True)
         assert conflict.value.status == 409 and "already exists" in conflict.value.detail
-        with pytest.raises(errors.Unprocessable) as invalid:
+        emu.clear_requests()
+        with pytest.raises(errors.BadRequest) as invalid:  # SparkPost's words for a name that is no domain
             api.create_domain("nodot", secure=True)
+        assert invalid.value.status == 400
         assert invalid.value.errors[0]["param"] == "domain" and "'nodot'" in invalid.value.detail
+        assert [r.method for r in emu.requests()] == ["GET"]  # refused at the read: no POST
         with pytest.raises(errors.Unprocessable, match="unverified"):
             api.update_domain("track.example.com", {"default": True})
+
+
+def test_a_create_of_an_existing_domain_reads_it_and_posts_nothing(emu: Emulator) -> None:
+    emu.add_domain("track.example.com", secure=True)  # exactly as our POST would make it, but already there
+    with client(emu) as api, pytest.raises(errors.NotOurDomain) as caught:
+        api.create_domain("track.example.com", secure=True)
+    assert caught.value.found is not None and caught.value.found["domain"] == "track.example.com"
+    assert [(r.method, r.status) for r in emu.requests()] == [("GET", 200)]
 
 
 def test_429_burst_is_retried(emu: Emulator) -> None:
     emu.fail_next(3, status=429)
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
-    assert [r.status for r in emu.requests()] == [429, 429, 429, 200]
+    assert [(r.method, r.status) for r in emu.requests()] == [
+        ("GET", 429), ("GET", 429), ("GET", 429), ("GET", 404), ("POST", 200)]
     assert len(emu.domains()) == 1
 
 
@@ -104,7 +120,8 @@ def test_5xx_on_create_is_settled_by_reading_back_never_duplicated(emu: Emulator
     emu.fail_next(1, status=500, method="POST")
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
-    assert [(r.method, r.status) for r in emu.requests()] == [("POST", 500), ("GET", 404), ("POST", 200)]
+    assert [(r.method, r.status) for r in emu.requests()] == [
+        ("GET", 404), ("POST", 500), ("GET", 404), ("POST", 200)]
     assert len(emu.domains()) == 1
 
 
@@ -112,7 +129,8 @@ def test_dropped_connection_after_create_is_recovered_without_duplicate(emu: Emu
     emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
     with client(emu) as api:
         api.create_domain("track.example.com", secure=True)
-    assert [r.method for r in emu.requests()] == ["POST", "GET"]
+    assert [(r.method, r.status, r.dropped) for r in emu.requests()] == [
+        ("GET", 404, False), ("POST", 200, True), ("GET", 200, False)]
     assert emu.count(method="POST") == 1 and len(emu.domains()) == 1
 
 
@@ -160,7 +178,7 @@ def test_first_retry_after_a_429_waits_the_default_second(emu: Emulator) -> None
     emu.fail_next(1, status=429)
     with SparkPostClient(emu.base_url, KEY) as api:  # the default policy
         api.create_domain("track.example.com", secure=True)
-    assert [r.status for r in emu.requests()] == [429, 200]
+    assert [(r.method, r.status) for r in emu.requests()] == [("GET", 429), ("GET", 404), ("POST", 200)]
     assert gaps(emu)[0] >= 1.0
 
 
@@ -190,16 +208,19 @@ def test_retry_after_is_honoured_when_longer_than_the_backoff(emu: Emulator) -> 
 
 def test_the_read_back_of_a_lost_create_persists_through_a_burst(emu: Emulator) -> None:
     emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
-    emu.fail_next(FAST.attempts + 2, status=503, method="GET")  # more than one call's retries
+    # More than one call's retries, on the read-back (the read before the POST passes).
+    emu.fail_next(FAST.attempts + 2, status=503, method="GET", skip=1)
     with client(emu) as api:
         found = api.create_domain("track.example.com", secure=True)
     assert found is not None and found["domain"] == "track.example.com"
-    assert emu.count("POST") == 1 and emu.requests()[-1].status == 200
+    assert [(r.method, r.status) for r in emu.requests()] == [
+        ("GET", 404), ("POST", 200), *[("GET", 503)] * (FAST.attempts + 2), ("GET", 200)]
 
 
 def test_a_read_back_that_keeps_failing_says_the_outcome_is_unknown(emu: Emulator) -> None:
     emu.drop_after_commit(1, method="POST", path_suffix="/tracking-domains")
-    emu.fail_next(100, status=503, method="GET")
+    emu.fail_next(100, status=503, method="GET", skip=1)  # the read before the POST passes
     with client(emu) as api, pytest.raises(errors.OutcomeUnknown, match="may have taken effect"):
         api.create_domain("track.example.com", secure=True)
     assert emu.count("POST") == 1  # never posted blind a second time
+    assert emu.requests()[0].status == 404 and emu.count("GET") > FAST.attempts + 1  # it did persist

@@ -83,9 +83,20 @@ def created(native: NativeProvider, **news: Any) -> tuple[str, dict[str, Propert
 # ---- config and check ---------------------------------------------------------------------------
 
 def test_configure_accepts_secrets_and_preview(provider: NativeProvider) -> None:
-    response = configure(provider, apiKey=KEY)
+    response = configure(provider, apiKey=PropertyValue(KEY).with_secret(True))
     # The engine requires secrets support of a plugin that constructs components.
     assert response.accept_secrets and response.supports_preview
+
+
+@pytest.mark.parametrize("name", ["apiKey", "euApiKey"])
+def test_configure_refuses_a_key_that_is_not_secret_without_showing_it(provider: NativeProvider, name: str) -> None:
+    # Only Configure sees which values are secret: a plain key would be stored as the provider's inputs in state.
+    with pytest.raises(ConfigurationError) as caught:
+        configure(provider, **{name: KEY})
+    assert str(caught.value) == (f"sparkpost-tracking:{name}: holds an API key in plain text in the stack config "
+                                 "(and so in the stack file and the provider's state); make it a secret: pulumi config "
+                                 f"set --secret sparkpost-tracking:{name} <key>")
+    assert KEY not in str(caught.value)
 
 
 def test_check_config_names_each_bad_value() -> None:

@@ -1,7 +1,9 @@
 """Ownership: a create changes or deletes only what it made, or what the user adopted.
 
-A lost create answer (the emulator processes the POST, then closes the connection unanswered) settles by
-reading the domain back only when it is exactly what that POST makes; anything else is someone else's.
+A create reads the domain before its POST: a domain already there is someone else's, whatever it looks like, and
+nothing is posted. A lost create answer (the emulator processes the POST, then closes the connection unanswered)
+settles by reading the domain back only when it was absent before the POST and is exactly what that POST makes.
+The full matrix (every foreign state x every failure, on both paths) is in test_ownership_matrix.py.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def lose_the_create_answer(emu: Emulator) -> None:
     emu.drop_after_commit(1, *CREATE)
 
 
-# ---- someone else's domain, and the create's answer is lost ----------------------------------
+# ---- someone else's domain, and the create's answer would be lost ------------------------------
 
 def test_foreign_verified_default_is_not_taken_over(emu: Emulator, fast_env: str) -> None:
     foreign = emu.add_domain(DOMAIN, secure=False, default=True, verified=True)
@@ -51,7 +53,8 @@ def test_foreign_verified_default_is_not_taken_over(emu: Emulator, fast_env: str
     with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing") as caught:
         create(emu)
     assert "already exists" in str(caught.value) and "default=True" in str(caught.value)
-    assert [s[:2] for s in steps(emu)] == [("POST", "tracking-domains"), ("GET", DOMAIN)]
+    assert [s[:2] for s in steps(emu)] == [("GET", DOMAIN)]  # found by the read: nothing posted
+    assert [f.kind for f in emu.pending_faults()] == ["drop"]  # the armed POST never came
     assert emu.get(DOMAIN) == foreign  # not a single write
 
 
@@ -69,7 +72,7 @@ def test_foreign_unverified_with_other_settings_is_not_taken_over(emu: Emulator,
     lose_the_create_answer(emu)
     with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
         create(emu)
-    assert emu.get(DOMAIN) == foreign and emu.count() == 2
+    assert emu.get(DOMAIN) == foreign and [s[:2] for s in steps(emu)] == [("GET", DOMAIN)]
 
 
 def test_a_domain_of_another_scope_is_not_ours(emu: Emulator, fast_env: str) -> None:
@@ -77,15 +80,15 @@ def test_a_domain_of_another_scope_is_not_ours(emu: Emulator, fast_env: str) -> 
     lose_the_create_answer(emu)
     with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
         create(emu)
-    assert emu.get(DOMAIN) == foreign
+    assert emu.get(DOMAIN) == foreign and [s[:2] for s in steps(emu)] == [("GET", DOMAIN)]
 
 
-def test_adopt_existing_with_a_lost_answer_still_converges(emu: Emulator, fast_env: str) -> None:
+def test_adopt_existing_adopts_what_the_read_finds_without_posting(emu: Emulator, fast_env: str) -> None:
     emu.add_domain(DOMAIN, secure=False, default=True, verified=True)
     lose_the_create_answer(emu)
     outs = create(emu, adopt_existing=True)
-    assert steps(emu) == [("POST", "tracking-domains", {"domain": DOMAIN, "secure": True}), ("GET", DOMAIN, None),
-                          ("PUT", DOMAIN, {"secure": True, "default": False})]
+    assert steps(emu) == [("GET", DOMAIN, None), ("PUT", DOMAIN, {"secure": True, "default": False})]
+    assert [f.kind for f in emu.pending_faults()] == ["drop"]  # no POST was sent to lose
     stored = emu.get(DOMAIN)
     assert stored is not None and (stored["secure"], stored["default"]) == (True, False)
     assert (outs["secure"], outs["default"], outs["port"]) == (True, False, 443)
@@ -103,8 +106,9 @@ def test_adopt_existing_of_another_scope_names_the_owner(emu: Emulator, fast_env
 def test_our_lost_create_settles_by_reading_back(emu: Emulator, fast_env: str) -> None:
     lose_the_create_answer(emu)
     outs = create(emu, default=True)
-    assert [s[:2] for s in steps(emu)] == [("POST", "tracking-domains"), ("GET", DOMAIN), ("POST", "verify"),
-                                           ("PUT", DOMAIN)]
+    assert [s[:2] for s in steps(emu)] == [("GET", DOMAIN), ("POST", "tracking-domains"), ("GET", DOMAIN),
+                                           ("POST", "verify"), ("PUT", DOMAIN)]
+    assert [r.status for r in emu.requests()][:2] == [404, 200] and emu.requests()[1].dropped
     assert emu.count(*CREATE) == 1 and outs["verified"] is True and outs["default"] is True
 
 
