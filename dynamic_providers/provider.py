@@ -38,9 +38,11 @@ class TrackingDomainProvider(SparkPostProvider):
 
     def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         # The outcomes are declared as found too: verify or a managed certificate that has not happened yet would
-        # otherwise be a change on the first preview after an import.
-        return {**super().declared_from(outs), "verify": bool(outs.get("verified")),
-                "managed_certificate": bool(outs.get("uses_managed_certificate"))}
+        # otherwise be a change on the first preview after an import. A default or a managed-certificate domain
+        # needs verify (check refuses it off): one found unverified declares verify, and previews a re-verify.
+        managed = bool(outs.get("uses_managed_certificate"))
+        return {**super().declared_from(outs), "managed_certificate": managed,
+                "verify": bool(outs.get("verified") or outs.get("default") or managed)}
 
     def _lifecycle(self, props: dict[str, Any]) -> TrackingDomainLifecycle:
         from .lifecycle import TrackingDomainLifecycle

@@ -29,6 +29,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from sparkpost_tracking.components.chain import PACKAGE
 
 from .config import ProviderConfig, check_config, read_config
+from .import_id import ImportId, check_owner
 from .native import NATIVE_RESOURCES, NativeResource, ServedProvider, in_wire_words
 from .wire import UNKNOWN, secret_names, to_python
 
@@ -153,8 +154,13 @@ class NativeProvider(api.Provider):
         state = names.from_wire(request.properties) or names.from_wire(request.inputs)
         secret = secret_names(request.properties, names) | secret_names(request.inputs, names)
         importing = not state
-        result = await self._blocking(self._provider(resource).read, request.resource_id,
-                                      self._with_defaults(resource, state))
+        provider = self._provider(resource)
+        # The id may be an import id, <name>[,<subaccount id>]: the subaccount starts the import's state.
+        target = ImportId.of(provider, request.resource_id)
+        if importing:
+            state = self._with_defaults(resource, target.state())
+            await self._blocking(check_owner, provider, state, target)
+        result = await self._blocking(provider.read, target.name, self._with_defaults(resource, state))
         if not result.id:
             return api.ReadResponse()  # gone: the engine drops it from state
         outs = dict(result.outs or {})
@@ -162,7 +168,7 @@ class NativeProvider(api.Provider):
         inputs = self._provider(resource).declared_from(outs) if importing else dict(result.inputs or {})
         if importing:
             outs.update(inputs)  # state says what the program will declare, so the next preview is unchanged
-        return api.ReadResponse(resource_id=result.id, properties=names.to_wire(outs, secret),
+        return api.ReadResponse(resource_id=request.resource_id, properties=names.to_wire(outs, secret),
                                 inputs=names.to_wire(inputs, secret))
 
     async def update(self, request: api.UpdateRequest) -> api.UpdateResponse:
@@ -178,7 +184,8 @@ class NativeProvider(api.Provider):
     async def delete(self, request: api.DeleteRequest) -> None:
         resource = self._resource(request.urn)
         state = resource.names.from_wire(request.properties)
-        await self._blocking(self._provider(resource).delete, request.resource_id, state)
+        name = ImportId.of(self._provider(resource), request.resource_id).name
+        await self._blocking(self._provider(resource).delete, name, state)
 
     @staticmethod
     def _previewed(resource: NativeResource, inputs: Mapping[str, Any], secret: set[str]) -> dict[str, PropertyValue]:
