@@ -90,8 +90,8 @@ TRACKING_DOMAIN: Final[NativeResource] = NativeResource(
         "A SparkPost tracking domain (the hostname SparkPost writes into tracked links). Created, verified and "
         "kept at the declared `secure`/`default` settings through the SparkPost API; its id is the lower-cased "
         "domain, so `pulumi import sparkpost-tracking:index:TrackingDomain <name> <domain>[,<subaccount id>]` "
-        "adopts one that exists. The API key comes from the provider's `apiKey` (secret) or SPARKPOST_API_KEY; it is never an "
-        "input or an output."),
+        "adopts one that exists. The API key comes from the provider's `apiKey` (secret) or SPARKPOST_API_KEY; "
+        "it is never an input or an output."),
     args=TrackingDomainArgs,
     outputs=TrackingDomainOutputs,
     provider=TrackingDomainProvider,
