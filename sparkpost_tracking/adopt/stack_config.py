@@ -60,8 +60,10 @@ def entry_for(found: FoundDomain, sending: list[str], cdn: str | None, region: s
     entry["adoptExisting"] = True
     if found.default:
         entry["makeDefault"] = True
-    elif not found.verified and not found.uses_managed_certificate:
-        entry["verify"] = False  # as found: the first up does not wait for a verification nobody asked for
+    elif not found.verified and cdn != "managed":
+        # As found: the first up does not wait for a verification nobody asked for. (Managed HTTPS needs it; the
+        # entry's TODO says so.)
+        entry["verify"] = False
     if sending:
         entry["sendingDomains"] = sending
     return entry
