@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sparkpost_tracking.dynamic_providers import errors
 from sparkpost_tracking.dynamic_providers.client import SparkPostClient
 
 #: The scope number of the primary account (as SparkPost's ``X-MSYS-SUBACCOUNT: 0`` names it).
@@ -68,12 +69,22 @@ class FoundSending:
 class Account:
     domains: tuple[FoundDomain, ...]
     sending: tuple[FoundSending, ...]
+    #: Why the sending domains could not be read (a key without the Sending Domains grant), if so.
+    sending_error: str | None = None
 
 
 def read_account(client: SparkPostClient) -> Account:
-    """The whole account: one ``GET /tracking-domains`` and one ``GET /sending-domains``."""
+    """The whole account: one ``GET /tracking-domains`` and one ``GET /sending-domains``.
+
+    A key may hold the Tracking Domains grant alone: then the domains are still adopted, and the associations
+    are reported as not read (never as absent, which would be a guess).
+    """
     domains = tuple(FoundDomain.from_api(item) for item in client.list_domains())
-    sending = tuple(FoundSending.from_api(item) for item in client.list_sending_domains())
+    try:
+        sending = tuple(FoundSending.from_api(item) for item in client.list_sending_domains())
+    except errors.Forbidden as exc:
+        return Account(domains, (), f"SparkPost refused to list sending domains (HTTP {exc.status}: {exc.detail}); "
+                                    "give the key the Sending Domains grant and import again")
     return Account(domains, sending)
 
 

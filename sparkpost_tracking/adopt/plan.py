@@ -5,7 +5,9 @@ with the reason and what to do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput, validate_domain, validate_hostname
 
@@ -39,9 +41,9 @@ class Plan:
         return [f for f in self.findings if f.left_out]
 
 
-def _name_problem(domain: str, validate: object) -> str | None:
+def _name_problem(domain: str, validate: Callable[[Any, str], str]) -> str | None:
     try:
-        validate(domain, "domain")  # type: ignore[operator]
+        validate(domain, "domain")
     except InvalidInput as exc:
         return exc.reason
     return None
@@ -73,6 +75,8 @@ def plan_import(account: Account, selection: Selection) -> Plan:
         plan.domains.append(found)
         adopted[found.domain] = found
         plan.findings.extend(Finding(found.domain, found.subaccount_id, w, left_out=False) for w in _warnings(found))
+    if account.sending_error:
+        plan.findings.append(Finding("(every sending domain)", None, f"associations not read: {account.sending_error}"))
     for sending in sorted(account.sending, key=lambda s: (s.scope, s.domain)):
         if not sending.tracking_domain:
             continue

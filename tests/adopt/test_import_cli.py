@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +155,36 @@ def test_a_refused_key_is_named_by_its_source_never_shown(emu: Emulator, tmp_pat
     assert not (tmp_path / "x.json").exists()
 
 
+
+
+def test_a_key_without_the_sending_domains_grant_adopts_the_domains_and_reports_the_associations(
+        tmp_path: Path) -> None:
+    """SparkPost answers 403 to a key that lacks a grant; the emulator grants every key everything, so a tiny
+    server of SparkPost's two list answers stands in here."""
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    @Request.application
+    def sparkpost(request: Request) -> Response:
+        if request.path.endswith("/tracking-domains"):
+            body = {"results": [{"domain": "track.example.com", "port": 443, "secure": True, "default": False,
+                                 "status": {"verified": True, "cname_status": "valid", "compliance_status": "valid"}}]}
+            return Response(json.dumps(body), 200, content_type="application/json")
+        body = {"errors": [{"message": "Forbidden."}]}
+        return Response(json.dumps(body), 403, content_type="application/json")
+
+    server = make_server("127.0.0.1", 0, sparkpost)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("SPARKPOST_")}, "SPARKPOST_API_KEY": KEY}
+        done = subprocess.run([sys.executable, "-m", "sparkpost_tracking", "import", "--api-url",
+                               f"http://127.0.0.1:{server.server_port}/api/v1", "--out", "x.json", "--json"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+        thread.join()
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert [f["left_out"] for f in findings] == [True] and "Sending Domains grant" in findings[0]["message"]
+    assert [r["id"] for r in json.loads((tmp_path / "x.json").read_text())["resources"]] == ["track.example.com"]
