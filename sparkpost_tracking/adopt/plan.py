@@ -13,6 +13,9 @@ from sparkpost_tracking.dynamic_providers.validation import InvalidInput, valida
 
 from .account import Account, FoundDomain, FoundSending, Selection
 
+#: The subject of a finding about the sending-domain list as a whole.
+ALL_SENDING = "sending domains"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -24,7 +27,7 @@ class Finding:
     left_out: bool = True
 
     def where(self) -> str:
-        return where(self.subaccount_id)
+        return "every scope" if self.domain == ALL_SENDING else where(self.subaccount_id)
 
 
 def where(subaccount_id: int | None) -> str:
@@ -76,7 +79,7 @@ def plan_import(account: Account, selection: Selection) -> Plan:
         adopted[found.domain] = found
         plan.findings.extend(Finding(found.domain, found.subaccount_id, w, left_out=False) for w in _warnings(found))
     if account.sending_error:
-        plan.findings.append(Finding("(every sending domain)", None, f"associations not read: {account.sending_error}"))
+        plan.findings.append(Finding(ALL_SENDING, None, f"associations not read: {account.sending_error}"))
     for sending in sorted(account.sending, key=lambda s: (s.scope, s.domain)):
         if not sending.tracking_domain:
             continue
