@@ -64,6 +64,12 @@ class ImportId:
             raise ValueError(f"import id {value!r}: {exc}. Give <{id_key}>[,<subaccount id>], e.g. {example}, or "
                              f"just the name for the primary account") from None
 
+    @staticmethod
+    def name_of(resource_id: str) -> str:
+        """The object's name in a resource id of state (an import id keeps its subaccount after the comma). Not
+        validated: state holds what an earlier check or import accepted."""
+        return resource_id.partition(SEPARATOR)[0].strip().lower()
+
     def __str__(self) -> str:
         return self.name if self.subaccount_id is None else f"{self.name}{SEPARATOR}{self.subaccount_id}"
 

@@ -155,12 +155,14 @@ class NativeProvider(api.Provider):
         secret = secret_names(request.properties, names) | secret_names(request.inputs, names)
         importing = not state
         provider = self._provider(resource)
-        # The id may be an import id, <name>[,<subaccount id>]: the subaccount starts the import's state.
-        target = ImportId.of(provider, request.resource_id)
+        # An imported resource's id is <name>[,<subaccount id>]; on import, its subaccount starts the state.
+        resource_id, name = request.resource_id, ImportId.name_of(request.resource_id)
         if importing:
+            target = ImportId.of(provider, request.resource_id)
+            resource_id = str(target)
             state = self._with_defaults(resource, target.state())
             await self._blocking(check_owner, provider, state, target)
-        result = await self._blocking(provider.read, target.name, self._with_defaults(resource, state))
+        result = await self._blocking(provider.read, name, self._with_defaults(resource, state))
         if not result.id:
             return api.ReadResponse()  # gone: the engine drops it from state
         outs = dict(result.outs or {})
@@ -168,7 +170,7 @@ class NativeProvider(api.Provider):
         inputs = self._provider(resource).declared_from(outs) if importing else dict(result.inputs or {})
         if importing:
             outs.update(inputs)  # state says what the program will declare, so the next preview is unchanged
-        return api.ReadResponse(resource_id=request.resource_id, properties=names.to_wire(outs, secret),
+        return api.ReadResponse(resource_id=resource_id, properties=names.to_wire(outs, secret),
                                 inputs=names.to_wire(inputs, secret))
 
     async def update(self, request: api.UpdateRequest) -> api.UpdateResponse:
@@ -184,8 +186,7 @@ class NativeProvider(api.Provider):
     async def delete(self, request: api.DeleteRequest) -> None:
         resource = self._resource(request.urn)
         state = resource.names.from_wire(request.properties)
-        name = ImportId.of(self._provider(resource), request.resource_id).name
-        await self._blocking(self._provider(resource).delete, name, state)
+        await self._blocking(self._provider(resource).delete, ImportId.name_of(request.resource_id), state)
 
     @staticmethod
     def _previewed(resource: NativeResource, inputs: Mapping[str, Any], secret: set[str]) -> dict[str, PropertyValue]:

@@ -124,3 +124,8 @@ def test_import_of_a_missing_domain_reads_as_gone(provider: NativeProvider) -> N
     read = imported(provider, "missing.example.com")
     assert not read.resource_id and read.properties == {}
 
+
+
+def test_an_id_in_any_case_imports_under_its_canonical_form(provider: NativeProvider, emu: Emulator) -> None:
+    emu.add_domain("click.brand.example", subaccount_id=12, secure=True)
+    assert imported(provider, " Click.Brand.Example,12").resource_id == "click.brand.example,12"
