@@ -83,6 +83,15 @@ def test_bulk_import_into_a_yaml_project_then_an_unchanged_preview(yaml_cli_dir:
             fields.get("default")), domain
         assert declared[domain]["managedCertificate"] is bool(fields.get("uses_managed_certificate")), domain
     assert all(r.get("protect") for r in state.values())
+    # The documented way to lift the protection from one resource (to retire it): drop it in the program, unprotect
+    # it in the stack. Nothing else changes, and SparkPost hears nothing of it.
+    retired = "legacy_example_com"
+    del program.resources[retired]["options"]["protect"]
+    program.write()
+    program.run("state", "unprotect", state[retired]["urn"], "--yes")
+    assert program.preview("--expect-no-changes").returncode == 0
+    after = {r["urn"].rsplit("::", 1)[1]: r for r in program.export()["deployment"]["resources"]}
+    assert not after[retired].get("protect") and after["track_example_com"]["protect"] is True
     # Throughout: reads only, and the account is as it was.
     assert writes(emu.requests()) == [] and emu.count() == emu.count(method="GET")
     assert snapshot(emu) == account
