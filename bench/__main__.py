@@ -37,6 +37,9 @@ def main() -> int:
         steps.append(("P4/P5 engine", engine.measure))
         steps.append(("P6 waits overlap", waits.measure))
         steps.append(("P6 waits overlap, native resource", native_waits.measure))
+        from . import adopt_account
+
+        steps.append(("P7 adopting a large account", adopt_account.measure))
     for label, step in steps:
         print(f"bench: {label} ...", file=sys.stderr, flush=True)
         rows += step()

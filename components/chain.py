@@ -170,6 +170,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             for key in ("subaccount_id", "region", "api_url"):
                 if common.sparkpost.get(key) is not None:
                     args[key] = common.sparkpost[key]  # type: ignore[literal-required]
+            if common.sparkpost.get("adopt_existing"):
+                args["adopt_existing"] = True  # an adopted domain's associations are adopted as they are
             made.append(association(f"{name}-sending-{sending.replace('.', '-')}", args,
                                     self._opts([tracking_domain])))
         return made

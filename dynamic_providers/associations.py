@@ -5,9 +5,10 @@ tracking domain of its subaccount or account. A stack with several brands theref
 sending domain, or its secure tracking domains are never used. The sending domain itself is never created
 here: it must already exist (and be verified) in SparkPost, in the same account or subaccount.
 
-id = the sending domain. create and update are one PUT of ``tracking_domain``; read is one GET (an association
-removed out of band reads as ``tracking_domain: ""``, which the next ``pulumi up`` repairs); delete is one PUT
-of ``""`` (a sending domain that is gone counts as done).
+id = the sending domain. create and update are one PUT of ``tracking_domain`` (with ``adopt_existing``, create
+reads first and writes nothing when the sending domain names that tracking domain already); read is one GET (an
+association removed out of band reads as ``tracking_domain: ""``, which the next ``pulumi up`` repairs); delete
+is one PUT of ``""`` (a sending domain that is gone counts as done).
 """
 
 from __future__ import annotations
@@ -65,9 +66,21 @@ class AssociationService(Service):
             f"{inputs['sending_domain']!r} is in {_scope(inputs)}: SparkPost associates domains of the same "
             "account or subaccount only. Use a tracking domain of that scope, or set subaccount_id to match.")
 
+    def _in_place(self, inputs: dict[str, Any]) -> bool:
+        """Does the sending domain name the declared tracking domain already? (One GET; a missing sending domain
+        is left to the PUT, which says what to do.)"""
+        try:
+            with self.client(inputs) as client:
+                found = client.get_sending_domain(str(inputs["sending_domain"]))
+        except errors.NotFound:
+            return False
+        return str(found.get("tracking_domain") or "") == inputs["tracking_domain"]
+
     def create(self, inputs: dict[str, Any]) -> Created:
         inputs = self.declared_inputs(inputs)
-        self._associate(inputs, str(inputs["tracking_domain"]))
+        # Adopting an account as it is: an association already in place is taken over without a write.
+        if not (inputs.get("adopt_existing") and self._in_place(inputs)):
+            self._associate(inputs, str(inputs["tracking_domain"]))
         return Created(str(inputs["sending_domain"]), inputs)
 
     def observe(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -83,8 +96,9 @@ class AssociationService(Service):
         return inputs
 
     def delete(self, id_: str, state: dict[str, Any]) -> None:
+        name = self.name_of(id_)
         try:
-            with self.client(self.state_inputs(id_, state)) as client:
-                client.set_tracking_domain(id_, "")
+            with self.client(self.state_inputs(name, state)) as client:
+                client.set_tracking_domain(name, "")
         except errors.NotFound:
             pass  # the sending domain is gone: nothing is associated any more

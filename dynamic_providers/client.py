@@ -217,6 +217,12 @@ class SparkPostClient:
 
         self._post_once(self._path(domain) + "/certificate/enable", None, read_back)
 
+    def list_domains(self) -> list[dict[str, Any]]:
+        """Every tracking domain of the account: one plain ``GET /tracking-domains``, no query and no
+        ``X-MSYS-SUBACCOUNT``, which SparkPost answers with the primary account's domains and every subaccount's
+        (a subaccount's carry ``subaccount_id``). No pagination is documented."""
+        return _listed(self._call("GET", "/tracking-domains", scoped=False))
+
     # ---- sending-domain association ------------------------------------------------------
 
     def get_sending_domain(self, domain: str) -> dict[str, Any]:
@@ -226,6 +232,11 @@ class SparkPostClient:
         """Associate (or with ``""`` dissociate) a sending domain's tracking domain: one idempotent PUT."""
         self._call("PUT", "/sending-domains/" + quote(sending_domain, safe=""),
                    {"tracking_domain": tracking_domain})
+
+    def list_sending_domains(self) -> list[dict[str, Any]]:
+        """Every sending domain of every scope, as ``list_domains`` (items carry ``tracking_domain`` when
+        associated, ``subaccount_id`` in a subaccount)."""
+        return _listed(self._call("GET", "/sending-domains", scoped=False))
 
     # ---- plumbing --------------------------------------------------------------------------
 
@@ -375,6 +386,16 @@ def _summary(found: Mapping[str, Any]) -> str:
     if found.get("subaccount_id") is not None:
         parts.append(f"subaccount {found['subaccount_id']}")
     return ", ".join(parts)
+
+
+def _listed(results: Any) -> list[dict[str, Any]]:
+    """A list call's ``results``: the objects in it (an absent or empty answer is an empty account)."""
+    if results is None:
+        return []
+    if not isinstance(results, list):
+        raise errors.SparkPostTrackingError(f"SparkPost answered a list call with {type(results).__name__}, "
+                                            "not a list")
+    return [dict(item) for item in results if isinstance(item, dict)]
 
 
 def _json_or_none(response: requests.Response) -> Any:

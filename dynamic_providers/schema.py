@@ -108,6 +108,9 @@ class TrackingDomainAssociationArgs(TypedDict):
     api_url: NotRequired[Annotated[pulumi.Input[str], Property(
         "Full API base ending in /api/v1 (an Enterprise tenant, the local emulator); wins over region.",
         change=Change.ENDPOINT, validate=validate_api_url)]]
+    adopt_existing: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "If the sending domain already names this tracking domain, take the association over as it is (one read, "
+        "no write) instead of writing it again.", default=False, change=Change.STATE)]]
 
 
 class TrackingDomainAttributes:
@@ -145,6 +148,7 @@ class TrackingDomainAssociationAttributes:
     subaccount_id: pulumi.Output[int | None]
     region: pulumi.Output[str]
     api_url: pulumi.Output[str | None]
+    adopt_existing: pulumi.Output[bool]
 
 
 class TrackingDomainAssociationOutputs(TypedDict):

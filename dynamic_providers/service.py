@@ -117,6 +117,13 @@ class Service:
         """Inputs that declare exactly what SparkPost reports (an import declares what it found)."""
         return {k: outs[k] for k in self.schema.inputs if outs.get(k) is not None}
 
+    @staticmethod
+    def name_of(id_: str) -> str:
+        """The object's name in a resource id (an imported one keeps its subaccount after a comma)."""
+        from .import_ids import ImportId
+
+        return ImportId.name_of(id_)
+
     def state_inputs(self, id_: str, props: dict[str, Any]) -> dict[str, Any]:
         """Declared inputs of a resource from its state; the id names the object if the state does not."""
         key = self.schema.id_key
@@ -141,10 +148,18 @@ class Service:
         A refresh keeps the declared inputs, so the next ``up`` repairs drift instead of accepting it; an import
         declares what it found, so the next preview of a program that declares the same is unchanged.
         """
+        from .import_ids import ImportId, check_owner
+
         importing = not state
-        inputs = self.state_inputs(id_, {**(defaults or {}), **state})
+        if importing:  # the id is <name>[,<subaccount id>]; its subaccount is where to look
+            target = ImportId.parse(id_, self.schema.id_key)
+            id_, name, state = str(target), target.name, {**(defaults or {}), **target.state()}
+            check_owner(self, state, target)
+        else:
+            name = self.name_of(id_)
+        inputs = self.state_inputs(name, state)
         try:
-            outputs = self.observe(id_, inputs)
+            outputs = self.observe(name, inputs)
         except errors.NotFound:
             return GONE
         if importing:

@@ -32,9 +32,11 @@ class TrackingDomainService(Service):
 
     def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         # The outcomes are declared as found too: verify or a managed certificate that has not happened yet would
-        # otherwise be a change on the first preview after an import.
-        return {**super().declared_from(outs), "verify": bool(outs.get("verified")),
-                "managed_certificate": bool(outs.get("uses_managed_certificate"))}
+        # otherwise be a change on the first preview after an import. A default or a managed-certificate domain
+        # needs verify (check refuses it off): one found unverified declares verify, and previews a re-verify.
+        managed = bool(outs.get("uses_managed_certificate"))
+        return {**super().declared_from(outs), "managed_certificate": managed,
+                "verify": bool(outs.get("verified") or outs.get("default") or managed)}
 
     def _lifecycle(self, inputs: dict[str, Any]) -> TrackingDomainLifecycle:
         from .lifecycle import TrackingDomainLifecycle
@@ -78,8 +80,9 @@ class TrackingDomainService(Service):
         return outputs_for(inputs, merged)
 
     def delete(self, id_: str, state: dict[str, Any]) -> None:
+        name = self.name_of(id_)
         try:
-            with self.client(self.state_inputs(id_, state)) as client:
-                client.delete_domain(id_)
+            with self.client(self.state_inputs(name, state)) as client:
+                client.delete_domain(name)
         except errors.NotFound:
             pass  # already gone: that is what delete wants

@@ -59,6 +59,7 @@ ROUTES = Map([
     Rule(f"{_DOMAINS}/<domain>/verify", methods=["POST"], endpoint="verify"),
     Rule(f"{_DOMAINS}/<domain>/certificate/check", methods=["POST"], endpoint="check_certificate"),
     Rule(f"{_DOMAINS}/<domain>/certificate/enable", methods=["POST"], endpoint="enable_certificate"),
+    Rule(_SENDING, methods=["GET"], endpoint="list_sending"),
     Rule(f"{_SENDING}/<domain>", methods=["GET"], endpoint="retrieve_sending"),
     Rule(f"{_SENDING}/<domain>", methods=["PUT"], endpoint="update_sending"),
 ], merge_slashes=False, strict_slashes=False)
@@ -107,6 +108,7 @@ class ApiApp:
             "verify": self._verify,
             "check_certificate": self._check_certificate,
             "enable_certificate": self._enable_certificate,
+            "list_sending": self._list_sending,
             "retrieve_sending": self._retrieve_sending,
             "update_sending": self._update_sending,
         }
@@ -231,6 +233,10 @@ class ApiApp:
     def _enable_certificate(self, request: JsonRequest, header: int | None, domain: str) -> Response:
         message = self.state.store.enable_certificate(domain, scope=_write_scope(header))
         return results({"message": message})
+
+    def _list_sending(self, request: JsonRequest, header: int | None) -> Response:
+        # The status filters of the published list call are not modelled: every domain here is verified.
+        return results(self.state.sending.list_domains(viewer=header))
 
     def _retrieve_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
         return results(self.state.sending.retrieve(domain, viewer=header))

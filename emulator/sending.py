@@ -65,6 +65,12 @@ class SendingDomainStore:
         with self._lock:
             return self._visible(domain, viewer).to_api()
 
+    def list_domains(self, *, viewer: int | None) -> list[dict[str, Any]]:
+        """``GET /sending-domains``: without the header every scope's domains, else the one scope's."""
+        with self._lock:
+            return [record.to_api() for record in self._domains.values()
+                    if viewer is None or record.scope == viewer]
+
     def set_tracking_domain(self, domain: str, tracking_domain: Any, *, scope: int) -> str:
         """``PUT`` with ``tracking_domain``: a registered tracking domain of the same scope, or ``""``."""
         if not isinstance(tracking_domain, str):

@@ -1,6 +1,9 @@
-"""Command line of the package: ``python -m sparkpost_tracking check DOMAIN`` (also ``sparkpost-tracking check``).
+"""Command line of the package (also the console script ``sparkpost-tracking``):
 
-Exit codes: 0 every required step passed; 1 a step failed; 2 a usage error (a bad option, a missing extra).
+- ``python -m sparkpost_tracking check DOMAIN``: exit 0 every required step passed; 1 a step failed; 2 a usage
+  error (a bad option, a missing extra);
+- ``python -m sparkpost_tracking import --out FILE | --stack-config FILE``: exit 0 all written; 1 written, but
+  something was left out (reported); 2 nothing written (see ``adopt.run``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "requests for a click path get SparkPost's 302 through the CDN; optionally SparkPost's own "
                     "verification. Exit code 0 only when every required step passes.")
     add_arguments(check)
+    from sparkpost_tracking.adopt.options import add_arguments as add_import_arguments
+
+    adopt = commands.add_parser(
+        "import", help="write code that adopts the account's tracking domains and associations (reads only)",
+        description="Read every tracking domain of the SparkPost account and its subaccounts, and the sending "
+                    "domains' associations (two GETs; nothing is written to SparkPost), and write them as a Pulumi "
+                    "bulk-import file (--out, for pulumi import -f) and/or as entries of this repository's stack "
+                    "program (--stack-config). A domain that cannot be declared as it is is reported, not guessed. "
+                    "See docs/adopting.md.")
+    add_import_arguments(adopt)
     return parser
 
 
@@ -55,8 +68,30 @@ def run_check_command(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def run_import_command(args: argparse.Namespace) -> int:
+    from sparkpost_tracking.adopt.options import UsageError, options_from
+
+    try:
+        options = options_from(args)
+    except UsageError as exc:
+        print(f"sparkpost-tracking import: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    import json
+
+    from sparkpost_tracking.adopt.run import run_import
+
+    report = run_import(options)
+    if options.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.text(), file=sys.stderr if report.error else sys.stdout)
+    return report.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "import":
+        return run_import_command(args)
     return run_check_command(args)
 
 

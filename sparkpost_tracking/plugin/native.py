@@ -70,9 +70,9 @@ TRACKING_DOMAIN: Final[NativeResource] = NativeResource(
     description=(
         "A SparkPost tracking domain (the hostname SparkPost writes into tracked links). Created, verified and "
         "kept at the declared `secure`/`default` settings through the SparkPost API; its id is the lower-cased "
-        "domain, so `pulumi import sparkpost-tracking:index:TrackingDomain <name> <domain>` adopts one that "
-        "exists. The API key comes from the provider's `apiKey` (secret) or SPARKPOST_API_KEY; it is never an "
-        "input or an output."),
+        "domain, so `pulumi import sparkpost-tracking:index:TrackingDomain <name> <domain>[,<subaccount id>]` "
+        "adopts one that exists. The API key comes from the provider's `apiKey` (secret) or SPARKPOST_API_KEY; "
+        "it is never an input or an output."),
     args=TrackingDomainArgs,
     outputs=TrackingDomainOutputs,
     service=TrackingDomainService,
@@ -83,7 +83,8 @@ ASSOCIATION: Final[NativeResource] = NativeResource(
     description=(
         "A SparkPost sending domain's tracking domain: SparkPost wraps the links of the sending domain's mail with "
         "it. The sending domain must exist (and be verified) in SparkPost, in the same account or subaccount; its "
-        "id is the lower-cased sending domain. Create and update are one PUT, delete a PUT of \"\"."),
+        "id is the lower-cased sending domain (import id `<sending domain>[,<subaccount id>]`). Create and update "
+        "are one PUT, delete a PUT of \"\"."),
     args=TrackingDomainAssociationArgs,
     outputs=TrackingDomainAssociationOutputs,
     service=AssociationService,

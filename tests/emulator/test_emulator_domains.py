@@ -196,7 +196,7 @@ def test_trailing_slashes_are_ignored(api: HttpApi, method: str, path: str) -> N
 
 
 def test_unknown_paths_are_404_and_wrong_methods_405(api: HttpApi, emulator: Emulator) -> None:
-    for path in ("/sending-domains", "/tracking-domains/a.example.com/bogus", "/Tracking-Domains"):
+    for path in ("/webhooks", "/tracking-domains/a.example.com/bogus", "/Tracking-Domains"):
         response = api("GET", path)
         assert response.status_code == 404 and message_of(response) == "resource not found"
     outside = api.session.get(emulator.url + "/elsewhere", timeout=5)

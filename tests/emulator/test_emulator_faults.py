@@ -70,26 +70,40 @@ def test_latency_is_added_to_every_api_request(api: HttpApi, emulator: Emulator)
 
 
 def test_delay_next_holds_the_request_then_processes_it(api: HttpApi, emulator: Emulator) -> None:
-    emulator.delay_next(1, 0.3, method="POST")
+    # Held until a second matching request arrives (a gate, not a timer), so "not committed yet" holds however
+    # slow the machine is; the first request is processed after its client gave up.
+    emulator.delay_next(2, 60, method="POST", until=2)
     with pytest.raises(requests.ReadTimeout):
         api("POST", "/tracking-domains", json=CREATE, timeout=0.05)
     assert emulator.get(D) is None  # not committed yet: the delay comes first
-    deadline = time.monotonic() + 3
-    while emulator.get(D) is None and time.monotonic() < deadline:
+    second = threading.Thread(target=lambda: api("POST", "/tracking-domains", json=CREATE))
+    second.start()
+    second.join(30)
+    assert not second.is_alive()
+    deadline = time.monotonic() + 30
+    while len([r for r in emulator.requests() if r.method == "POST" and r.status]) < 2:
+        assert time.monotonic() < deadline, "the held POSTs were never processed"
         time.sleep(0.02)
-    assert emulator.get(D) is not None  # committed after the delay, although the client gave up
-    assert api("POST", "/tracking-domains", json=CREATE).status_code == 409
+    assert emulator.get(D) is not None  # committed, although the first client gave up
+    assert sorted(r.status for r in emulator.requests() if r.method == "POST") == [200, 409]
 
 
 def test_a_delayed_request_does_not_block_others(api: HttpApi, emulator: Emulator) -> None:
-    emulator.delay_next(1, 0.5, method="GET", path_suffix=D)
+    emulator.delay_next(2, 60, method="GET", path_suffix=D, until=2)
     api.create(D)
     slow = threading.Thread(target=api.get, args=(D,))
     slow.start()
-    started = time.monotonic()
+    deadline = time.monotonic() + 30
+    while emulator.in_flight()["now"] < 1:  # the slow GET is held
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     assert api.listing() == [D]
-    assert time.monotonic() - started < 0.4
-    slow.join()
+    assert slow.is_alive()  # the listing was answered while the delayed GET was still held
+    release = threading.Thread(target=api.get, args=(D,))  # the second held GET opens the gate
+    release.start()
+    for thread in (slow, release):
+        thread.join(30)
+        assert not thread.is_alive()
 
 
 def test_stop_wakes_delayed_requests() -> None:

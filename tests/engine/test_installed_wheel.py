@@ -148,6 +148,8 @@ def test_the_wheel_holds_one_package_and_its_dist_info(wheel: Path) -> None:
                 for source in (REPO / folder).glob("*.py")}
     assert {n for n in names if n.endswith(".py")} == expected
     assert "sparkpost_tracking/py.typed" in names and f"{DIST_INFO}/licenses/LICENSE" in names
+    # The commands' packages: `check` and `import` (adopt).
+    assert {"sparkpost_tracking/check/run.py", "sparkpost_tracking/adopt/run.py"} <= set(names)
     assert zipfile.ZipFile(wheel).read(f"{DIST_INFO}/top_level.txt").decode().split() == ["sparkpost_tracking"]
 
 

@@ -148,3 +148,24 @@ def test_check_names_the_property_and_asks_nothing(emu: Emulator, declared: dict
 
 def test_an_apex_sending_domain_is_fine(emu: Emulator) -> None:
     assert TrackingDomainAssociationProvider().check({}, inputs(emu)).failures == []
+
+
+@pytest.mark.usefixtures("fast_env")
+def test_adopt_existing_takes_an_association_in_place_without_a_write(emu: Emulator) -> None:
+    emu.associate(SENDING, TRACKING)
+    emu.clear_requests()
+    result = TrackingDomainAssociationProvider().create(inputs(emu, adopt_existing=True))
+    assert result.id == SENDING and associated(emu) == TRACKING
+    assert [(r.method, r.path) for r in emu.requests()] == [("GET", "/api/v1/sending-domains/example.com")]
+
+
+@pytest.mark.usefixtures("fast_env")
+def test_adopt_existing_still_writes_an_association_that_differs(emu: Emulator) -> None:
+    emu.add_domain("other.example.com", verified=True)
+    emu.associate(SENDING, "other.example.com")
+    emu.clear_requests()
+    TrackingDomainAssociationProvider().create(inputs(emu, adopt_existing=True))
+    assert associated(emu) == TRACKING
+    assert [r.method for r in emu.requests()] == ["GET", "PUT"]
+    with pytest.raises(errors.SparkPostTrackingError, match="not in the primary account"):
+        TrackingDomainAssociationProvider().create(inputs(emu, sending_domain="missing.example", adopt_existing=True))

@@ -1,0 +1,108 @@
+"""One ``import`` run: read the account (two GETs), plan, write the files, report.
+
+Exit codes: 0 every selected object was written; 1 written, but something was left out (the report names it and
+says why); 2 nothing written (a usage error, no key, SparkPost refused or could not be reached).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sparkpost_tracking.dynamic_providers import errors
+from sparkpost_tracking.dynamic_providers.client import SparkPostClient
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, effective_api_base
+from sparkpost_tracking.dynamic_providers.settings import settings_from
+
+from .account import Selection, read_account
+from .bulk_file import bulk_import
+from .cdn_inference import infer_cdns
+from .options import ImportOptions
+from .plan import Finding, plan_import
+from .stack_config import render, stack_entries
+
+FAILED = 2
+
+
+@dataclass
+class Report:
+    api_base: str
+    domains: int = 0
+    associations: int = 0
+    stack_entries: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error:
+            return FAILED
+        return 1 if any(f.left_out for f in self.findings) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"api_base": self.api_base, "domains": self.domains, "associations": self.associations,
+                "stack_entries": self.stack_entries, "written": self.written,
+                "seconds": round(self.seconds, 3), "error": self.error,
+                "findings": [{"domain": f.domain, "subaccount_id": f.subaccount_id, "left_out": f.left_out,
+                              "message": f.message} for f in self.findings]}
+
+    def text(self) -> str:
+        if self.error:
+            return f"sparkpost-tracking import: {self.error}"
+        lines = [f"Read {self.api_base} in {self.seconds:.2f} s (one list call of each kind): "
+                 f"{self.domains} tracking domains, {self.associations} associations selected."]
+        lines += [f"Wrote {path}" for path in self.written]
+        for finding in self.findings:
+            label = "LEFT OUT" if finding.left_out else "warning"
+            lines.append(f"  {label}: {finding.domain} ({finding.where()}): {finding.message}")
+        return "\n".join(lines)
+
+
+def run_import(options: ImportOptions, environ: Mapping[str, str] | None = None) -> Report:
+    env = os.environ if environ is None else environ
+    region = options.region or DEFAULT_REGION
+    report = Report(effective_api_base(region, options.api_url))
+    try:
+        settings = settings_from({}, env)
+        key, source = settings.api_key_and_source(None if options.api_url else region, env)
+    except errors.ConfigurationError as exc:
+        report.error = f"{exc}. Export the key in the environment; never pass it on a command line"
+        return report
+    started = time.monotonic()
+    try:
+        with SparkPostClient(report.api_base, key, key_source=source, policy=settings.retry_policy) as client:
+            account = read_account(client)
+    except errors.SparkPostTrackingError as exc:
+        report.error = f"reading the account failed, nothing was written: {exc}"
+        return report
+    plan = plan_import(account, Selection(options.domains, options.subaccounts))
+    report.domains, report.associations = len(plan.domains), len(plan.associations)
+    report.findings = list(plan.findings)
+    if options.out:
+        _write(options.out, json.dumps(bulk_import(plan), indent=2) + "\n")
+        report.written.append(options.out)
+    if options.stack_config:
+        # SparkPost's managed certificate names the CDN already: DNS is asked about the others only.
+        asked = [d.domain for d in plan.domains if not d.uses_managed_certificate]
+        inferences = infer_cdns(asked, dns_server=options.dns_server,
+                                timeout=options.timeout) if options.dns else {}
+        entries, left_out = stack_entries(plan, inferences, options.region)
+        report.stack_entries = len(entries)
+        report.findings += [Finding(f.domain, f.subaccount_id, f"--stack-config: {f.message}") for f in left_out]
+        _write(options.stack_config, render(entries))
+        report.written.append(options.stack_config)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _write(path: str, text: str) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)

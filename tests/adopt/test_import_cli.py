@@ -1,0 +1,190 @@
+"""``sparkpost-tracking import`` as a user runs it (``python -m sparkpost_tracking import``) against the emulator: two
+GETs and no write, the bulk-import file and the stack entries for the 12-domain account, selection, the CDN from
+DNS, what is left out and why, and the key never shown."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.stack import plan_domains
+from tests.adopt.account_seed import DOMAINS, SENDING, seed_account, snapshot
+from tests.check.fake_dns import FakeDns
+
+KEY = "import-cli-key-5c4b3a29181706f5"
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_keys=[KEY]) as emulator:
+        seed_account(emulator)
+        emulator.clear_requests()
+        yield emulator
+
+
+def run_import(emu: Emulator, tmp_path: Path, *args: str, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPARKPOST_")}
+    if key is not None:
+        env["SPARKPOST_API_KEY"] = key
+    return subprocess.run([sys.executable, "-m", "sparkpost_tracking", "import", "--api-url", emu.base_url, *args],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_whole_account_in_two_reads_and_no_write(emu: Emulator, tmp_path: Path) -> None:
+    before = snapshot(emu)
+    done = run_import(emu, tmp_path, "--out", "import.json", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [(r.method, r.path, r.subaccount) for r in emu.requests()] == [
+        ("GET", "/api/v1/tracking-domains", None), ("GET", "/api/v1/sending-domains", None)]
+    assert snapshot(emu) == before
+    resources = json.loads((tmp_path / "import.json").read_text())["resources"]
+    ids = {r["id"] for r in resources if r["type"] == "sparkpost-tracking:index:TrackingDomain"}
+    assert ids == {d if sub is None else f"{d},{sub}" for d, (sub, _) in DOMAINS.items()}
+    associations = {r["name"]: r["id"] for r in resources
+                    if r["type"] == "sparkpost-tracking:index:TrackingDomainAssociation"}
+    assert associations == {f"{d.replace('.', '_')}__association": d if sub is None else f"{d},{sub}"
+                            for d, (sub, _) in SENDING.items()}
+    names = [r["name"] for r in resources]
+    assert len(set(names)) == len(names) == 16
+    report = json.loads(done.stdout)
+    assert (report["domains"], report["associations"], report["findings"]) == (12, 4, [])
+    assert KEY not in done.stdout + done.stderr
+
+
+def test_a_second_run_writes_the_same_file(emu: Emulator, tmp_path: Path) -> None:
+    assert run_import(emu, tmp_path, "--out", "a.json").returncode == 0
+    emu.add_domain("later.example.com", secure=True)  # a new domain adds a line, renames nothing
+    assert run_import(emu, tmp_path, "--out", "b.json").returncode == 0
+    first = json.loads((tmp_path / "a.json").read_text())["resources"]
+    second = json.loads((tmp_path / "b.json").read_text())["resources"]
+    assert [r for r in second if r["id"] != "later.example.com"] == first
+
+
+def test_domains_and_subaccount_select_a_part_and_associations_follow_their_tracking_domain(
+        emu: Emulator, tmp_path: Path) -> None:
+    done = run_import(emu, tmp_path, "--out", "a.json", "--domains", "*.brand-a.com,*.example.com",
+                      "--subaccount", "12")
+    assert done.returncode == 0, done.stderr
+    ids = [r["id"] for r in json.loads((tmp_path / "a.json").read_text())["resources"]]
+    assert ids == ["click.brand-a.com,12", "http.brand-a.com,12", "m.brand-a.com,12", "track.brand-a.com,12",
+                   "brand-a.com,12"]
+    done = run_import(emu, tmp_path, "--out", "b.json", "--subaccount", "0", "--domains", "track.*")
+    ids = [r["id"] for r in json.loads((tmp_path / "b.json").read_text())["resources"]]
+    assert ids == ["track.example.com", "news.example.com"]  # example.com goes with click.example.com
+
+
+def test_stack_entries_adopt_each_domain_as_found_and_mark_what_to_fill_in(emu: Emulator, tmp_path: Path) -> None:
+    records = {"track.example.com": [("CNAME", "d111111abcdef8.cloudfront.net")],
+               "d111111abcdef8.cloudfront.net": [("A", "192.0.2.10")],
+               "click.brand-b.com": [("CNAME", "t.sni.global.fastly.net")],
+               "t.sni.global.fastly.net": [("A", "192.0.2.11")],
+               "track.brand-a.com": [("A", "192.0.2.12")],  # a proxied record shows no CNAME
+               "pending.brand-b.com": [("CNAME", "v2.spgo.io")], "v2.spgo.io": [("A", "192.0.2.13")]}
+    with FakeDns(records) as dns:
+        done = run_import(emu, tmp_path, "--stack-config", "stack.yaml", "--dns-server", dns.address, "--json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 1  # written, but the http-only domains are left out of the stack
+    left_out = {f["domain"] for f in report["findings"] if f["left_out"]}
+    assert left_out == {"legacy.example.com", "http.brand-a.com", "old.brand-b.com"}
+    assert all("secure: false" in f["message"] for f in report["findings"] if f["left_out"])
+    text = (tmp_path / "stack.yaml").read_text()
+    entries = {e["domain"]: e for e in yaml.safe_load(text)["config"]["sparkpost-tracking:domains"]}
+    assert report["stack_entries"] == len(entries) == 9
+    assert all(e["adoptExisting"] is True for e in entries.values())
+    assert {d: e.get("cdn") for d, e in entries.items()} == {
+        "track.example.com": "cloudfront", "click.example.com": "managed", "new.example.com": None,
+        "click.brand-a.com": "managed", "track.brand-a.com": None, "m.brand-a.com": "managed",
+        "click.brand-b.com": "fastly", "pending.brand-b.com": "managed", "m.brand-b.com": "managed"}
+    assert entries["click.brand-a.com"] == {"domain": "click.brand-a.com", "cdn": "managed", "subaccountId": 12,
+                                            "adoptExisting": True, "makeDefault": True}
+    assert entries["new.example.com"]["verify"] is False
+    assert entries["click.example.com"]["sendingDomains"] == ["example.com"]
+    assert entries["m.brand-b.com"]["sendingDomains"] == ["brand-b.com"]
+    # Every domain without a cdn, and every one whose chain the stack would build anew, carries a TODO.
+    todo = {line.split(":")[0].strip("# ") for line in text.splitlines() if ": TODO" in line}
+    assert todo == {"track.example.com", "new.example.com", "track.brand-a.com", "click.brand-b.com",
+                    "pending.brand-b.com"}
+    assert "verify" not in entries["pending.brand-b.com"]  # managed HTTPS needs verification
+    # Filled in (as managed, which also lets the domain verify), the entries are what the stack program accepts.
+    filled = [e if e.get("cdn") else {**{k: v for k, v in e.items() if k != "verify"}, "cdn": "managed"}
+              for e in entries.values()]
+    assert [p.common.domain for p in plan_domains(filled)] == list(entries)
+    assert emu.count() == emu.count(method="GET") == 2
+
+
+def test_problems_are_reported_not_guessed(emu: Emulator, tmp_path: Path) -> None:
+    emu.add_domain("apex.example", secure=True)  # SparkPost holds it; this library refuses an apex
+    emu.add_sending_domain("brand-c.com", subaccount_id=12, tracking_domain="apex.example")
+    emu.mutate("click.brand-b.com", verified=False)  # the default of subaccount 31, no longer verified
+    done = run_import(emu, tmp_path, "--out", "import.json", "--json")
+    assert done.returncode == 1
+    findings = {f["domain"]: f for f in json.loads(done.stdout)["findings"]}
+    assert findings["apex.example"]["left_out"] and "apex" in findings["apex.example"]["message"]
+    assert findings["brand-c.com"]["left_out"]
+    assert not findings["click.brand-b.com"]["left_out"] and "verify" in findings["click.brand-b.com"]["message"]
+    ids = {r["id"] for r in json.loads((tmp_path / "import.json").read_text())["resources"]}
+    assert "apex.example" not in ids and "brand-c.com,12" not in ids and "click.brand-b.com,31" in ids
+
+
+@pytest.mark.parametrize(("args", "key", "words"), [
+    ((), KEY, "give --out FILE"),
+    (("--out", "x.json", "--subaccount", "abc"), KEY, "--subaccount: must be a subaccount id"),
+    (("--out", "x.json", "--timeout", "0"), KEY, "--timeout"),
+    (("--out", "x.json"), None, "SPARKPOST_API_KEY"),
+])
+def test_usage_errors_and_a_missing_key_write_nothing(emu: Emulator, tmp_path: Path, args: tuple[str, ...],
+                                                      key: str | None, words: str) -> None:
+    done = run_import(emu, tmp_path, *args, key=key)
+    assert done.returncode == 2 and words in done.stderr, done.stderr
+    assert emu.count() == 0 and not (tmp_path / "x.json").exists()
+
+
+def test_a_refused_key_is_named_by_its_source_never_shown(emu: Emulator, tmp_path: Path) -> None:
+    done = run_import(emu, tmp_path, "--out", "x.json", key="wrong-key-0123456789abcdef")
+    assert done.returncode == 2 and "SPARKPOST_API_KEY" in done.stderr
+    assert "wrong-key-0123456789abcdef" not in done.stdout + done.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+
+
+def test_a_key_without_the_sending_domains_grant_adopts_the_domains_and_reports_the_associations(
+        tmp_path: Path) -> None:
+    """SparkPost answers 403 to a key that lacks a grant; the emulator grants every key everything, so a tiny
+    server of SparkPost's two list answers stands in here."""
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    @Request.application
+    def sparkpost(request: Request) -> Response:
+        if request.path.endswith("/tracking-domains"):
+            body = {"results": [{"domain": "track.example.com", "port": 443, "secure": True, "default": False,
+                                 "status": {"verified": True, "cname_status": "valid", "compliance_status": "valid"}}]}
+            return Response(json.dumps(body), 200, content_type="application/json")
+        body = {"errors": [{"message": "Forbidden."}]}
+        return Response(json.dumps(body), 403, content_type="application/json")
+
+    server = make_server("127.0.0.1", 0, sparkpost)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("SPARKPOST_")}, "SPARKPOST_API_KEY": KEY}
+        done = subprocess.run([sys.executable, "-m", "sparkpost_tracking", "import", "--api-url",
+                               f"http://127.0.0.1:{server.server_port}/api/v1", "--out", "x.json", "--json"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+        thread.join()
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    assert [f["left_out"] for f in findings] == [True] and "Sending Domains grant" in findings[0]["message"]
+    assert [r["id"] for r in json.loads((tmp_path / "x.json").read_text())["resources"]] == ["track.example.com"]
