@@ -45,6 +45,8 @@ class Common:
     enterprise_tenant: str | None
     dns: DnsSettings | None
     sending_domains: tuple[str, ...] = ()
+    #: Whether the resources that serve sent links are protected (``protect``, default true).
+    protect: bool = True
 
     @property
     def domain(self) -> str:
@@ -85,7 +87,8 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
         reader.fail("api_url", f"is required with enterprise_tenant {tenant!r}: the tenant's API base, e.g. "
                                f"'https://{tenant}.api.e.sparkpost.com/api/v1' (ask SparkPost for yours)")
     return Common(sparkpost=inputs, enterprise_tenant=tenant,  # type: ignore[arg-type]
-                  dns=read_dns(reader) if uses_dns else None, sending_domains=reader.hostnames("sending_domains"))
+                  dns=read_dns(reader) if uses_dns else None, sending_domains=reader.hostnames("sending_domains"),
+                  protect=reader.flag("protect", True))
 
 
 class SparkPostDomain(Protocol):
@@ -154,9 +157,15 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     def _build(self, name: str, common: Common, specific: Any, dns: DnsStrategy | None) -> Built:
         raise NotImplementedError
 
-    def _opts(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
-        """Options of a child: parented to this component."""
-        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
+    #: Whether this component protects the resources that serve sent links (its ``protect`` argument).
+    _protects_chain: bool = True
+
+    def _opts(self, depends_on: Sequence[pulumi.Resource] = (), *, serves: bool = False) -> pulumi.ResourceOptions:
+        """Options of a child: parented to this component. A child that ``serves`` sent links (the SparkPost
+        domain, an association, the CDN distribution or service) is protected unless ``protect`` is off; the
+        others (certificates, validation records, policies) are not, so that they can be renewed or rebuilt."""
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None,
+                                      protect=self._protects_chain if serves else None)
 
     def _associate(self, name: str, common: Common, tracking_domain: Any) -> list[Any]:
         """One association per sending domain; each waits for the tracking domain (and its verification)."""
@@ -171,7 +180,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
                 if common.sparkpost.get(key) is not None:
                     args[key] = common.sparkpost[key]  # type: ignore[literal-required]
             made.append(association(f"{name}-sending-{sending.replace('.', '-')}", args,
-                                    self._opts([tracking_domain])))
+                                    self._opts([tracking_domain], serves=True)))
         return made
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -189,7 +198,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         common, specific = self.validate(resource_name, args)
         super().__init__(f"{PACKAGE}:index:{type(self).__name__}", resource_name, None, opts)
 
-        dns = dns_strategy(common.dns, self, resource_name) if common.dns else None
+        self._protects_chain = common.protect
+        dns = dns_strategy(common.dns, self, resource_name, protect=common.protect) if common.dns else None
         built = self._build(resource_name, common, specific, dns)
 
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
@@ -198,7 +208,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         self.associations: list[Any] = []
         if not built.defer_sparkpost:
             self.tracking_domain = sparkpost_resource(f"{resource_name}-sparkpost", common.sparkpost,
-                                                      self._opts(waits_for))
+                                                      self._opts(waits_for, serves=True))
             self.associations = self._associate(resource_name, common, self.tracking_domain)
 
         self.domain = pulumi.Output.from_input(common.domain)

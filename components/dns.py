@@ -132,16 +132,22 @@ def _strip_dot(value: pulumi.Input[str]) -> pulumi.Output[str]:
 class DnsStrategy:
     """Creates the DNS records of one component (children of ``parent``) or lists them for a person."""
 
-    def __init__(self, settings: DnsSettings, parent: pulumi.Resource, prefix: str) -> None:
+    def __init__(self, settings: DnsSettings, parent: pulumi.Resource, prefix: str, *, protect: bool = True) -> None:
         self.settings = settings
         self.parent = parent
         self.prefix = prefix
+        #: Whether the host's record, which serves sent links, is protected (validation records never are).
+        self.protect = protect
         #: Every record resource created, for the SparkPost domain's ``depends_on``.
         self.resources: list[pulumi.Resource] = []
         self._manual: list[dict[str, Any]] = []
 
     def _opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None, **options)
+
+    def _host_opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
+        """Options of the host's record: it serves sent links, so it is protected like the rest of the chain."""
+        return self._opts(depends_on, protect=self.protect, **options)
 
     def _created(self, resources: list[pulumi.Resource]) -> list[pulumi.Resource]:
         self.resources.extend(resources)
@@ -224,7 +230,7 @@ class Route53Dns(DnsStrategy):
             ttl=self.settings.ttl, records=[value],
             # ``update`` is Route 53's UPSERT: the live CNAME gets its new value in one atomic change.
             allow_overwrite=True if host.mode == "update" else None,
-            opts=self._opts(depends_on, **host.options("route53", self.settings.zone_id, name)))])
+            opts=self._host_opts(depends_on, **host.options("route53", self.settings.zone_id, name)))])
 
     def alias(self, name: str, target: pulumi.Input[str], target_zone_id: pulumi.Input[str], *, ipv6: bool,
               purpose: str, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
@@ -240,7 +246,7 @@ class Route53Dns(DnsStrategy):
         types = ("A", "AAAA") if ipv6 else ("A",)
         return self._created([
             route53.Record(f"{self.prefix}-host-{rtype.lower()}", zone_id=self.settings.zone_id, name=name,
-                           type=rtype, aliases=[alias], opts=self._opts(depends_on))
+                           type=rtype, aliases=[alias], opts=self._host_opts(depends_on))
             for rtype in types])
 
     def validation_fqdns(self, records: Sequence[pulumi.Resource]) -> list[pulumi.Output[str]] | None:
@@ -270,7 +276,7 @@ class CloudflareDns(DnsStrategy):
              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
         # Cloudflare has no upsert: ``update`` changes the record ``adopt`` imported (same resource, same id).
         options = self.settings.host.options("cloudflare", self.settings.zone_id, name)
-        return self._record("host", name, value, purpose, self._opts(depends_on, **options))
+        return self._record("host", name, value, purpose, self._host_opts(depends_on, **options))
 
 
 _STRATEGIES: Final[dict[str, type[DnsStrategy]]] = {
@@ -278,5 +284,5 @@ _STRATEGIES: Final[dict[str, type[DnsStrategy]]] = {
 }
 
 
-def dns_strategy(settings: DnsSettings, parent: pulumi.Resource, prefix: str) -> DnsStrategy:
-    return _STRATEGIES[settings.kind](settings, parent, prefix)
+def dns_strategy(settings: DnsSettings, parent: pulumi.Resource, prefix: str, *, protect: bool = True) -> DnsStrategy:
+    return _STRATEGIES[settings.kind](settings, parent, prefix, protect=protect)

@@ -1,6 +1,8 @@
-"""Command line of the package: ``python -m sparkpost_tracking check DOMAIN`` (also ``sparkpost-tracking check``).
+"""Command line of the package: ``python -m sparkpost_tracking check DOMAIN`` (also ``sparkpost-tracking check``)
+and ``python -m sparkpost_tracking review`` (also ``sparkpost-tracking review``).
 
-Exit codes: 0 every required step passed; 1 a step failed; 2 a usage error (a bad option, a missing extra).
+Exit codes of check: 0 every required step passed; 1 a step failed; 2 a usage error (a bad option, a missing
+extra). Of review: 0 below ``--fail-on``; 1 at or above it; 2 bad input.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "requests for a click path get SparkPost's 302 through the CDN; optionally SparkPost's own "
                     "verification. Exit code 0 only when every required step passes.")
     add_arguments(check)
+    from sparkpost_tracking.review.command import add_arguments as add_review_arguments
+
+    review = commands.add_parser(
+        "review", help="review a `pulumi preview --json --show-sames`: which change breaks links already sent",
+        description="Read `pulumi preview --json --show-sames` (standard input or --file) and give each tracking "
+                    "domain one verdict: breaks-links (a live chain's SparkPost domain, DNS record or CDN deleted "
+                    "or replaced, secure turned off, region or subaccount changed), risky (the default or an "
+                    "association moves, verification off, a CDN setting SparkPost requires changed) or safe. "
+                    "Sends no SparkPost request. Markdown for a pull-request comment, or --json.")
+    add_review_arguments(review)
     return parser
 
 
@@ -57,6 +69,10 @@ def run_check_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "review":
+        from sparkpost_tracking.review.command import run
+
+        return run(args)
     return run_check_command(args)
 
 
