@@ -57,8 +57,8 @@ def _key(read: Callable[[pulumi.Config, str], Any]) -> Any:
 @dataclass(frozen=True)
 class StackDefaults:
     """The stack program's project-wide settings (``sparkpost-tracking:region``, ``apiUrl``, ``dnsTtl``,
-    ``verify``, ``shareCloudfrontPolicies``, ``protect``): each field is one config key, spelt in camelCase; those that are
-    component arguments are defaults for every domain. Pulumi.yaml declares them for the CLI."""
+    ``verify``, ``shareCloudfrontPolicies``, ``protect``): each field is one config key, spelt in camelCase; those
+    that are component arguments are defaults for every domain. Pulumi.yaml declares them for the CLI."""
 
     region: str | None = _key(pulumi.Config.get)
     api_url: str | None = _key(pulumi.Config.get)
