@@ -43,6 +43,7 @@ class Finding:
     why: str
 
 
+NO_CHANGE: Final[str] = "no change"
 #: Properties whose change moves the domain to another account, or rebuilds it: SparkPost replaces it.
 _WHERE: Final[tuple[str, ...]] = ("region", "subaccount_id", "api_url")
 
@@ -83,8 +84,8 @@ def _quiet(step: Step, link: Link) -> Iterator[Finding]:
     note = _protect_note(step)
     if note:
         yield Finding(Verdict.SAFE, link, note)
-    elif step.op == "update":
-        yield Finding(Verdict.SAFE, link, "outputs only")
+    else:
+        yield Finding(Verdict.SAFE, link, "outputs only" if step.op == "update" else NO_CHANGE)
 
 
 def _refused(step: Step) -> str:
