@@ -29,6 +29,8 @@ IGNORED_OPS: Final[frozenset[str]] = frozenset({"remove-pending-replace"})
 #: The engine's refusal to delete or replace a protected resource (its URN is in the message or the diagnostic).
 _PROTECTED = re.compile(r"cannot be (deleted|replaced)\s+because it is protected", re.IGNORECASE)
 _URN = re.compile(r"urn:pulumi:[^\s\"']+")
+#: The engine's closing line of a failed run ("preview failed", "update failed"): it adds nothing to the errors.
+_SUMMARY = re.compile(r"^(error: )?(preview|update|destroy) failed\s*$", re.IGNORECASE)
 HINT: Final[str] = "give it the output of `pulumi preview --json --show-sames`"
 
 
@@ -127,19 +129,23 @@ def read_preview(text: str) -> Preview:
     other = []
     for diagnostic in errors:
         message = str(diagnostic.get("message") or "")
+        if _SUMMARY.match(message.strip()):
+            continue
         if _PROTECTED.search(message):
             urn = diagnostic.get("urn") or next(iter(_URN.findall(message)), None)
             if urn:
                 preview.refused.append(str(urn).rstrip(".,:"))
                 continue
         other.append(message.strip())
-    if other:
+    if other or (errors and not preview.refused):
+        other = other or ["the engine reported an error without a message"]
         raise BadPreview("the preview failed, so it says nothing reliable about the plan: "
                          + " | ".join(m.splitlines()[0] if m else "(no message)" for m in other[:3])
                          + ". Fix the program or config and preview again")
     steps = document.get("steps") or []
     if not isinstance(steps, list):
         raise BadPreview(f"'steps' is not a list: {HINT}")
+    same_steps = 0
     for index, raw in enumerate(steps):
         if not isinstance(raw, Mapping) or not isinstance(raw.get("urn"), str) or not isinstance(raw.get("op"), str):
             raise BadPreview(f"steps[{index}] has no op and urn: {HINT}")
@@ -152,11 +158,11 @@ def read_preview(text: str) -> Preview:
                     new=State.of(raw.get("newState"), urn),
                     replace_reasons=tuple(str(r) for r in raw.get("replaceReasons") or ()))
         preview.steps[urn] = _merge(preview.steps.get(urn), step)
-        preview.has_sames = preview.has_sames or engine_op == "same"
+        same_steps += engine_op == "same"
     summary = document.get("changeSummary")
     unchanged = summary.get("same", 0) if isinstance(summary, Mapping) else 0
-    # Nothing was left out when nothing was unchanged.
-    preview.has_sames = preview.has_sames or not unchanged
+    # Without --show-sames the engine still lists the stack itself as "same", but counts every unchanged resource.
+    preview.has_sames = same_steps >= (unchanged if isinstance(unchanged, int) else 0)
     for urn in preview.refused:
         # The engine stopped at this resource: it would have been deleted or replaced.
         known = preview.steps.get(urn)

@@ -92,6 +92,11 @@ class _Resolver:
             return None
         if step.parent and step.parent in self.steps and role_of(self.steps[step.parent].type) is Role.COMPONENT:
             return self.domain(step.parent)
+        if step.parent and step.parent not in self.steps:
+            # A failed preview may stop before listing the component: its SparkPost domain still names it.
+            for sibling in self.children.get(step.parent, ()):
+                if sibling.urn != urn and role_of(sibling.type) is Role.TRACKING_DOMAIN:
+                    return self.domain(sibling.urn)
         if role is Role.ASSOCIATION:
             for state in (step.old, step.new):
                 target = prop(state.inputs, "tracking_domain") if state else None

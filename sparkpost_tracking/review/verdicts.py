@@ -46,6 +46,9 @@ class Finding:
 NO_CHANGE: Final[str] = "no change"
 #: Properties whose change moves the domain to another account, or rebuilds it: SparkPost replaces it.
 _WHERE: Final[tuple[str, ...]] = ("region", "subaccount_id", "api_url")
+#: The account a domain lives in. Against one API base (an emulator, a tenant) a region change is an update,
+#: but the links sent still belong to the old account.
+_MOVES: Final[tuple[str, ...]] = ("region", "subaccount_id")
 
 
 def prop(props: Mapping[str, Any], key: str) -> Any:
@@ -115,6 +118,12 @@ def tracking_domain(step: Step, domain: str) -> Iterator[Finding]:
                                                   f"sent through {domain} break{_refused(step)}")
         return
     found = False
+    moved = [k for k in _MOVES if prop(old, k) != prop(new, k)]
+    if moved:
+        found = True
+        change = ", ".join(f"{k} {prop(old, k)!r} → {prop(new, k)!r}" for k in moved)
+        yield Finding(Verdict.BREAKS_LINKS, link, f"moves to another SparkPost account ({change}): links sent "
+                                                  f"through {domain} are unknown there")
     if prop(old, "secure") is True and prop(new, "secure") is False:
         found = True
         if is_live(step.old):
@@ -130,7 +139,7 @@ def tracking_domain(step: Step, domain: str) -> Iterator[Finding]:
     if prop(old, "verify") is not False and prop(new, "verify") is False:
         found = True
         yield Finding(Verdict.RISKY, link, "verification turned off")
-    other = [k for k in _changed(step) if k not in ("secure", "default", "verify")]
+    other = [k for k in _changed(step) if k not in ("secure", "default", "verify", *_MOVES)]
     if other:
         found = True
         yield Finding(Verdict.SAFE, link, f"updates {', '.join(other)}")

@@ -46,10 +46,14 @@ class Res:
         return f"urn:pulumi:{STACK}::{PROJECT}::{'$'.join(chain)}::{self.name}"
 
     def state(self) -> dict[str, Any]:
-        return {"urn": self.urn, "custom": self.custom, "id": f"{self.name}-id" if self.custom else "",
-                "type": self.type, "inputs": copy.deepcopy(self.inputs),
-                "outputs": copy.deepcopy({**self.inputs, **self.outputs}),
-                "parent": self.parent.urn if self.parent else STACK_URN, "protect": self.protect}
+        state: dict[str, Any] = {"urn": self.urn, "custom": self.custom, "type": self.type,
+                                 "outputs": copy.deepcopy({**self.inputs, **self.outputs}),
+                                 "parent": self.parent.urn if self.parent else STACK_URN}
+        if self.custom:  # the engine leaves out what is empty or false
+            state["id"], state["inputs"] = f"{self.name}-id", copy.deepcopy(self.inputs)
+        if self.protect:
+            state["protect"] = True
+        return state
 
 
 def tracking_domain(domain: str, parent: Res | None, **inputs: Any) -> Res:

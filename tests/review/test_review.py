@@ -202,13 +202,23 @@ def test_without_sames_a_changed_child_is_still_reviewed_and_the_gap_named() -> 
     assert any(distribution.urn in n for n in result["notes"])
 
 
+def protected_error(urn: str) -> dict[str, Any]:
+    """The engine's diagnostic for a protected resource that the plan would delete (as the real CLI prints it)."""
+    return {"urn": urn, "severity": "error", "message": (
+        f'error: Preview failed: resource "{urn}" cannot be deleted\nbecause it is protected. To unprotect the '
+        "resource, either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, "
+        f"or use the command:\n`pulumi state unprotect '{urn}'`\n")}
+
+
 def test_a_preview_that_failed_only_on_protected_resources_is_valid_input() -> None:
+    """The engine lists the refused delete, stops before the component's own step, and closes with a summary
+    error: the distribution is still tied to its domain, through its sibling SparkPost domain."""
     chain = cloudfront(A)
-    td = named(chain, "-sparkpost")
-    message = (f'resource "{td.urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, '
-               "either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or "
-               f"use the command:\n`pulumi state unprotect '{td.urn}'`")
-    doc = document(sames([r for r in chain if r is not td]), [{"message": message, "severity": "error"}])
+    component, distribution = chain[0], named(chain, "-distribution")
+    steps = [s for s in sames(chain, but={distribution.name: step("delete", distribution, None)})
+             if s["urn"] != component.urn]
+    doc = document(steps, [protected_error(distribution.urn), {"message": "error: preview failed\n",
+                                                               "severity": "error"}])
     assert verdicts(doc) == {A: "breaks-links"}
     assert "refused it: the resource is protected" in reasons(doc, A)[0][2]
 
@@ -220,6 +230,8 @@ def test_a_preview_that_failed_only_on_protected_resources_is_valid_input() -> N
     ('{"steps": [{"op": "same"}]}', "steps[0] has no op and urn"),
     (json.dumps(document([], [{"message": "error: Program failed with an unhandled exception", "severity": "error"}])),
      "the preview failed, so it says nothing reliable about the plan: error: Program failed"),
+    (json.dumps(document([], [{"message": "error: preview failed\n", "severity": "error"}])),
+     "the preview failed"),
 ])
 def test_bad_input_is_refused_with_what_to_do(text: str, error: str) -> None:
     with pytest.raises(BadPreview) as info:
