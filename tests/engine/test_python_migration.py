@@ -46,7 +46,8 @@ def test_a_python_stack_moves_to_the_native_resource(cli_dir: Path, emu: Emulato
     stack.run("config", "set", "--secret", "sparkpost-tracking:apiKey", stdin=KEY)
     # 2. Forget the dynamic resource: state only.
     emu.clear_requests()
-    forgotten = stack.run("state", "delete", dynamic["urn"], "--yes")
+    assert dynamic["protect"] is True  # protected by default: the CLI forgets it only when forced
+    forgotten = stack.run("state", "delete", "--force", dynamic["urn"], "--yes")
     assert "deleted" in forgotten.text.lower()
     # 3. Switch the program to the native class (adopt_existing: the domain is there).
     (tmp_path / "__main__.py").write_text(NATIVE_PROGRAM)

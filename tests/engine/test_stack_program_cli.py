@@ -81,5 +81,5 @@ def test_unchanged_stack_previews_without_changes_or_requests(stack: PulumiProje
 
 
 def test_destroy_empties_sparkpost(stack: PulumiProject, emu: Emulator) -> None:
-    stack.run("destroy", "--yes", "--skip-preview")
+    stack.retire("--skip-preview")
     assert emu.domains() == []
