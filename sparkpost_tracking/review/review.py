@@ -16,7 +16,7 @@ from typing import Final
 
 from .links import Link, Role, role_of
 from .preview import Preview, State, Step
-from .verdicts import Finding, Verdict, findings, prop
+from .verdicts import NO_CHANGE, Finding, Verdict, findings, prop
 
 #: The link a role's changes are listed under when no rule says otherwise.
 ROLE_LINK: Final[Mapping[Role, Link]] = {
@@ -112,9 +112,7 @@ def _domain_of(state: State | None) -> str | None:
     return str(value).lower() if isinstance(value, str) and value else None
 
 
-def _change(step: Step, role: Role, finding: Finding | None) -> Change:
-    if finding is None:
-        return Change(step.urn, ROLE_LINK[role], step.op, "no change", Verdict.SAFE)
+def _change(step: Step, finding: Finding) -> Change:
     return Change(step.urn, finding.link, step.op, finding.why, finding.verdict)
 
 
@@ -132,8 +130,8 @@ def review(preview: Preview) -> Review:
                 continue
             unplaced.append(step.urn)
         entry = by_domain.setdefault(domain or UNPLACED, DomainReview(domain or UNPLACED))
-        found = findings(step, role, domain or "") or [None]
-        entry.changes.extend(_change(step, role, f) for f in found)
+        found = findings(step, role, domain or "") or [Finding(Verdict.SAFE, ROLE_LINK[role], NO_CHANGE)]
+        entry.changes.extend(_change(step, f) for f in found)
         if role is Role.TRACKING_DOMAIN and step.op == "replace":
             # A domain renamed in place: the new name is a new domain of its own.
             new = _domain_of(step.new)
