@@ -94,3 +94,16 @@ def our_types() -> OurTypes:
 
 def role_of(type_: str) -> Role | None:
     return our_types().role(type_)
+
+
+def host_name(props: Mapping[str, Any]) -> str:
+    """The name a DNS record's inputs give, as a domain (no trailing dot, lower-case)."""
+    return str(props.get("name") or "").rstrip(".").lower()
+
+
+def serves_links(role: Role | None, props: Mapping[str, Any], domain: str | None) -> bool:
+    """Whether a resource carries the clicks of links already sent: the SparkPost domain, its associations, the
+    CDN distribution or service, and the host's DNS record (not a certificate's validation record)."""
+    if role in (Role.TRACKING_DOMAIN, Role.ASSOCIATION, Role.CDN_SERVICE):
+        return True
+    return role is Role.DNS_RECORD and domain is not None and host_name(props) == domain

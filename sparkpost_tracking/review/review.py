@@ -116,6 +116,12 @@ def _change(step: Step, finding: Finding) -> Change:
     return Change(step.urn, finding.link, step.op, finding.why, finding.verdict)
 
 
+def domains_of(preview: Preview) -> dict[str, str | None]:
+    """Each resource's tracking domain (None where none can be found), by URN: what the policy pack shares."""
+    resolver = _Resolver(preview)
+    return {urn: resolver.domain(urn) for urn in preview.steps}
+
+
 def review(preview: Preview) -> Review:
     resolver = _Resolver(preview)
     by_domain: dict[str, DomainReview] = {}

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from sparkpost_tracking.dynamic_providers.settings import camel_case
 
-from .links import Link, Role
+from .links import Link, Role, host_name
 from .preview import State, Step
 from .requirements import violations
 
@@ -164,7 +164,7 @@ def association(step: Step, domain: str) -> Iterator[Finding]:
 
 
 def _host_name(state: State | None) -> str:
-    return str(prop(_declared(state), "name") or "").rstrip(".").lower()
+    return host_name(_declared(state))
 
 
 def _target(state: State | None) -> Any:
