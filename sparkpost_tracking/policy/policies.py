@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import (
@@ -13,10 +14,32 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UnknownValueError
 
 from . import rules
 
 NAME = "sparkpost-tracking"
+
+
+def _known(value: Any) -> Any:
+    """The values known at preview: pulumi-policy raises on reading an unknown one, so those are left out."""
+    if isinstance(value, Mapping):
+        known: dict[str, Any] = {}
+        for key in list(value.keys()):
+            try:
+                known[key] = _known(value[key])
+            except UnknownValueError:
+                continue
+        return known
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        items = []
+        for index in range(len(value)):
+            try:
+                items.append(_known(value[index]))
+            except UnknownValueError:
+                continue
+        return items
+    return value
 
 
 def _declared(resource: Any) -> rules.Declared:
@@ -25,7 +48,7 @@ def _declared(resource: Any) -> rules.Declared:
     parent = getattr(opts, "parent", None) or getattr(resource, "parent", None)
     parent_urn = getattr(parent, "urn", parent)
     return rules.Declared(urn=resource.urn, type=resource.resource_type, parent=parent_urn,
-                          props=dict(resource.props or {}), protect=bool(getattr(opts, "protect", False)))
+                          props=_known(resource.props or {}), protect=bool(getattr(opts, "protect", False)))
 
 
 def _protected(args: StackValidationArgs, report: ReportViolation) -> None:
