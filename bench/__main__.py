@@ -33,11 +33,12 @@ def main() -> int:
         ("P7 review of a 500-domain preview", review.measure),
     ]
     if not options.skip_engine:
-        from . import engine, native_waits, waits
+        from . import engine, native_waits, preview_lines, waits
 
         steps.append(("P4/P5 engine", engine.measure))
         steps.append(("P6 waits overlap", waits.measure))
         steps.append(("P6 waits overlap, native resource", native_waits.measure))
+        steps.append(("P8 preview lines", preview_lines.measure))
     for label, step in steps:
         print(f"bench: {label} ...", file=sys.stderr, flush=True)
         rows += step()

@@ -136,6 +136,9 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     _sparkpost_resource: ClassVar[type[SparkPostDomain] | None] = None
     #: What associations the chain makes with ``sending_domains`` (None: the dynamic ``TrackingDomainAssociation``).
     _sparkpost_association: ClassVar[type[Any] | None] = None
+    #: Whether each component logs its records to create by hand; the stack program says them once for all
+    #: (``announce_dns_per_component``).
+    _announces_dns: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, resource_name: str, args: Any) -> tuple[Common, Any]:
@@ -216,10 +219,25 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
         self.verified = (self.tracking_domain.verified.apply(bool) if self.tracking_domain
                          else pulumi.Output.from_input(False))
+        #: The lines about records to create by hand that this run should say (empty when there are none).
+        self.dns_announcement: pulumi.Output[list[str]] = (
+            dns.announcement(self.tracking_domain.verified if self.tracking_domain else None) if dns
+            else pulumi.Output.from_input([]))
+        if self._announces_dns:
+            self.dns_announcement.apply(self._say)
+
+    def _say(self, lines: list[str]) -> None:
+        for line in lines:
+            pulumi.log.info(line, resource=self)
         self.register_outputs({
             "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
             "verified": self.verified, "tracking_domain": self.tracking_domain,
         })
+
+
+def announce_dns_per_component(enabled: bool) -> None:
+    """Whether each component logs its own records to create by hand (the stack program says them once)."""
+    TrackingDomainComponent._announces_dns = enabled
 
 
 def end_chains_in(resource: type[SparkPostDomain] | None, association: type[Any] | None = None) -> None:

@@ -1,7 +1,7 @@
 """DNS strategies: where the records of a secure tracking domain live.
 
 - ``manual``: nothing is created; each record is listed in the component's ``dns_records`` output
-  (and logged once its value is known) for a person to create;
+  (and announced, see ``announcement``) for a person to create;
 - ``route53``: records in a Route 53 hosted zone (an alias A/AAAA where the target allows it);
 - ``cloudflare``: DNS-only (not proxied) records in a Cloudflare zone.
 
@@ -141,6 +141,8 @@ class DnsStrategy:
         #: Every record resource created, for the SparkPost domain's ``depends_on``.
         self.resources: list[pulumi.Resource] = []
         self._manual: list[dict[str, Any]] = []
+        #: What to tell a person about the records to create by hand, one line each (see ``announcement``).
+        self._notes: list[pulumi.Output[str]] = []
 
     def _opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None, **options)
@@ -176,6 +178,25 @@ class DnsStrategy:
         """FQDNs of validation records for ``aws.acm.CertificateValidation`` (Route 53 only)."""
         return None
 
+    def announcement(self, verified: pulumi.Output[bool] | None) -> pulumi.Output[list[str]]:
+        """The lines that tell a person which records to create by hand, once their values are known.
+
+        A preview of a domain that state says is verified needs none: its records exist, and repeating them on
+        every preview buried the changes a reviewer reads. During ``pulumi up`` they are always said, since the
+        SparkPost side may be waiting for exactly these records.
+        """
+        notes = list(self._notes)
+
+        async def still_needed() -> list[str]:
+            # In a preview, an unknown ``verified`` (a domain to create or replace) means the records are needed.
+            if verified is not None and pulumi.runtime.is_dry_run():
+                if await verified.future(with_unknowns=True) is True:
+                    return []
+            # A value known only later (a CDN's hostname, in a first preview) is said by the run that knows it.
+            return [str(await note.future()) for note in notes if await note.is_known()]
+
+        return pulumi.Output.from_input(still_needed())
+
     @property
     def records_to_create(self) -> pulumi.Output[list[DnsRecord]]:
         """The records a person must create (or, for a live host, change in place) by hand."""
@@ -186,9 +207,8 @@ class ManualDns(DnsStrategy):
     def _listed(self, name: pulumi.Input[str], value: pulumi.Input[str], what: str) -> list[pulumi.Resource]:
         record = {"name": _strip_dot(name), "type": "CNAME", "value": _strip_dot(value)}
         self._manual.append(record)
-        # Say it as soon as the value is known: ``pulumi up`` may be waiting for exactly this record.
-        pulumi.Output.all(record["name"], record["value"]).apply(
-            lambda nv: pulumi.log.info(f"{what}: {nv[0]} CNAME {nv[1]}", resource=self.parent))
+        self._notes.append(pulumi.Output.all(record["name"], record["value"]).apply(
+            lambda nv: f"{what}: {nv[0]} CNAME {nv[1]}"))
         return []
 
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
