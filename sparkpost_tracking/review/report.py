@@ -81,8 +81,8 @@ def render_markdown(review: Review) -> str:
         for domain in review.domains:
             if domain.verdict is not Verdict.SAFE or any(c.op != "same" for c in domain.changes):
                 lines += _details(domain)
-    lines += [f"> {note}" for note in review.notes]
+    lines += [f"> {note}\n" for note in review.notes]
     if review.verdict is Verdict.BREAKS_LINKS:
-        lines += ["", "Links in mail already sent point at these domains. To retire one without breaking them, "
-                      "see docs/retiring.md."]
+        lines.append("Links in mail already sent point at these domains. To retire one without breaking them, "
+                     "see docs/retiring.md.")
     return "\n".join(lines).rstrip() + "\n"
