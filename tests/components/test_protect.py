@@ -55,10 +55,15 @@ def test_protect_must_be_a_bool(pulumi_run):
         pulumi_run(lambda: ManagedTrackingDomain("t", {"domain": DOMAIN, "protect": "no"}))
 
 
-def test_the_python_tracking_domain_is_protected_unless_told(pulumi_run):
+@pytest.mark.parametrize("native", [False, True], ids=["dynamic", "native"])
+def test_the_python_tracking_domain_is_protected_unless_told(pulumi_run, native):
+    from sparkpost_tracking.plugin.resources import TrackingDomain as NativeTrackingDomain
+
+    cls = NativeTrackingDomain if native else TrackingDomain
+
     def program() -> None:
-        TrackingDomain("kept", {"domain": DOMAIN})
-        TrackingDomain("free", {"domain": "t2.example.com"}, pulumi.ResourceOptions(protect=False))
+        cls("kept", {"domain": DOMAIN})
+        cls("free", {"domain": "t2.example.com"}, pulumi.ResourceOptions(protect=False))
 
     run = pulumi_run(program)
     assert (run.named("kept").protect, run.named("free").protect) == (True, False)

@@ -23,9 +23,10 @@ import pulumi
 from sparkpost_tracking.plugin.resources import TrackingDomain
 
 config = pulumi.Config()
+opts = pulumi.ResourceOptions(protect=config.get_bool("protect"))
 for entry in config.require_object("domains"):
     domain = TrackingDomain(entry["domain"], {"domain": entry["domain"], "api_url": config.require("apiUrl"),
-                                              "adopt_existing": True})
+                                              "adopt_existing": True}, opts)
     pulumi.export(entry["domain"], {"verified": domain.verified, "port": domain.port})
 """
 
@@ -58,10 +59,12 @@ def test_a_python_stack_moves_to_the_native_resource(cli_dir: Path, emu: Emulato
     assert emu.count(method="PUT") == emu.count(method="DELETE") == 0
     assert emu.count(method="POST", path_suffix="/tracking-domains") == 1  # answered 409: already there
     assert [d["domain"] for d in emu.domains()] == [DOMAIN]
-    types = [r["type"] for r in stack.export()["deployment"]["resources"]]
-    assert NATIVE in types and DYNAMIC not in types
+    resources = stack.export()["deployment"]["resources"]
+    assert DYNAMIC not in [r["type"] for r in resources]
+    [native] = [r for r in resources if r["type"] == NATIVE]
+    assert native.get("protect") is True  # as protected as the dynamic one was
     emu.clear_requests()
     assert stack.preview("--expect-no-changes").returncode == 0
     assert emu.count() == 0
-    stack.run("destroy", "--yes", "--skip-preview")
+    stack.retire("--skip-preview")
     assert emu.domains() == []
