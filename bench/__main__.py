@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 
-from . import api_requests, import_cost, program_eval, state_footprint
+from . import api_requests, import_cost, program_eval, review, state_footprint
 from .table import Row, render
 
 
@@ -30,9 +30,10 @@ def main() -> int:
         ("P2 program evaluation", lambda: program_eval.measure(tuple(int(s) for s in options.sizes.split(",")))),
         ("P3 import cost", lambda: import_cost.measure(options.repeats)),
         ("P4 serialized provider", state_footprint.measure),
+        ("P7 review of a 500-domain preview", review.measure),
     ]
     if not options.skip_engine:
-        from . import engine, native_waits, waits
+        from . import engine, native_waits, preview_lines, waits
 
         steps.append(("P4/P5 engine", engine.measure))
         steps.append(("P6 waits overlap", waits.measure))
@@ -40,6 +41,7 @@ def main() -> int:
         from . import adopt_account
 
         steps.append(("P7 adopting a large account", adopt_account.measure))
+        steps.append(("P8 preview lines", preview_lines.measure))
     for label, step in steps:
         print(f"bench: {label} ...", file=sys.stderr, flush=True)
         rows += step()

@@ -35,6 +35,10 @@ class CommonArgs(TypedDict):
     sending_domains: NotRequired[list[str]]
     """Sending domains (existing in SparkPost, in the same account or subaccount) whose links this tracking
     domain wraps: one ``TrackingDomainAssociation`` each. Without any, SparkPost uses the domain only as a default."""
+    protect: NotRequired[bool]
+    """Protect the resources that serve links already sent (the SparkPost domain, its associations, the host's DNS
+    record, the CDN distribution or service) from delete and replace (default true). Turn it off, and ``pulumi up``,
+    only to retire the domain (docs/retiring.md)."""
 
 
 class DnsArgs(TypedDict):

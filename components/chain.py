@@ -45,6 +45,8 @@ class Common:
     enterprise_tenant: str | None
     dns: DnsSettings | None
     sending_domains: tuple[str, ...] = ()
+    #: Whether the resources that serve sent links are protected (``protect``, default true).
+    protect: bool = True
 
     @property
     def domain(self) -> str:
@@ -85,7 +87,8 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
         reader.fail("api_url", f"is required with enterprise_tenant {tenant!r}: the tenant's API base, e.g. "
                                f"'https://{tenant}.api.e.sparkpost.com/api/v1' (ask SparkPost for yours)")
     return Common(sparkpost=inputs, enterprise_tenant=tenant,  # type: ignore[arg-type]
-                  dns=read_dns(reader) if uses_dns else None, sending_domains=reader.hostnames("sending_domains"))
+                  dns=read_dns(reader) if uses_dns else None, sending_domains=reader.hostnames("sending_domains"),
+                  protect=reader.flag("protect", True))
 
 
 class SparkPostDomain(Protocol):
@@ -133,6 +136,9 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     _sparkpost_resource: ClassVar[type[SparkPostDomain] | None] = None
     #: What associations the chain makes with ``sending_domains`` (None: the dynamic ``TrackingDomainAssociation``).
     _sparkpost_association: ClassVar[type[Any] | None] = None
+    #: Whether each component logs its records to create by hand; the stack program says them once for all
+    #: (``announce_dns_per_component``).
+    _announces_dns: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, resource_name: str, args: Any) -> tuple[Common, Any]:
@@ -154,9 +160,15 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     def _build(self, name: str, common: Common, specific: Any, dns: DnsStrategy | None) -> Built:
         raise NotImplementedError
 
-    def _opts(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
-        """Options of a child: parented to this component."""
-        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None)
+    #: Whether this component protects the resources that serve sent links (its ``protect`` argument).
+    _protects_chain: bool = True
+
+    def _opts(self, depends_on: Sequence[pulumi.Resource] = (), *, serves: bool = False) -> pulumi.ResourceOptions:
+        """Options of a child: parented to this component. A child that ``serves`` sent links (the SparkPost
+        domain, an association, the CDN distribution or service) is protected unless ``protect`` is off; the
+        others (certificates, validation records, policies) are not, so that they can be renewed or rebuilt."""
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on) or None,
+                                      protect=self._protects_chain if serves else None)
 
     def _associate(self, name: str, common: Common, tracking_domain: Any) -> list[Any]:
         """One association per sending domain; each waits for the tracking domain (and its verification)."""
@@ -173,7 +185,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
             if common.sparkpost.get("adopt_existing"):
                 args["adopt_existing"] = True  # an adopted domain's associations are adopted as they are
             made.append(association(f"{name}-sending-{sending.replace('.', '-')}", args,
-                                    self._opts([tracking_domain])))
+                                    self._opts([tracking_domain], serves=True)))
         return made
 
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -191,7 +203,8 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         common, specific = self.validate(resource_name, args)
         super().__init__(package_token(type(self).__name__), resource_name, None, opts)
 
-        dns = dns_strategy(common.dns, self, resource_name) if common.dns else None
+        self._protects_chain = common.protect
+        dns = dns_strategy(common.dns, self, resource_name, protect=common.protect) if common.dns else None
         built = self._build(resource_name, common, specific, dns)
 
         # SparkPost verifies with an HTTPS request through the chain: certificate, CDN and DNS come first.
@@ -200,7 +213,7 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         self.associations: list[Any] = []
         if not built.defer_sparkpost:
             self.tracking_domain = sparkpost_resource(f"{resource_name}-sparkpost", common.sparkpost,
-                                                      self._opts(waits_for))
+                                                      self._opts(waits_for, serves=True))
             self.associations = self._associate(resource_name, common, self.tracking_domain)
 
         self.domain = pulumi.Output.from_input(common.domain)
@@ -208,10 +221,25 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
         self.verified = (self.tracking_domain.verified.apply(bool) if self.tracking_domain
                          else pulumi.Output.from_input(False))
+        #: The lines about records to create by hand that this run should say (empty when there are none).
+        self.dns_announcement: pulumi.Output[list[str]] = (
+            dns.announcement(self.tracking_domain.verified if self.tracking_domain else None) if dns
+            else pulumi.Output.from_input([]))
+        if self._announces_dns:
+            self.dns_announcement.apply(self._say)
+
+    def _say(self, lines: list[str]) -> None:
+        for line in lines:
+            pulumi.log.info(line, resource=self)
         self.register_outputs({
             "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
             "verified": self.verified, "tracking_domain": self.tracking_domain,
         })
+
+
+def announce_dns_per_component(enabled: bool) -> None:
+    """Whether each component logs its own records to create by hand (the stack program says them once)."""
+    TrackingDomainComponent._announces_dns = enabled
 
 
 def end_chains_in(resource: type[SparkPostDomain] | None, association: type[Any] | None = None) -> None:

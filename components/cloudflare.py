@@ -178,6 +178,6 @@ class CloudflareTrackingDomain(TrackingDomainComponent):
         record = cloudflare.DnsRecord(
             f"{name}-record", zone_id=zone_id, name=domain, type="CNAME", content=origin,
             proxied=True, ttl=AUTOMATIC_TTL, comment="SparkPost tracking domain (proxied to SparkPost)",
-            opts=pulumi.ResourceOptions.merge(self._opts(rules), pulumi.ResourceOptions(
+            opts=pulumi.ResourceOptions.merge(self._opts(rules, serves=True), pulumi.ResourceOptions(
                 **cf.host.options("cloudflare", cf.zone_id, domain))))
         return Built(cname_target=origin, depends_on=[record, *rules], defer_sparkpost=cf.host.defers_sparkpost)

@@ -261,7 +261,7 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
                 "minimum_protocol_version": "TLSv1.2_2021",
             },
             restrictions={"geo_restriction": {"restriction_type": "none"}},
-            opts=self._opts())
+            opts=self._opts(serves=True))
 
     def _build(self, name: str, common: Common, specific: _CloudFront, dns: DnsStrategy | None) -> Built:
         assert dns is not None

@@ -1,7 +1,7 @@
 """DNS strategies: where the records of a secure tracking domain live.
 
 - ``manual``: nothing is created; each record is listed in the component's ``dns_records`` output
-  (and logged once its value is known) for a person to create;
+  (and announced, see ``announcement``) for a person to create;
 - ``route53``: records in a Route 53 hosted zone (an alias A/AAAA where the target allows it);
 - ``cloudflare``: DNS-only (not proxied) records in a Cloudflare zone.
 
@@ -132,16 +132,24 @@ def _strip_dot(value: pulumi.Input[str]) -> pulumi.Output[str]:
 class DnsStrategy:
     """Creates the DNS records of one component (children of ``parent``) or lists them for a person."""
 
-    def __init__(self, settings: DnsSettings, parent: pulumi.Resource, prefix: str) -> None:
+    def __init__(self, settings: DnsSettings, parent: pulumi.Resource, prefix: str, *, protect: bool = True) -> None:
         self.settings = settings
         self.parent = parent
         self.prefix = prefix
+        #: Whether the host's record, which serves sent links, is protected (validation records never are).
+        self.protect = protect
         #: Every record resource created, for the SparkPost domain's ``depends_on``.
         self.resources: list[pulumi.Resource] = []
         self._manual: list[dict[str, Any]] = []
+        #: What to tell a person about the records to create by hand, one line each (see ``announcement``).
+        self._notes: list[pulumi.Output[str]] = []
 
     def _opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None, **options)
+
+    def _host_opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
+        """Options of the host's record: it serves sent links, so it is protected like the rest of the chain."""
+        return self._opts(depends_on, protect=self.protect, **options)
 
     def _created(self, resources: list[pulumi.Resource]) -> list[pulumi.Resource]:
         self.resources.extend(resources)
@@ -170,6 +178,25 @@ class DnsStrategy:
         """FQDNs of validation records for ``aws.acm.CertificateValidation`` (Route 53 only)."""
         return None
 
+    def announcement(self, verified: pulumi.Output[bool] | None) -> pulumi.Output[list[str]]:
+        """The lines that tell a person which records to create by hand, once their values are known.
+
+        A preview of a domain that state says is verified needs none: its records exist, and repeating them on
+        every preview buried the changes a reviewer reads. During ``pulumi up`` they are always said, since the
+        SparkPost side may be waiting for exactly these records.
+        """
+        notes = list(self._notes)
+
+        async def still_needed() -> list[str]:
+            # In a preview, an unknown ``verified`` (a domain to create or replace) means the records are needed.
+            if verified is not None and pulumi.runtime.is_dry_run():
+                if await verified.future(with_unknowns=True) is True:
+                    return []
+            # A value known only later (a CDN's hostname, in a first preview) is said by the run that knows it.
+            return [str(await note.future()) for note in notes if await note.is_known()]
+
+        return pulumi.Output.from_input(still_needed())
+
     @property
     def records_to_create(self) -> pulumi.Output[list[DnsRecord]]:
         """The records a person must create (or, for a live host, change in place) by hand."""
@@ -180,9 +207,8 @@ class ManualDns(DnsStrategy):
     def _listed(self, name: pulumi.Input[str], value: pulumi.Input[str], what: str) -> list[pulumi.Resource]:
         record = {"name": _strip_dot(name), "type": "CNAME", "value": _strip_dot(value)}
         self._manual.append(record)
-        # Say it as soon as the value is known: ``pulumi up`` may be waiting for exactly this record.
-        pulumi.Output.all(record["name"], record["value"]).apply(
-            lambda nv: pulumi.log.info(f"{what}: {nv[0]} CNAME {nv[1]}", resource=self.parent))
+        self._notes.append(pulumi.Output.all(record["name"], record["value"]).apply(
+            lambda nv: f"{what}: {nv[0]} CNAME {nv[1]}"))
         return []
 
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
@@ -224,7 +250,7 @@ class Route53Dns(DnsStrategy):
             ttl=self.settings.ttl, records=[value],
             # ``update`` is Route 53's UPSERT: the live CNAME gets its new value in one atomic change.
             allow_overwrite=True if host.mode == "update" else None,
-            opts=self._opts(depends_on, **host.options("route53", self.settings.zone_id, name)))])
+            opts=self._host_opts(depends_on, **host.options("route53", self.settings.zone_id, name)))])
 
     def alias(self, name: str, target: pulumi.Input[str], target_zone_id: pulumi.Input[str], *, ipv6: bool,
               purpose: str, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
@@ -240,7 +266,7 @@ class Route53Dns(DnsStrategy):
         types = ("A", "AAAA") if ipv6 else ("A",)
         return self._created([
             route53.Record(f"{self.prefix}-host-{rtype.lower()}", zone_id=self.settings.zone_id, name=name,
-                           type=rtype, aliases=[alias], opts=self._opts(depends_on))
+                           type=rtype, aliases=[alias], opts=self._host_opts(depends_on))
             for rtype in types])
 
     def validation_fqdns(self, records: Sequence[pulumi.Resource]) -> list[pulumi.Output[str]] | None:
@@ -270,7 +296,7 @@ class CloudflareDns(DnsStrategy):
              depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
         # Cloudflare has no upsert: ``update`` changes the record ``adopt`` imported (same resource, same id).
         options = self.settings.host.options("cloudflare", self.settings.zone_id, name)
-        return self._record("host", name, value, purpose, self._opts(depends_on, **options))
+        return self._record("host", name, value, purpose, self._host_opts(depends_on, **options))
 
 
 _STRATEGIES: Final[dict[str, type[DnsStrategy]]] = {
@@ -278,5 +304,5 @@ _STRATEGIES: Final[dict[str, type[DnsStrategy]]] = {
 }
 
 
-def dns_strategy(settings: DnsSettings, parent: pulumi.Resource, prefix: str) -> DnsStrategy:
-    return _STRATEGIES[settings.kind](settings, parent, prefix)
+def dns_strategy(settings: DnsSettings, parent: pulumi.Resource, prefix: str, *, protect: bool = True) -> DnsStrategy:
+    return _STRATEGIES[settings.kind](settings, parent, prefix, protect=protect)

@@ -146,7 +146,7 @@ class FastlyTrackingDomain(TrackingDomainComponent):
                 "ssl_sni_hostname": origin, "ssl_cert_hostname": origin, "ssl_check_cert": True,
                 # no override_host: the viewer's Host must reach SparkPost
             }],
-            default_ttl=FALLBACK_TTL_SECONDS, opts=self._opts())
+            default_ttl=FALLBACK_TTL_SECONDS, opts=self._opts(serves=True))
         # Domains derive from the service, so the subscription waits for it (as in the SDK's example).
         subscription = fastly.TlsSubscription(
             f"{name}-tls-subscription", certificate_authority=fa.certificate_authority,

@@ -35,6 +35,9 @@ class TrackingDomain(TrackingDomainAttributes, Resource, module=DYNAMIC_MODULE, 
     Its inputs are ``TrackingDomainArgs`` and its outputs are the inputs plus ``TrackingDomainOutputs``
     (both in ``schema``, with each property's doc). The API key is read by the provider from
     ``sparkpost:apiKey`` (or ``SPARKPOST_API_KEY``); it is never an input and never in state.
+
+    It is protected unless ``opts`` says ``protect=False``: links in mail already sent point at it, and deleting
+    it breaks them for good (docs/retiring.md).
     """
 
     __annotations__ = own_annotations(TrackingDomainAttributes)
@@ -44,4 +47,6 @@ class TrackingDomain(TrackingDomainAttributes, Resource, module=DYNAMIC_MODULE, 
         before_registering("TrackingDomain", resource_name, TRACKING_DOMAIN, args)
         # Output-only keys are seeded with None so they become attributes of this resource.
         props: dict[str, Any] = {**dict.fromkeys(OUTPUT_KEYS), **args}
+        # Protected unless the caller says otherwise (a component passes its own ``protect``).
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(protect=True), opts)
         super().__init__(TrackingDomainProvider(), resource_name, props, opts)

@@ -3,7 +3,8 @@
 - ``python -m sparkpost_tracking check DOMAIN``: exit 0 every required step passed; 1 a step failed; 2 a usage
   error (a bad option, a missing extra);
 - ``python -m sparkpost_tracking import --out FILE | --stack-config FILE``: exit 0 all written; 1 written, but
-  something was left out (reported); 2 nothing written (see ``adopt.run``).
+  something was left out (reported); 2 nothing written (see ``adopt.run``);
+- ``python -m sparkpost_tracking review``: exit 0 below ``--fail-on``; 1 at or above it; 2 bad input.
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "program (--stack-config). A domain that cannot be declared as it is is reported, not guessed. "
                     "See docs/adopting.md.")
     add_import_arguments(adopt)
+    from sparkpost_tracking.review.command import add_arguments as add_review_arguments
+
+    review = commands.add_parser(
+        "review", help="review a `pulumi preview --json --show-sames`: which change breaks links already sent",
+        description="Read `pulumi preview --json --show-sames` (standard input or --file) and give each tracking "
+                    "domain one verdict: breaks-links (a live chain's SparkPost domain, DNS record or CDN deleted "
+                    "or replaced, secure turned off, region or subaccount changed), risky (the default or an "
+                    "association moves, verification off, a CDN setting SparkPost requires changed) or safe. "
+                    "Sends no SparkPost request. Markdown for a pull-request comment, or --json.")
+    add_review_arguments(review)
     return parser
 
 
@@ -92,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "import":
         return run_import_command(args)
+    if args.command == "review":
+        from sparkpost_tracking.review.command import run
+
+        return run(args)
     return run_check_command(args)
 
 

@@ -58,14 +58,16 @@ def _key(read: Callable[[pulumi.Config, str], Any]) -> Any:
 @dataclass(frozen=True)
 class StackDefaults:
     """The stack program's project-wide settings (``sparkpost-tracking:region``, ``apiUrl``, ``dnsTtl``,
-    ``verify``, ``shareCloudfrontPolicies``): each field is one config key, spelt in camelCase; those that are
-    component arguments are defaults for every domain. Pulumi.yaml declares them for the CLI."""
+    ``verify``, ``shareCloudfrontPolicies``, ``protect``): each field is one config key, spelt in camelCase; those
+    that are component arguments are defaults for every domain. Pulumi.yaml declares them for the CLI."""
 
     region: str | None = _key(pulumi.Config.get)
     api_url: str | None = _key(pulumi.Config.get)
     dns_ttl: int | None = _key(pulumi.Config.get_int)
     verify: bool | None = _key(pulumi.Config.get_bool)
     share_cloudfront_policies: bool | None = _key(pulumi.Config.get_bool)
+    #: ``sparkpost-tracking:protect``: the one switch that turns off the protection of live chains.
+    protect: bool | None = _key(pulumi.Config.get_bool)
 
     @classmethod
     def from_config(cls, config: pulumi.Config) -> StackDefaults:

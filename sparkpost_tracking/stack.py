@@ -38,7 +38,7 @@ from typing import Any, Final
 import pulumi
 
 from sparkpost_tracking.components.args import arg_keys
-from sparkpost_tracking.components.chain import Common, TrackingDomainComponent
+from sparkpost_tracking.components.chain import Common, TrackingDomainComponent, announce_dns_per_component
 from sparkpost_tracking.components.errors import ComponentArgumentError
 from sparkpost_tracking.config import DOMAINS_KEY, STACK_PROJECT, StackConfigError, StackDefaults, check_program_config
 from sparkpost_tracking.dynamic_providers.hosts import effective_api_base
@@ -320,6 +320,19 @@ def main() -> None:
     config = pulumi.Config(STACK_PROJECT)
     defaults = StackDefaults.from_config(config)
     plans = plan_domains(config.get_object(DOMAINS_KEY), defaults)
+    announce_dns_per_component(False)
     built = build(plans, share_cloudfront_policies=defaults.share_cloudfront_policies is not False)
     for name, value in stack_outputs(plans, built).items():
         pulumi.export(name, value)
+    announce_dns_records(built)
+
+
+def announce_dns_records(built: Mapping[str, TrackingDomainComponent]) -> None:
+    """One warning for the whole stack listing the DNS records to create by hand (none when there are none)."""
+    def say(lists: list[list[str]]) -> None:
+        lines = [line for lines in lists for line in lines]
+        if lines:
+            pulumi.log.warn(f"{len(lines)} DNS record(s) for you to set up (also in the output dnsRecordsToCreate):"
+                            + "".join(f"\n  {line}" for line in lines))
+
+    pulumi.Output.all(*(c.dns_announcement for c in built.values())).apply(say)

@@ -212,3 +212,32 @@ def test_a_renamed_domain_keeps_its_resources_through_aliases() -> None:
     children = [n for n in monitor.aliases
                 if n not in ("tracking", f"{PROJECT}-test") and not n.startswith("cloudfront-policies")]
     assert len(children) >= 5 and all(n.startswith("tracking-") for n in children), children
+
+
+class ProtectRecordingMonitor(MockMonitor):
+    """A MockMonitor that keeps whether each resource was registered protected (by resource name)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.protected: dict[str, bool] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        self.protected[request.name] = bool(request.protect)
+        return super().RegisterResource(request)
+
+
+def test_live_chains_are_protected_and_one_switch_turns_it_off() -> None:
+    """Protected by default; ``sparkpost-tracking:protect: false`` for the stack, ``protect: false`` per domain."""
+    domains = [{"domain": "track.example.com", "cdn": "managed", "sendingDomains": ["brand.com"]},
+               {"domain": "other.example.com", "cdn": "managed", "protect": False}]
+    config = stack_config(ROOT / "examples" / "Pulumi.managed.yaml")
+    config[f"{PROJECT}:domains"] = json.dumps(domains)
+    monitor = ProtectRecordingMonitor(Mocks())
+    run_stack(config, monitor=monitor)
+    assert {n for n, p in monitor.protected.items() if p} == {
+        "track-example-com-sparkpost", "track-example-com-sending-brand-com"}
+    config[f"{PROJECT}:protect"] = "false"
+    config[f"{PROJECT}:domains"] = json.dumps(domains[:1])
+    monitor = ProtectRecordingMonitor(Mocks())
+    run_stack(config, monitor=monitor)
+    assert "track-example-com-sparkpost" in monitor.protected and not any(monitor.protected.values())

@@ -45,7 +45,10 @@ class _NativeResource(pulumi.CustomResource):
 
 
 class TrackingDomain(TrackingDomainAttributes, _NativeResource):
-    """A SparkPost tracking domain, type ``sparkpost-tracking:index:TrackingDomain`` (served by the plugin)."""
+    """A SparkPost tracking domain, type ``sparkpost-tracking:index:TrackingDomain`` (served by the plugin).
+
+    Protected unless ``opts`` says ``protect=False``, like the dynamic class: links already sent point at it.
+    """
 
     __annotations__ = own_annotations(TrackingDomainAttributes)
 
@@ -53,6 +56,7 @@ class TrackingDomain(TrackingDomainAttributes, _NativeResource):
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(protect=True), opts)
         super().__init__(resource_name, args, opts)
 
 

@@ -103,6 +103,7 @@ class Registration:
     ignore_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
     alias_names: list[str] = field(default_factory=list)
+    protect: bool = False
 
     @property
     def explicit_dependencies(self) -> set[str]:
@@ -127,7 +128,8 @@ class RecordingMonitor(MockMonitor):
                 property_dependencies={u for deps in request.propertyDependencies.values() for u in deps.urns},
                 import_id=request.importId, ignore_changes=list(request.ignoreChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
-                alias_names=[a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name]))
+                alias_names=[a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name],
+                protect=bool(request.protect)))
         return response
 
 

@@ -21,7 +21,7 @@ def test_one_association_per_sending_domain_after_the_tracking_domain(pulumi_run
                 api_url="http://127.0.0.1:8025/api/v1")
     td = run.one(TRACKING_DOMAIN)
     associations = run.of_type(ASSOCIATION)
-    assert [a.name for a in associations] == ["brand-a-sending-brand-a-com", "brand-a-sending-mail-brand-a-com"]
+    assert sorted(a.name for a in associations) == ["brand-a-sending-brand-a-com", "brand-a-sending-mail-brand-a-com"]
     for association in associations:
         assert association.parent == run.one("sparkpost-tracking:index:ManagedTrackingDomain").urn
         assert td.urn in association.dependencies  # written only after the domain exists (and is verified)

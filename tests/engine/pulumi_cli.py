@@ -134,5 +134,11 @@ class PulumiProject:
     def preview(self, *extra: str, check: bool = True) -> Result:
         return self.run("preview", *extra, check=check)
 
+    def retire(self, *extra: str) -> Result:
+        """Destroy the stack the documented way (docs/retiring.md): protection off, ``up``, then ``destroy``."""
+        self.run("config", "set", f"{self.name}:protect", "false")
+        self.up()
+        return self.run("destroy", "--yes", *extra)
+
     def export(self) -> dict[str, Any]:
         return dict(json.loads(self.run("stack", "export", "--show-secrets=false").stdout))

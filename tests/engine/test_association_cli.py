@@ -75,6 +75,6 @@ def test_refresh_sees_an_out_of_band_removal_and_up_repairs_it(stack: PulumiProj
 
 
 def test_destroy_removes_every_association(stack: PulumiProject, emu: Emulator) -> None:
-    stack.run("destroy", "--yes", "--skip-preview")
+    stack.retire("--skip-preview")
     assert associations(emu) == dict.fromkeys(EXPECTED)
     assert emu.domains() == []

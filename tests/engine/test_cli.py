@@ -21,6 +21,8 @@ DOMAINS = [{"domain": f"track{i}.example.com"} for i in range(3)]
 def stack(cli_dir: Path, emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> PulumiProject:
     project = PulumiProject(tmp_path_factory.mktemp("cli-stack"), cli_dir)
     project.init(emu.base_url, KEY, DOMAINS, verifyInterval="0", retryBackoff="0.05")
+    # These tests preview replaces and deletes on purpose: protection off, the documented way (docs/retiring.md).
+    project.run("config", "set", f"{project.name}:protect", "false")
     return project
 
 
@@ -109,5 +111,5 @@ def test_the_key_is_nowhere_in_state_or_output(stack: PulumiProject) -> None:
 
 
 def test_destroy_leaves_the_emulator_empty(stack: PulumiProject, emu: Emulator) -> None:
-    stack.run("destroy", "--yes", "--skip-preview")
+    stack.retire("--skip-preview")
     assert emu.domains() == []

@@ -147,6 +147,11 @@ def test_the_wheel_holds_one_package_and_its_dist_info(wheel: Path) -> None:
                 for package, folder in PACKAGE_DIRS.items()
                 for source in (REPO / folder).glob("*.py")}
     assert {n for n in names if n.endswith(".py")} == expected
+    # ... and every subpackage of those folders is shipped (a new one must be listed in pyproject's packages).
+    subpackages = {f"{package}.{sub.name}" for package, folder in PACKAGE_DIRS.items()
+                   for sub in (REPO / folder).iterdir() if (sub / "__init__.py").exists()}
+    assert subpackages <= set(PACKAGE_DIRS)
+    assert {"sparkpost_tracking/review/__init__.py", "sparkpost_tracking/review/command.py"} <= set(names)
     assert "sparkpost_tracking/py.typed" in names and f"{DIST_INFO}/licenses/LICENSE" in names
     # The commands' packages: `check` and `import` (adopt).
     assert {"sparkpost_tracking/check/run.py", "sparkpost_tracking/adopt/run.py"} <= set(names)

@@ -23,9 +23,10 @@ import pulumi
 from sparkpost_tracking.plugin.resources import TrackingDomain
 
 config = pulumi.Config()
+opts = pulumi.ResourceOptions(protect=config.get_bool("protect"))
 for entry in config.require_object("domains"):
     domain = TrackingDomain(entry["domain"], {"domain": entry["domain"], "api_url": config.require("apiUrl"),
-                                              "adopt_existing": True})
+                                              "adopt_existing": True}, opts)
     pulumi.export(entry["domain"], {"verified": domain.verified, "port": domain.port})
 """
 
@@ -46,7 +47,8 @@ def test_a_python_stack_moves_to_the_native_resource(cli_dir: Path, emu: Emulato
     stack.run("config", "set", "--secret", "sparkpost-tracking:apiKey", stdin=KEY)
     # 2. Forget the dynamic resource: state only.
     emu.clear_requests()
-    forgotten = stack.run("state", "delete", dynamic["urn"], "--yes")
+    assert dynamic["protect"] is True  # protected by default: the CLI forgets it only when forced
+    forgotten = stack.run("state", "delete", "--force", dynamic["urn"], "--yes")
     assert "deleted" in forgotten.text.lower()
     # 3. Switch the program to the native class (adopt_existing: the domain is there).
     (tmp_path / "__main__.py").write_text(NATIVE_PROGRAM)
@@ -57,10 +59,12 @@ def test_a_python_stack_moves_to_the_native_resource(cli_dir: Path, emu: Emulato
     assert emu.count(method="PUT") == emu.count(method="DELETE") == 0
     assert emu.count(method="POST", path_suffix="/tracking-domains") == 1  # answered 409: already there
     assert [d["domain"] for d in emu.domains()] == [DOMAIN]
-    types = [r["type"] for r in stack.export()["deployment"]["resources"]]
-    assert NATIVE in types and DYNAMIC not in types
+    resources = stack.export()["deployment"]["resources"]
+    assert DYNAMIC not in [r["type"] for r in resources]
+    [native] = [r for r in resources if r["type"] == NATIVE]
+    assert native.get("protect") is True  # as protected as the dynamic one was
     emu.clear_requests()
     assert stack.preview("--expect-no-changes").returncode == 0
     assert emu.count() == 0
-    stack.run("destroy", "--yes", "--skip-preview")
+    stack.retire("--skip-preview")
     assert emu.domains() == []

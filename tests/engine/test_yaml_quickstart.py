@@ -45,5 +45,8 @@ def test_the_quickstart_program_runs_as_documented(yaml_cli_dir: Path, emu: Emul
         "cnameTarget": "v2.spgo.io", "linksPort": 443, "trackingVerified": True,
         "dnsRecords": [{"name": "track.example.com", "type": "CNAME", "value": "v2.spgo.io"}]}
     assert project.preview("--expect-no-changes").returncode == 0
+    assert project.run("destroy", "--yes", "--skip-preview", check=False).returncode != 0  # protected
+    assert sorted(d["domain"] for d in emu.domains()) == ["links.example.com", "track.example.com"]
+    project.run("state", "unprotect", "--all", "--yes")  # the quickstart's clean-up, as written there
     project.run("destroy", "--yes", "--skip-preview")
     assert emu.domains() == []

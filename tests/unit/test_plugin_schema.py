@@ -92,3 +92,15 @@ def test_the_native_classes_type_their_outputs_for_pulumi() -> None:
 
     assert resource_types(TrackingDomain)["port"] is int
     assert resource_types(TrackingDomainAssociation)["tracking_domain"] is str
+
+
+def test_every_component_takes_the_protect_switch() -> None:
+    """The plugin's components take ``protect`` (from the components' declared args), so YAML and other
+    languages turn protection off with the same switch."""
+    resources = json.loads(schema_json())["resources"]
+    components = {token: r for token, r in resources.items() if r.get("isComponent")}
+    assert len(components) >= 4
+    for token, resource in components.items():
+        if token.endswith("Policies"):
+            continue
+        assert resource["inputProperties"]["protect"]["type"] == "boolean", token

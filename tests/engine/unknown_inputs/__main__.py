@@ -4,6 +4,10 @@
 updated: ``dependent`` then reaches check and diff with unknown inputs (the pull-request preview case).
 
 Config (namespace ``engine-test``): ``apiUrl``; ``sourceSecure`` (default true).
+
+``dependent`` is not protected: while its domain is unknown the engine cannot rule out a replace, and it refuses
+to plan one of a protected resource, so a protected ``dependent`` would fail exactly the preview this program is
+for (docs/retiring.md).
 """
 
 import pulumi
@@ -19,5 +23,5 @@ dependent = TrackingDomain("dependent", {
     "api_url": source.port.apply(lambda _: api_url),
     "subaccount_id": source.port.apply(lambda _: 7),
     "default": source.verified.apply(bool),
-})
+}, pulumi.ResourceOptions(protect=False))
 pulumi.export("dependent", dependent.domain)

@@ -1,0 +1,81 @@
+"""P7: ``sparkpost-tracking review`` of a 500-domain preview (budget: under 2 s for the whole command).
+
+The document is in the engine's format with ``--show-sames``: 500 CloudFront chains of 8 resources each (the
+component, certificate, validation record, two policies, distribution, host record, SparkPost domain), every one
+unchanged but one distribution replaced. Measured: the whole command in a fresh process (interpreter start,
+imports, reading, reviewing, printing), against the same process doing only ``json.load`` of the document.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.review.previews import cloudfront, document, sames, step
+
+from .table import Row
+
+DOMAINS = 500
+REPEATS = 5
+BUDGET_SECONDS = 2.0
+
+
+def preview_document(domains: int = DOMAINS) -> dict:
+    resources = [r for i in range(domains) for r in cloudfront(f"t{i}.example.com")]
+    [distribution] = [r for r in resources if r.name == "t0-example-com-distribution"]
+    return document(sames(resources, but={distribution.name: step("replace", distribution, distribution)}))
+
+
+def _best(command: list[str]) -> float:
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        subprocess.run(command, check=False, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def measure() -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "preview.json"
+        doc = preview_document()
+        path.write_text(json.dumps(doc))
+        steps = len(doc["steps"])
+        review = [sys.executable, "-m", "sparkpost_tracking", "review", "--json", "--file", str(path)]
+        done = subprocess.run(review, check=False, capture_output=True, text=True)
+        verdict = json.loads(done.stdout)["verdict"]
+        assert verdict == "breaks-links", done.stderr
+        baseline = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}))"]
+        seconds, reference = _best(review), _best(baseline)
+
+        from sparkpost_tracking.review import read_preview
+        from sparkpost_tracking.review import review as run_review
+
+        text = path.read_text()
+        run_review(read_preview(text))  # imports and the type table, once
+        in_process = statistics.median(_timed(lambda: run_review(read_preview(text))) for _ in range(REPEATS))
+    within = "within" if seconds < BUDGET_SECONDS else "MISSED"
+    return [
+        Row("P7", f"review --json of {DOMAINS} domains ({steps} steps), whole command", seconds, reference, "s",
+            f"{within} the {BUDGET_SECONDS:g} s budget; reference: json.load alone, ratio "
+            f"{seconds / reference:.1f}x"),
+        Row("P7", f"review of {DOMAINS} domains in process (read + review)", in_process, "", "s", "best of the above"),
+    ]
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    from .table import render
+
+    print(render(measure()))

@@ -1,0 +1,5 @@
+"""Entry point of the policy pack, run by the engine."""
+
+from sparkpost_tracking.policy.policies import serve
+
+serve()
