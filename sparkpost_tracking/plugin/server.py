@@ -33,14 +33,16 @@ from sparkpost_tracking import __version__
 from sparkpost_tracking.components.chain import PACKAGE, end_chains_in
 from sparkpost_tracking.dynamic_providers.errors import SparkPostTrackingError
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput
+from sparkpost_tracking.extras import MissingExtra
 
 from .native import in_wire_words
 from .provider import NativeProvider
 from .resources import TrackingDomain, TrackingDomainAssociation
 from .schema import component_provider, package_schema
 
-#: Errors whose message tells the user what to do: shown without a traceback.
-USER_ERRORS: Final[tuple[type[BaseException], ...]] = (SparkPostTrackingError, InvalidInput)
+#: Errors whose message tells the user what to do: shown without a traceback. (``MissingExtra``: a component
+#: whose CDN SDK is not installed, met when it is constructed; the message is the pip command.)
+USER_ERRORS: Final[tuple[type[BaseException], ...]] = (SparkPostTrackingError, InvalidInput, MissingExtra)
 PARENT_POLL_SECONDS: Final[float] = 1.0
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]
