@@ -34,7 +34,8 @@ class Ran:
 
 
 def copy_of_repository(target: Path) -> Path:
-    """The files git knows (tracked, and new ones not ignored), copied to ``target``: a clone with local edits."""
+    """The files git knows (tracked, and new ones not ignored), copied to ``target`` and committed there: a clone,
+    local edits included (``git+file`` installs take a clone's commit)."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             check=True, capture_output=True).stdout.decode().split("\0")
     for name in filter(None, listed):
@@ -42,6 +43,9 @@ def copy_of_repository(target: Path) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    identity = ["-c", "user.name=docs test", "-c", "user.email=docs-test@example.com", "-c", "commit.gpgsign=false"]
+    for args in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--no-verify", "-m", "clone"]):
+        subprocess.run(["git", *identity, *args], cwd=target, check=True, capture_output=True)
     return target
 
 
