@@ -72,9 +72,9 @@ def test_every_install_line_is_run_here_or_marked() -> None:
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
-def test_install_lines_run_as_written(scenario: str, tmp_path: Path) -> None:
+def test_install_lines_run_as_written(scenario: str, cli_dir: Path, tmp_path: Path) -> None:
     steps, venv, present, absent = SCENARIOS[scenario]
-    session = DocSession(tmp_path)
+    session = DocSession(tmp_path, cli_dir)  # components.md's block ends in `pulumi login --local`
     try:
         for path, starts in steps:
             ran = session.run(block(path, starts))
