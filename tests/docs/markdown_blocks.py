@@ -3,10 +3,13 @@
 A marker is an HTML comment on the lines just above a block (blank lines between are allowed), so a reader of
 the rendered page sees nothing and a reader of the source sees why::
 
-    <!-- needs: real-cloud -->            the block needs a real cloud or SparkPost key: listed, never run here
+    <!-- needs: real-cloud (...) -->      the block needs what no test has: a real cloud, a SparkPost key, a live
+                                          domain, a language host that cannot be built here; listed, not run
+    <!-- run-by: tests/engine/x.py -->    another test runs it as written (that file names this page)
     <!-- background -->                   started and left running (the docs say "in another terminal")
     <!-- file: Pulumi.yaml -->            not a command: the file to write, in the shell's directory
-    <!-- not-run: <why> -->               a command that is not run here, with the reason (e.g. runs this suite)
+
+Every other shell block is run by tests/engine/test_docs_blocks.py.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from typing import Final
 
 ROOT: Final[Path] = Path(__file__).resolve().parents[2]
 SHELL: Final[frozenset[str]] = frozenset({"sh", "bash", "shell", "console"})
-_FENCE = re.compile(r"^```(\S*)\s*$")
-_MARKER = re.compile(r"^<!--\s*([a-z-]+)(?::\s*(.*?))?\s*-->\s*$")
+_FENCE = re.compile(r"^(\s*)```(\S*)\s*$")  # also indented, inside a list item
+_MARKER = re.compile(r"^\s*<!--\s*([a-z-]+)(?::\s*(.*?))?\s*-->\s*$")
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,10 @@ def blocks(path: Path) -> list[Block]:
         if marker:
             markers[marker.group(1)] = marker.group(2) or ""
         elif fence:
-            end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith("```"))
-            found.append(Block(path, i + 1, fence.group(1), "\n".join(lines[i + 1:end]) + "\n", markers))
+            indent = len(fence.group(1))
+            end = next(j for j in range(i + 1, len(lines)) if lines[j].strip().startswith("```"))
+            text = "\n".join(line[indent:] for line in lines[i + 1:end]) + "\n"
+            found.append(Block(path, i + 1, fence.group(2), text, markers))
             markers = {}
             i = end
         elif lines[i].strip():

@@ -60,6 +60,8 @@ class DocSession:
     workdir: Path
     cli_dir: Path | None = None
     substitutions: dict[str, str] = field(default_factory=dict)
+    #: The reader's activated virtualenv (the package installed), for pages that assume one; None: none.
+    activated: Path | None = None
     transcript: list[Ran] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -75,13 +77,19 @@ class DocSession:
             **{k: v for k, v in os.environ.items()
                if not k.startswith(("PULUMI_", "SPARKPOST_", "VIRTUAL_ENV", "PYTHON"))},
             "HOME": str(self.home),
-            "PATH": os.pathsep.join([*([str(self.cli_dir)] if self.cli_dir else []), *_system_path()]),
+            "PATH": os.pathsep.join([*([str(self.activated / "bin")] if self.activated else []),
+                                     *([str(self.cli_dir)] if self.cli_dir else []), *_system_path()]),
+            **({"VIRTUAL_ENV": str(self.activated)} if self.activated else {}),
             "PIP_CACHE_DIR": str(cache),
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "NO_COLOR": "1",
         }
+        # The Pulumi CLI that scripts/get-pulumi built (minutes, with Go) is the machine's, not the home's.
+        built = Path(os.environ.get("SPARKPOST_TRACKING_CACHE") or Path.home() / ".cache" / "sparkpost-tracking")
+        if built.is_dir():
+            self.env["SPARKPOST_TRACKING_CACHE"] = str(built)
         self._background: list[subprocess.Popen[str]] = []
 
     def text_of(self, block: Block) -> str:

@@ -34,9 +34,10 @@ def emu() -> Iterator[Emulator]:
 
 
 def recovery_commands() -> str:
-    """The shell block that follows the ``<!-- recovery`` marker in docs/recovery.md."""
+    """The shell block that follows the ``<!-- run-by: tests/engine/test_crash_recovery.py`` marker in
+    docs/recovery.md."""
     text = RECOVERY_DOC.read_text()
-    found = re.search(r"<!-- recovery:.*?-->\s*```sh\n(.*?)```", text, re.DOTALL)
+    found = re.search(r"<!-- run-by: tests/engine/test_crash_recovery\.py.*?-->\s*```sh\n(.*?)```", text, re.DOTALL)
     assert found, "docs/recovery.md lost its recovery block"
     return found.group(1)
 
