@@ -35,7 +35,7 @@ VENV = (README, "python3 -m venv ~/venvs/tracking")
 #: scenario → (blocks in order, the venv they install into, modules it must then hold, modules it must not)
 SCENARIOS: dict[str, tuple[list[tuple[Path, str]], str, list[str], list[str]]] = {
     "wheel, then extras added later": (
-        [VENV, (README, "pip wheel --no-deps --wheel-dir dist ."), (CHECK, "pip install --find-links dist")],
+        [VENV, (README, "pip wheel --no-deps --wheel-dir dist ."), (CHECK, "pip install 'sparkpost-tracking[check]'")],
         "~/venvs/tracking", ["sparkpost_tracking", "pulumi_aws", "pulumi_cloudflare", "dns", "cryptography"],
         ["pulumi_fastly", "werkzeug"]),
     "git+file URL of the clone": (
