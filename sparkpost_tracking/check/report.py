@@ -109,6 +109,18 @@ def _verdict(report: Report) -> str:
 
 
 ALL_SCHEMA_ID: Final[str] = "sparkpost-tracking/check-all/1"
+#: ``--all --json``: one report per tracking domain of the stack, each as ``JSON_SCHEMA`` says.
+ALL_JSON_SCHEMA: Final[dict[str, Any]] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "sparkpost-tracking check --all report",
+    "type": "object",
+    "required": ["schema", "ok", "domains"],
+    "properties": {
+        "schema": {"const": ALL_SCHEMA_ID},
+        "ok": {"type": "boolean", "description": "every domain's report is ok; the exit code is 0 iff true"},
+        "domains": {"type": "array", "items": {k: v for k, v in JSON_SCHEMA.items() if k != "$schema"}},
+    },
+}
 
 
 def all_to_json(reports: list[Report]) -> dict[str, Any]:

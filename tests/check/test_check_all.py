@@ -79,3 +79,20 @@ def test_the_scheduled_ci_example_runs_check_all_daily() -> None:
     argv = shlex.split(command.split(">")[0].replace('"$STACK"', "prod"))[1:]
     options = options_from(build_parser().parse_args(argv))
     assert options.all_domains and options.from_stack and options.json and options.stack == "prod"
+
+
+def test_the_all_report_follows_its_json_schema() -> None:
+    import jsonschema
+
+    from sparkpost_tracking.check.report import ALL_JSON_SCHEMA, all_to_json
+    from sparkpost_tracking.check.result import Report, failed, passed, skipped
+
+    steps = [passed("dns", "CNAME -> v2.spgo.io, as expected"),
+             *(skipped(s, "skipped", required=False) for s in ("tls.chain", "tls.name", "tls.expiry", "https",
+                                                               "http", "sparkpost"))]
+    good = Report("a.example.com", tuple(steps), "v2.spgo.io", "stack", "managed")
+    bad = Report("b.example.com", (failed("dns", "no record", "no_record", "create it"), *steps[1:]), None, None)
+    document = all_to_json([good, bad])
+    jsonschema.Draft202012Validator.check_schema(ALL_JSON_SCHEMA)
+    jsonschema.validate(document, ALL_JSON_SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert document["ok"] is False and [d["ok"] for d in document["domains"]] == [True, False]

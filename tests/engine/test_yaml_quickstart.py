@@ -10,6 +10,7 @@ Run with ``-s`` to see the transcript.
 
 from __future__ import annotations
 
+import ensurepip
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,8 +59,9 @@ def test_the_quickstart_runs_as_written(session: DocSession) -> None:
         """The output of the first block that runs ``command``."""
         return next(r.output for r in session.transcript if command in r.block.text)
 
-    # The install brought the emulator's extra and no CDN SDK.
+    # The install brought the emulator's extra and no CDN SDK, with the pip the venv came with.
     site = next((session.home / "sparkpost-tracking" / "lib").glob("python3*/site-packages"))
+    assert [p.name for p in site.glob("pip-*.dist-info")] == [f"pip-{ensurepip.version()}.dist-info"]
     assert (site / "werkzeug").is_dir()
     assert not [p.name for p in site.iterdir() if p.name.startswith(("pulumi_aws", "pulumi_cloudflare",
                                                                       "pulumi_fastly"))]
