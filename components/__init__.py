@@ -1,9 +1,10 @@
 """Secure SparkPost tracking domains as Pulumi components.
 
-``from components import CloudflareTrackingDomain`` (or ``CloudFrontTrackingDomain``, ``FastlyTrackingDomain``,
-``ManagedTrackingDomain``; ``CloudFrontTrackingPolicies`` shares one pair of CloudFront policies). Names are
-resolved lazily (PEP 562): ``import components`` imports no provider SDK, and using one component imports only
-its CDN's SDK (pulumi-cloudflare alone costs seconds and >100 MB).
+``from sparkpost_tracking.components import CloudflareTrackingDomain`` (or ``CloudFrontTrackingDomain``,
+``FastlyTrackingDomain``, ``ManagedTrackingDomain``; ``CloudFrontTrackingPolicies`` shares one pair of CloudFront
+policies). Names are resolved lazily (PEP 562), and a component's module loads its CDN's SDK only when the
+component makes its first resource: importing the package or a class loads no provider SDK (pulumi-cloudflare
+alone costs seconds and >100 MB), and building one component loads only its own CDN's SDK.
 """
 
 from __future__ import annotations

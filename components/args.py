@@ -1,6 +1,6 @@
 """Argument types shared by every component, and the reader that validates them before anything is registered.
 
-No provider SDK is imported here: the stack program and ``import components`` stay cheap.
+No provider SDK is imported here: the stack program and ``import sparkpost_tracking.components`` stay cheap.
 """
 
 from collections.abc import Callable, Collection, Mapping

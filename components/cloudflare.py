@@ -14,14 +14,16 @@ seed's legacy Page Rule.
 """
 
 from dataclasses import dataclass, field
-from typing import Final, NotRequired
+from typing import TYPE_CHECKING, Final, NotRequired
 
 import pulumi
 
-from sparkpost_tracking.extras import extra_hint
+from sparkpost_tracking.extras import OnFirstUse
 
-with extra_hint():
+if TYPE_CHECKING:
     import pulumi_cloudflare as cloudflare
+else:  # loaded when the first resource is made: the class and its schema need no [cloudflare] extra
+    cloudflare = OnFirstUse("pulumi_cloudflare")
 
 from .args import ArgReader, CommonArgs
 from .chain import Built, Common, TrackingDomainComponent
@@ -132,7 +134,7 @@ class CloudflareTrackingDomain(TrackingDomainComponent):
                 for phase in specific.phases]
 
     def _ruleset(self, name: str, zone_id: pulumi.Input[str], phase: str, domain: str,
-                 rule: cloudflare.RulesetRuleArgsDict) -> cloudflare.Ruleset:
+                 rule: "cloudflare.RulesetRuleArgsDict") -> "cloudflare.Ruleset":
         identity = ruleset_identity(phase, domain)
         return cloudflare.Ruleset(
             f"{name}-{phase.replace('_', '-')}", zone_id=zone_id, kind="zone", phase=phase,

@@ -20,12 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pulumi
-import pulumi_cloudflare as cloudflare
+
+from sparkpost_tracking.extras import OnFirstUse
 
 from .errors import ComponentArgumentError
+
+if TYPE_CHECKING:
+    import pulumi_cloudflare as cloudflare
+else:  # loaded when the zone is first read, as in ``cloudflare``
+    cloudflare = OnFirstUse("pulumi_cloudflare")
 
 #: SSL/TLS modes (the zone setting ``ssl``) that break the chain to SparkPost, and why.
 BREAKING_SSL_MODES: Final[dict[str, str]] = {

@@ -16,14 +16,16 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, Final, NotRequired, TypedDict
 
 import pulumi
 
-from sparkpost_tracking.extras import extra_hint
+from sparkpost_tracking.extras import OnFirstUse
 
-with extra_hint():
+if TYPE_CHECKING:
     import pulumi_aws as aws
+else:  # loaded when the first resource is made: the class and its schema need no [aws] extra
+    aws = OnFirstUse("pulumi_aws")
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent, package_token

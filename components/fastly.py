@@ -9,15 +9,17 @@ fallback TTL 10 s. TLS: a Fastly TLS subscription (Let's Encrypt by default) val
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NotRequired
+from typing import TYPE_CHECKING, Any, Final, NotRequired
 
 import pulumi
 
 from sparkpost_tracking.dynamic_providers.validation import validate_domain
-from sparkpost_tracking.extras import extra_hint
+from sparkpost_tracking.extras import OnFirstUse
 
-with extra_hint():
+if TYPE_CHECKING:
     import pulumi_fastly as fastly
+else:  # loaded when the first resource is made: the class and its schema need no [fastly] extra
+    fastly = OnFirstUse("pulumi_fastly")
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent

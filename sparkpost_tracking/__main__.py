@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
-        "check", help="check the live chain of one tracking domain: DNS, TLS, http(s) through the CDN, SparkPost",
+        "check", help="check the live chain of one tracking domain (or --all of a stack's): DNS, TLS, http(s) through "
+                      "the CDN, SparkPost",
         description="Check the live chain of one tracking domain, one step a row: DNS points at the expected "
                     "target; the certificate for the host is trusted, names it and is valid; https and http "
                     "requests for a click path get SparkPost's 302 through the CDN; optionally SparkPost's own "
@@ -62,9 +63,13 @@ def run_check_command(args: argparse.Namespace) -> int:
 
     try:
         options = options_from(args)
-        from sparkpost_tracking.check.report import render_json, render_table
-        from sparkpost_tracking.check.run import run_check
+        from sparkpost_tracking.check.report import render_all_json, render_all_table, render_json, render_table
+        from sparkpost_tracking.check.run import run_all, run_check
 
+        if options.all_domains:
+            reports = run_all(options)
+            print(render_all_json(reports) if options.json else render_all_table(reports))
+            return 0 if all(r.ok for r in reports) else 1
         report = run_check(options)
     except UsageError as exc:
         print(f"sparkpost-tracking check: {exc}", file=sys.stderr)

@@ -7,14 +7,18 @@ metadata, so pyproject.toml stays the one place that says it::
     with extra_hint():
         import pulumi_cloudflare as cloudflare
 
+or, where the SDK is needed only once a component is built (so importing the component, or reading its schema,
+costs nothing and works without the extra), ``cloudflare = OnFirstUse("pulumi_cloudflare")``.
+
 Everything but the context manager runs on the failure path only: component imports stay cheap.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
 import pulumi
 
@@ -66,3 +70,23 @@ class extra_hint:  # lower-case: used like contextlib's context managers
             raise MissingExtra(
                 f"No module named {exc.name!r}: it comes with the '{extra}' extra of {DISTRIBUTION}. "
                 f"Install it with: pip install '{DISTRIBUTION}[{extra}]'", name=exc.name) from exc
+
+
+class OnFirstUse:
+    """A module imported when one of its attributes is first read, through ``extra_hint``.
+
+    A CDN component's module holds ``aws = OnFirstUse("pulumi_aws")`` (and, for type checkers, the real import
+    under ``TYPE_CHECKING``): the SDK loads when the component creates its first resource, and a missing SDK
+    fails there, naming its extra, instead of when the component's class is imported or described.
+    """
+
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        with extra_hint():
+            module = importlib.import_module(self._module)
+        return getattr(module, name)
+
+    def __repr__(self) -> str:
+        return f"OnFirstUse({self._module!r})"

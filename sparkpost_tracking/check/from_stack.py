@@ -1,8 +1,17 @@
-"""``--from-stack``: what the current Pulumi stack says of a domain, read with the ``pulumi`` CLI.
+"""``--from-stack``: what the current Pulumi stack's state says of its tracking domains, read with the ``pulumi`` CLI.
 
-The stack program exports ``trackingDomains``: per domain its ``cnameTarget`` (where DNS must point), ``cdn``, and
-the SparkPost account (``region``, ``apiUrl``, ``subaccountId``). With ``--sparkpost-verify`` the stack's config is
-read too, for ``sparkpost:apiKey`` (decrypted by the CLI, kept in memory, never shown).
+The chains are read from the state (``pulumi stack export``), not from one program's outputs, so it works for any
+program: this repository's stack, a Python program using the components, a YAML program using the plugin.
+
+- Each SparkPost tracking domain is a resource of one of two types: the Python dynamic resource or the plugin's
+  native one. Its state gives the domain, the SparkPost account (``region``, API base, subaccount) and whether
+  SparkPost manages the certificate.
+- Its parent, when it is one of the components, gives the CDN (the component's type) and the CNAME target (the
+  component's ``cname_target`` output). A tracking domain on its own has a target only when SparkPost manages its
+  certificate (the region's host); otherwise give ``--expect-target``.
+
+With ``--sparkpost-verify`` the stack's config is read too, for ``sparkpost:apiKey`` (decrypted by the CLI, kept in
+memory, never shown).
 """
 
 from __future__ import annotations
@@ -11,50 +20,114 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+
+from sparkpost_tracking.components.chain import PACKAGE
+from sparkpost_tracking.dynamic_providers.hosts import managed_cname_target
+from sparkpost_tracking.stack import COMPONENTS
 
 from .options import CheckOptions, UsageError
 
-OUTPUT = "trackingDomains"
-#: Reading outputs or config is local (or one request to the backend): bounded all the same.
+#: The SparkPost tracking domain's types: the Python dynamic resource, and the plugin's native resource.
+TRACKING_DOMAIN_TYPES: Final[frozenset[str]] = frozenset({
+    "pulumi-python:dynamic/sparkpost:TrackingDomain", f"{PACKAGE}:index:TrackingDomain"})
+#: A component's type → its CDN's name (the stack program's names, see ``sparkpost_tracking.stack``).
+CDN_OF_TYPE: Final[dict[str, str]] = {f"{PACKAGE}:index:{cls}": cdn for cdn, (_, cls) in COMPONENTS.items()}
+#: How the state marks a secret value (the value itself is ciphertext, so it is unknown here).
+_SECRET_SIG: Final[str] = "4dabf18193072939515e22adb298388d"
+#: Reading state or config is local (or one request to the backend): bounded all the same.
 CLI_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
 class StackDomain:
+    domain: str
     cname_target: str | None
     cdn: str | None
     region: str | None
     api_url: str | None
     subaccount_id: int | None
+    urn: str = ""
+
+
+def _value(props: dict[str, Any], *names: str) -> Any:
+    """The first of ``names`` present (snake_case for Python resources, camelCase on the plugin's wire)."""
+    for name in names:
+        value = props.get(name)
+        if isinstance(value, dict) and _SECRET_SIG in value:
+            return None
+        if value is not None:
+            return value
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def domains_in_state(state: Any) -> list[StackDomain]:
+    """Every tracking domain of an exported stack state (``pulumi stack export``), in state order."""
+    resources = state.get("deployment", {}).get("resources") or [] if isinstance(state, dict) else []
+    by_urn = {r.get("urn"): r for r in resources if isinstance(r, dict)}
+    found: list[StackDomain] = []
+    for resource in by_urn.values():
+        if resource.get("type") not in TRACKING_DOMAIN_TYPES or resource.get("delete"):
+            continue
+        outs = {**(resource.get("inputs") or {}), **(resource.get("outputs") or {})}
+        domain = _text(_value(outs, "domain"))
+        if domain is None:
+            continue
+        region = _text(_value(outs, "region"))
+        parent = by_urn.get(resource.get("parent")) or {}
+        cdn = CDN_OF_TYPE.get(parent.get("type", ""))
+        target = _text(_value(parent.get("outputs") or {}, "cname_target", "cnameTarget")) if cdn else None
+        if target is None and _value(outs, "managed_certificate", "managedCertificate") is True:
+            target = managed_cname_target(region or "us")
+        subaccount = _value(outs, "subaccount_id", "subaccountId")
+        found.append(StackDomain(
+            domain=domain.lower(), cname_target=target, cdn=cdn, region=region,
+            api_url=_text(_value(outs, "api_url", "apiUrl")),
+            subaccount_id=int(subaccount) if isinstance(subaccount, int | float) else None,
+            urn=str(resource.get("urn", ""))))
+    return found
+
+
+def stack_domains(options: CheckOptions) -> list[StackDomain]:
+    """The tracking domains of the stack (``--stack`` or the selected one); none is a usage error."""
+    found = domains_in_state(_pulumi(options, "stack", "export"))
+    if not found:
+        raise UsageError("--from-stack: the stack holds no SparkPost tracking domain (of type "
+                         f"{' or '.join(sorted(TRACKING_DOMAIN_TYPES))}); run 'pulumi up' first, or give "
+                         "--expect-target")
+    return found
 
 
 def stack_domain(options: CheckOptions) -> StackDomain:
-    outputs = _pulumi(options, "stack", "output", OUTPUT, "--json")
-    if not isinstance(outputs, dict) or not outputs:
-        raise UsageError(f"--from-stack: the stack has no output {OUTPUT!r}; run 'pulumi up' first, or give "
-                         "--expect-target")
-    entry = {str(k).lower(): v for k, v in outputs.items()}.get(options.domain)
-    if not isinstance(entry, dict):
-        raise UsageError(f"--from-stack: {options.domain} is not in the stack's {OUTPUT} "
-                         f"({', '.join(sorted(outputs))})")
-    subaccount = entry.get("subaccountId")
-    return StackDomain(
-        cname_target=_text(entry.get("cnameTarget")),
-        cdn=_text(entry.get("cdn")),
-        region=_text(entry.get("region")),
-        api_url=_text(entry.get("apiUrl")),
-        subaccount_id=int(subaccount) if isinstance(subaccount, int | float) else None,
-    )
+    """The stack's entry for ``options.domain``."""
+    found = stack_domains(options)
+    matches = [d for d in found if d.domain == options.domain]
+    if not matches:
+        raise UsageError(f"--from-stack: {options.domain} is not a tracking domain of the stack "
+                         f"({', '.join(sorted({d.domain for d in found}))})")
+    return matches[0]
+
+
+#: The plugin's provider config holds the keys under the package's name (a YAML program's stack).
+_PLUGIN_KEYS: Final[dict[str, str]] = {f"{PACKAGE}:{name}": f"sparkpost:{name}" for name in ("apiKey", "euApiKey")}
 
 
 def stack_config(options: CheckOptions) -> dict[str, Any]:
-    """The stack's ``sparkpost:*`` config values, secrets decrypted (for the SparkPost key only)."""
+    """The stack's ``sparkpost:*`` config values, secrets decrypted (for the SparkPost key only); the plugin's
+    ``sparkpost-tracking:apiKey``/``euApiKey`` stand in for ``sparkpost:``'s when those are not set."""
     config = _pulumi(options, "config", "--json", "--show-secrets")
     if not isinstance(config, dict):
         return {}
-    return {key: item.get("value") for key, item in config.items()
-            if key.startswith("sparkpost:") and isinstance(item, dict)}
+    values = {key: item.get("value") for key, item in config.items() if isinstance(item, dict)}
+    found = {key: value for key, value in values.items() if key.startswith("sparkpost:")}
+    for plugin_key, key in _PLUGIN_KEYS.items():
+        if plugin_key in values and key not in found:
+            found[key] = values[plugin_key]
+    return found
 
 
 def _pulumi(options: CheckOptions, *args: str) -> Any:
@@ -75,7 +148,3 @@ def _pulumi(options: CheckOptions, *args: str) -> Any:
         return json.loads(done.stdout or "null")
     except ValueError:
         raise UsageError(f"--from-stack: 'pulumi {' '.join(args[:2])}' did not print JSON") from None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -59,6 +59,7 @@ class CheckOptions:
     api_url: str | None = None
     subaccount_id: int | None = None
     json: bool = False
+    all_domains: bool = False
 
     def address(self, port: int) -> str:
         """Where a connection for the domain on ``port`` goes: a ``--resolve`` entry, else the domain itself."""
@@ -69,7 +70,11 @@ class CheckOptions:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("domain", metavar="DOMAIN", help="the tracking domain, e.g. track.example.com")
+    parser.add_argument("domain", metavar="DOMAIN", nargs="?",
+                        help="the tracking domain, e.g. track.example.com (or --all with --from-stack)")
+    parser.add_argument("--all", action="store_true", dest="all_domains",
+                        help="with --from-stack: check every tracking domain of the stack, one table (or --json); "
+                             "exit code 0 only when every domain passes")
     where = parser.add_argument_group("what the DNS must say")
     where.add_argument("--expect-target", metavar="HOST",
                        help="where DOMAIN must point (CNAME, or an alias with the same addresses)")
@@ -107,8 +112,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def options_from(args: argparse.Namespace) -> CheckOptions:
     """Validate the parsed arguments; raises ``UsageError`` naming the first bad option."""
+    if getattr(args, "all_domains", False):
+        if not args.from_stack:
+            raise UsageError("--all: checks every tracking domain of a stack, so it needs --from-stack")
+        if args.domain:
+            raise UsageError(f"--all: checks every domain of the stack; leave out DOMAIN ({args.domain})")
+        if args.expect_target:
+            raise UsageError("--expect-target: each domain's target comes from the stack with --all")
+    elif not args.domain:
+        raise UsageError("DOMAIN: give the tracking domain to check (or --all --from-stack)")
     try:
-        domain = validate_domain(args.domain, "DOMAIN")
+        # With --all the domain is left empty here; each of the stack's domains fills it in.
+        domain = validate_domain(args.domain, "DOMAIN") if args.domain else ""
         region = validate_region(args.region, "--region") if args.region else None
         api_url = validate_api_url(args.api_url, "--api-url") if args.api_url else None
         subaccount = validate_subaccount_id(args.subaccount, "--subaccount") if args.subaccount is not None else None
@@ -140,6 +155,7 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         api_url=api_url,
         subaccount_id=subaccount,
         json=args.json,
+        all_domains=bool(getattr(args, "all_domains", False)),
     )
 
 

@@ -106,3 +106,47 @@ def _verdict(report: Report) -> str:
         return f"PASS: all {len(required)} required steps passed" + (
             f" ({', '.join(warned)} with a warning)" if warned else "")
     return f"FAIL: {len(broken)} of {len(required)} required steps did not pass: {', '.join(broken)}"
+
+
+ALL_SCHEMA_ID: Final[str] = "sparkpost-tracking/check-all/1"
+#: ``--all --json``: one report per tracking domain of the stack, each as ``JSON_SCHEMA`` says.
+ALL_JSON_SCHEMA: Final[dict[str, Any]] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "sparkpost-tracking check --all report",
+    "type": "object",
+    "required": ["schema", "ok", "domains"],
+    "properties": {
+        "schema": {"const": ALL_SCHEMA_ID},
+        "ok": {"type": "boolean", "description": "every domain's report is ok; the exit code is 0 iff true"},
+        "domains": {"type": "array", "items": {k: v for k, v in JSON_SCHEMA.items() if k != "$schema"}},
+    },
+}
+
+
+def all_to_json(reports: list[Report]) -> dict[str, Any]:
+    """``--all --json``: ``{"schema", "ok", "domains": [<one report each, as above>]}``; ok iff every domain's is."""
+    return {"schema": ALL_SCHEMA_ID, "ok": all(r.ok for r in reports), "domains": [to_json(r) for r in reports]}
+
+
+def render_all_json(reports: list[Report]) -> str:
+    return json.dumps(all_to_json(reports), indent=2)
+
+
+def render_all_table(reports: list[Report]) -> str:
+    """One row per domain, one column per step; then the hints of what failed, and one verdict line."""
+    header = ["DOMAIN", "TARGET", "CDN", *STEP_NAMES, "RESULT"]
+    rows = [[r.domain, r.expected_target or "-", r.cdn or "-",
+             *(r.step(name).status.value if r.step(name).required else "-" for name in STEP_NAMES),
+             "PASS" if r.ok else "FAIL"] for r in reports]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in [header, *rows]]
+    for report in reports:
+        for step in report.steps:
+            if step.required and step.status is Status.FAIL:
+                lines.append(f"{report.domain} {step.step}: {step.detail}" + (f" (hint: {step.hint})"
+                                                                              if step.hint else ""))
+    broken = [r.domain for r in reports if not r.ok]
+    lines.append(f"PASS: all {len(reports)} tracking domains passed" if not broken else
+                 f"FAIL: {len(broken)} of {len(reports)} tracking domains did not pass: {', '.join(broken)}")
+    return "\n".join(lines)

@@ -10,7 +10,7 @@ from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION
 
 from .cdns import traits
 from .dns_step import check_dns
-from .from_stack import stack_config, stack_domain
+from .from_stack import StackDomain, stack_config, stack_domain, stack_domains
 from .http_step import check_request
 from .options import CheckOptions, normalize_host
 from .result import Report, StepResult, skipped
@@ -20,13 +20,14 @@ from .tls_step import STEPS as TLS_STEPS
 from .tls_step import check_tls
 
 
-def settle(options: CheckOptions) -> tuple[CheckOptions, Account, str | None]:
-    """Fill what the options leave open from the stack (``--from-stack``); explicit options win."""
+def settle(options: CheckOptions, found: StackDomain | None = None) -> tuple[CheckOptions, Account, str | None]:
+    """Fill what the options leave open from the stack (``--from-stack``; ``found``: its entry, already read);
+    explicit options win."""
     source = "--expect-target" if options.expect_target else None
     account = Account(options.region or DEFAULT_REGION, options.api_url, options.subaccount_id)
     if not options.from_stack:
         return options, account, source
-    found = stack_domain(options)
+    found = found or stack_domain(options)
     if options.expect_target is None and found.cname_target:
         options = dataclasses.replace(options, expect_target=normalize_host(found.cname_target, "cnameTarget"))
         source = "stack"
@@ -37,8 +38,9 @@ def settle(options: CheckOptions) -> tuple[CheckOptions, Account, str | None]:
     return options, account, source
 
 
-def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None) -> Report:
-    options, account, source = settle(options)
+def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None,
+              found: StackDomain | None = None, config: dict[str, Any] | None = None) -> Report:
+    options, account, source = settle(options, found)
     cdn = traits(options.cdn)
     steps: list[StepResult] = []
     if "dns" in options.skip:
@@ -55,8 +57,17 @@ def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None) -
         else:
             steps.append(check_request(options, scheme, cdn))
     if options.sparkpost_verify:
-        config: dict[str, Any] = stack_config(options) if options.from_stack else {}
+        if config is None:
+            config = stack_config(options) if options.from_stack else {}
         steps.append(check_sparkpost(options.domain, account, config, options.timeout, environ))
     else:
         steps.append(skipped(SPARKPOST, "not asked (--sparkpost-verify, with a key)", required=False))
     return Report(options.domain, tuple(steps), options.expect_target, source, options.cdn)
+
+
+def run_all(options: CheckOptions, environ: Mapping[str, str] | None = None) -> list[Report]:
+    """``--all --from-stack``: every tracking domain of the stack, the state and config read once."""
+    found = stack_domains(options)
+    config = stack_config(options) if options.sparkpost_verify else {}
+    return [run_check(dataclasses.replace(options, domain=entry.domain, all_domains=False), environ, entry, config)
+            for entry in found]

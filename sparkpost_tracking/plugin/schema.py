@@ -1,7 +1,8 @@
 """The package schema the plugin serves (``pulumi package get-schema``), derived, never written by hand.
 
-- the four components: Pulumi's analyzer reads their args TypedDicts and output annotations (the same
+- the components: Pulumi's analyzer reads their args TypedDicts and output annotations (the same
   inference ``component_provider_host`` uses), which gives the tokens ``sparkpost-tracking:index:<ClassName>``;
+  no CDN SDK is imported for this (a YAML program with only ``ManagedTrackingDomain`` installs none);
 - each native resource (``native.NATIVE_RESOURCES``): types, required inputs, defaults and docs from its args
   and outputs TypedDicts, camelCase on the wire;
 - the provider configuration (``config.CONFIG_PROPERTIES``), the API keys marked secret.
@@ -28,7 +29,8 @@ _SCHEMA_TYPES: dict[type, str] = {bool: "boolean", int: "integer", float: "numbe
 
 
 def component_classes() -> list[type[ComponentResource]]:
-    """The components ``sparkpost_tracking.components`` exports (this imports every CDN's SDK)."""
+    """The components ``sparkpost_tracking.components`` exports. Their modules load no CDN SDK (each loads its
+    SDK when it makes its first resource), so the schema needs no extra and costs no SDK import."""
     from sparkpost_tracking import components
 
     found = (getattr(components, name) for name in components.__all__)

@@ -1,5 +1,5 @@
-"""Import isolation, in fresh interpreters: ``import components`` loads no provider SDK, a component loads only
-its own CDN's SDK, and a DNS strategy loads its SDK only when used.
+"""Import isolation, in fresh interpreters: importing the components loads no provider SDK, building one loads
+only its own CDN's SDK, and a DNS strategy loads its SDK only when used.
 
 Each scenario is one fresh interpreter running steps in order; after each step it reports which provider
 SDKs are loaded. Run as a script to print import time and peak RSS per component module::
@@ -58,16 +58,22 @@ SCENARIOS: dict[str, list[tuple[str, list[str]]]] = {
     ],
     "fastly": [
         ("import sparkpost_tracking.components", []),
-        ("from sparkpost_tracking.components import FastlyTrackingDomain", ["pulumi_fastly"]),
+        ("from sparkpost_tracking.components import FastlyTrackingDomain", []),
         (_MOCKS + _build("FastlyTrackingDomain"), ["pulumi_fastly"]),
         (_build("FastlyTrackingDomain", dns="route53", dns_zone_id="Z1"), ["pulumi_aws", "pulumi_fastly"]),
     ],
     "cloudfront": [
-        ("from sparkpost_tracking.components import CloudFrontTrackingDomain", ["pulumi_aws"]),
+        ("from sparkpost_tracking.components import CloudFrontTrackingDomain", []),
         (_MOCKS + _build("CloudFrontTrackingDomain"), ["pulumi_aws"]),
     ],
     "cloudflare": [
-        ("from sparkpost_tracking.components import CloudflareTrackingDomain", ["pulumi_cloudflare"]),
+        ("from sparkpost_tracking.components import CloudflareTrackingDomain", []),
+        (_MOCKS + _build("CloudflareTrackingDomain", zone_id="0123456789abcdef0123456789abcdef"),
+         ["pulumi_cloudflare"]),
+    ],
+    # The plugin's schema (every component class) and its server load no SDK.
+    "schema": [
+        ("from sparkpost_tracking.plugin.server import schema_json; schema_json()", []),
     ],
 }
 

@@ -2,7 +2,8 @@
 
 - ``python -m build`` makes the sdist and, from it, the wheel; the wheel holds ``sparkpost_tracking/`` and its
   dist-info only. ``pip install git+file://<repo>`` installs the same single package.
-- A clean venv with the wheel and no extra: a missing CDN SDK or Werkzeug names the pip command that adds it.
+- A clean venv with the wheel and no extra: every component class imports; building one whose CDN SDK is missing,
+  or importing the emulator without Werkzeug, names the pip command that adds it.
 - An existing Pulumi program with its own ``components/`` and ``dynamic_providers/`` packages imports them
   together with ``ManagedTrackingDomain`` and runs ``pulumi preview``, ``pulumi up`` and a no-change preview
   under the real CLI, in that venv, against the emulator (which runs here, in the test's own venv); a misspelt
@@ -188,14 +189,20 @@ MISSING = textwrap.dedent('''
         except ImportError as exc:
             return [type(exc).__name__, str(exc)]
 
-    found = {m: attempt(lambda m=m: importlib.import_module(m)) for m in (
-        "sparkpost_tracking.components.cloudflare", "sparkpost_tracking.components.cloudfront",
-        "sparkpost_tracking.components.fastly", "sparkpost_tracking.emulator")}
+    found = {"sparkpost_tracking.emulator": attempt(lambda: importlib.import_module("sparkpost_tracking.emulator"))}
+    # The components' classes import without their SDK (the plugin's schema needs them all); building one needs it.
+    from sparkpost_tracking import components
+    imported = [getattr(components, name).__name__ for name in (
+        "CloudflareTrackingDomain", "CloudFrontTrackingDomain", "FastlyTrackingDomain", "ManagedTrackingDomain")]
     pulumi.runtime.set_mocks(Mocks(), preview=False)
-    from sparkpost_tracking.components import ManagedTrackingDomain
+    for name, args in (("CloudflareTrackingDomain", {"zone_id": "0123456789abcdef0123456789abcdef"}),
+                       ("CloudFrontTrackingDomain", {}), ("FastlyTrackingDomain", {})):
+        found[name] = attempt(lambda: pulumi.runtime.test(lambda: getattr(components, name)(
+            "t-" + name, {"domain": "track.example.com", **args}))())
     for dns, zone in (("route53", "Z0123456789ABCDEFGHIJ"), ("cloudflare", "0123456789abcdef0123456789abcdef")):
-        found["dns " + dns] = attempt(lambda: ManagedTrackingDomain(
+        found["dns " + dns] = attempt(lambda: components.ManagedTrackingDomain(
             "t-" + dns, {"domain": "track.example.com", "dns": dns, "dns_zone_id": zone}))
+    found["imported"] = imported
     print(json.dumps(found))
     ''')
 
@@ -203,9 +210,11 @@ MISSING = textwrap.dedent('''
 def test_a_missing_extra_names_the_pip_command(venv: Path) -> None:
     assert not installed(venv) & {"pulumi-cloudflare", "pulumi-aws", "pulumi-fastly", "werkzeug"}
     found = json.loads(run(venv / "bin" / "python", "-c", MISSING).strip().splitlines()[-1])
-    extra_of = {"sparkpost_tracking.components.cloudflare": "cloudflare", "dns cloudflare": "cloudflare",
-                "sparkpost_tracking.components.cloudfront": "aws", "dns route53": "aws",
-                "sparkpost_tracking.components.fastly": "fastly", "sparkpost_tracking.emulator": "emulator"}
+    extra_of = {"CloudflareTrackingDomain": "cloudflare", "dns cloudflare": "cloudflare",
+                "CloudFrontTrackingDomain": "aws", "dns route53": "aws",
+                "FastlyTrackingDomain": "fastly", "sparkpost_tracking.emulator": "emulator"}
+    assert found.pop("imported") == ["CloudflareTrackingDomain", "CloudFrontTrackingDomain", "FastlyTrackingDomain",
+                                     "ManagedTrackingDomain"]
     assert set(found) == set(extra_of)
     for what, extra in extra_of.items():
         kind, message = found[what]

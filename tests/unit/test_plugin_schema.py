@@ -104,3 +104,29 @@ def test_every_component_takes_the_protect_switch() -> None:
         if token.endswith("Policies"):
             continue
         assert resource["inputProperties"]["protect"]["type"] == "boolean", token
+
+
+# A fresh interpreter where the CDN SDKs cannot be imported, as in a venv with no CDN extra.
+_WITHOUT_SDKS = """
+import json, sys
+SDKS = ("pulumi_aws", "pulumi_cloudflare", "pulumi_fastly")
+class Absent:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in SDKS:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, Absent())
+from sparkpost_tracking.plugin.server import schema_json
+schema = schema_json()
+print(json.dumps({"loaded": sorted(m for m in sys.modules if m.partition(".")[0] in SDKS), "schema": schema}))
+"""
+
+
+def test_the_schema_needs_no_cdn_sdk() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _WITHOUT_SDKS], check=True, capture_output=True, text=True,
+                         cwd=PUBLISHED.parent).stdout
+    found = json.loads(out.splitlines()[-1])
+    assert found["loaded"] == []
+    assert found["schema"] == PUBLISHED.read_text()
