@@ -9,7 +9,8 @@
 - duplicates: creates posted again for a domain an earlier create of the same run had already made (must be 0;
   SparkPost would answer 409, and the emulator records it).
 
-Two of the 20 declared names exist beforehand as someone else's domains: both runs must refuse them. Both runs
+Seven of the 20 declared names exist beforehand as someone else's domains, in every state a lost create could be
+mistaken for (``FOREIGN``): both runs must refuse them and send no write to them. Both runs
 use ``--continue-on-error`` so that those refusals (and the storm's) do not stop Pulumi from trying the rest.
 Needs the Pulumi CLI (scripts/get-pulumi). Retries wait 0.2 s instead of 1 s, only to keep the run short.
 """
@@ -30,10 +31,27 @@ from tests.engine.pulumi_cli import PulumiProject, find_cli
 
 KEY = "storm-key-0123456789"
 DECLARED = [f"track{i:02d}.example.com" for i in range(20)]
-FOREIGN = {  # someone else's domains with declared names: never ours to change
-    "track03.example.com": {"secure": False, "default": True, "verified": True},
+#: Someone else's domains with declared names: never ours to change. Besides a live one, each of the others differs
+#: from what our create makes (secure, unverified, not the default, no managed certificate, no subaccount) in at most
+#: one field, "identical" in none: only the read before our POST tells it apart from our own lost create.
+FOREIGN: dict[str, dict[str, Any]] = {
+    "track03.example.com": {"secure": False, "default": True, "verified": True},  # live: verified default
     "track11.example.com": {"secure": False},
+    "track05.example.com": {"secure": True},  # identical
+    "track07.example.com": {"secure": True, "verified": True},
+    "track09.example.com": {"secure": True, "default": True},
+    "track13.example.com": {"secure": True, "uses_managed_certificate": True},
+    "track15.example.com": {"secure": True, "subaccount_id": 7},
 }
+#: What may change a domain: any write to its path (an update, a delete, verify or a certificate call).
+WRITES = frozenset({"PUT", "DELETE", "POST"})
+
+
+def foreign_writes(log: list[RecordedRequest]) -> int:
+    """Requests that could have changed someone else's domain (a POST to create one is refused with 409)."""
+    return sum(1 for r in log if r.method in WRITES
+               and any(r.path.endswith(f"/tracking-domains/{name}") or f"/tracking-domains/{name}/" in r.path
+                       for name in FOREIGN))
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,7 @@ def run(spec: StormSpec, seed: int, workdir: Path, cli_dir: Path) -> dict[str, A
     with Emulator(api_keys=[KEY]) as emu:
         for name, fields in FOREIGN.items():
             emu.add_domain(name, **fields)
+        emu.clear_requests()
         foreign_before = {name: emu.get(name) for name in FOREIGN}
         stack = PulumiProject(workdir, cli_dir)
         stack.init(emu.base_url, KEY, [{"domain": name} for name in DECLARED], verifyInterval="0",
@@ -102,6 +121,7 @@ def run(spec: StormSpec, seed: int, workdir: Path, cli_dir: Path) -> dict[str, A
             "orphans": len(set(held) - state - set(FOREIGN)),
             "adopted without being declared": sum(
                 name in state or held.get(name) != foreign_before[name] for name in FOREIGN),
+            "writes to foreign domains": foreign_writes(log),
             "duplicates": duplicates(log),
             "declared converged": f"{sum(name in state and held[name]['status']['verified'] for name in ours)}"
                                   f"/{len(ours)}",

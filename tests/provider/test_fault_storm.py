@@ -1,4 +1,5 @@
-"""A fault storm on 20 creates, then the next run without it: no orphan, no foreign domain adopted, no duplicate.
+"""A fault storm on 20 creates, then the next run without it: no orphan, no foreign domain adopted or written, no
+duplicate. Seven declared names are someone else's, in every state a lost create could be mistaken for.
 
 The provider is called one create at a time, so a seeded storm repeats exactly; ``bench.fault_storm`` runs the
 same storms through the real CLI, with its parallelism.
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bench.fault_storm import DECLARED, FOREIGN, duplicates
+from bench.fault_storm import DECLARED, FOREIGN, duplicates, foreign_writes
 from sparkpost_tracking.dynamic_providers import SparkPostTrackingError, TrackingDomainProvider
 from sparkpost_tracking.dynamic_providers.schema import check_inputs
 from sparkpost_tracking.emulator import Emulator
@@ -50,6 +51,7 @@ def test_a_storm_then_the_next_run_leaves_nothing_behind(emu: Emulator, fast_env
     for name, fields in FOREIGN.items():
         emu.add_domain(name, **fields)
     foreign = {name: emu.get(name) for name in FOREIGN}
+    emu.clear_requests()
     state: dict[str, dict[str, Any]] = {}
     emu.storm(rate, burst_min=min(3, burst_max), burst_max=burst_max, drop_rate=0.05, seed=seed)
     up(emu, state)
@@ -59,4 +61,5 @@ def test_a_storm_then_the_next_run_leaves_nothing_behind(emu: Emulator, fast_env
     assert held - set(state) - set(FOREIGN) == set()  # no orphan
     assert not set(FOREIGN) & set(state) and {n: emu.get(n) for n in FOREIGN} == foreign  # nothing adopted
     assert duplicates(emu.requests()) == 0
+    assert foreign_writes(emu.requests()) == 0  # not even a verify of someone else's domain
     assert sorted(state) == sorted(set(DECLARED) - set(FOREIGN))
