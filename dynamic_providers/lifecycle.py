@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from .certificate_errors import certificate_fields, issuance_failure
 from .schema import INPUT_DEFAULTS
 from .settings import Settings
 
@@ -79,6 +80,7 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
         "tls_status": status.get("tls_status"),
         "uses_managed_certificate": bool(obj.get("uses_managed_certificate", False)),
         "subaccount_id": obj.get("subaccount_id"),
+        **certificate_fields(obj),
     }
 
 
@@ -301,7 +303,9 @@ class TrackingDomainLifecycle:
     def ensure_managed_certificate(self, domain: str, state: Mapping[str, Any]) -> dict[str, Any]:
         """certificate/check and certificate/enable unless a certificate is live or on its way, then wait
         until it is valid. A failed or expired certificate is requested again."""
-        if not state.get("uses_managed_certificate") or state.get("tls_status") in ("failed", "expired"):
+        stale_error = state.get("certificate_error")
+        if (not state.get("uses_managed_certificate") or state.get("tls_status") in ("failed", "expired")
+                or (stale_error and state.get("tls_status") != "valid")):
             try:
                 check = self.client.check_certificate(domain)
             except (errors.Forbidden, errors.BadRequest) as exc:
@@ -319,9 +323,9 @@ class TrackingDomainLifecycle:
             except (errors.Forbidden, errors.BadRequest) as exc:
                 raise errors.ManagedCertificateError(
                     f"SparkPost refused to issue a managed certificate for {domain!r}: {exc.detail}") from None
-        return self.wait_certificate_valid(domain)
+        return self.wait_certificate_valid(domain, stale_error)
 
-    def wait_certificate_valid(self, domain: str) -> dict[str, Any]:
+    def wait_certificate_valid(self, domain: str, stale_error: str | None = None) -> dict[str, Any]:
         timeout = self.settings.certificate_timeout
         poller = self._poller(timeout)
         while True:
@@ -338,6 +342,10 @@ class TrackingDomainLifecycle:
             tls = observed.get("tls_status")
             if state == "valid":
                 return observed
+            # The first report of an error_code ends the wait with its fix: waiting out the timeout tells nothing more.
+            failure = issuance_failure(domain, found, stale_error)
+            if failure is not None:
+                raise errors.ManagedCertificateError(failure)
             if state == "failed":
                 code = (found.get("tls_certificate") or {}).get("error_code")
                 raise errors.ManagedCertificateError(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from . import errors
+from .certificate_errors import CERTIFICATE_OUTPUTS
 from .changes import compute_changes
 from .provider_base import SparkPostProvider, reported
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
@@ -81,7 +82,7 @@ class TrackingDomainProvider(SparkPostProvider):
         inputs = self.declared_inputs(news)
         changes = compute_changes(olds, news, self.schema)
         previous = {k: olds.get(k) for k in ("secure", "default", "verified", "uses_managed_certificate",
-                                             "tls_status")}
+                                             "tls_status", "certificate_error")}
         desired = Desired.from_inputs(inputs)
         # Only what changed (or drifted) is sent; keys that live only in state cost no call.
         if not changes.drifted and not ({"secure", "default", "verify", "managed_certificate"} & set(changes.changed)):
@@ -98,6 +99,9 @@ class TrackingDomainProvider(SparkPostProvider):
                     "'pulumi refresh' so Pulumi forgets it, then 'pulumi up' creates it again.") from None
         merged = {**{k: olds[k] for k in OUTPUT_KEYS if olds.get(k) is not None},
                   **{k: v for k, v in observed.items() if v is not None}}
+        for key in CERTIFICATE_OUTPUTS:  # a certificate SparkPost reported afresh replaces the old one whole
+            if key in observed and observed[key] is None:
+                merged.pop(key, None)
         return UpdateResult(outputs_for(inputs, merged))
 
     @reported
