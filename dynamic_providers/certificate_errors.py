@@ -25,6 +25,9 @@ class CertificateErrorCode:
     """SparkPost or Let's Encrypt failed, not the setup: the same request may succeed later unchanged."""
 
 
+#: The issuer domain a CAA record must name for SparkPost's managed certificates (Let's Encrypt).
+MANAGED_CA_DOMAIN: Final[str] = "letsencrypt.org"
+
 _V2_TARGETS: Final[str] = " / ".join(f"{hosts.managed_cname_target} ({region.upper()})"
                                      for region, hosts in HOSTS.items())
 
@@ -38,9 +41,9 @@ ERROR_CODES: Final[dict[str, CertificateErrorCode]] = {entry.code: entry for ent
     CertificateErrorCode(
         "acme:dns",
         "Let's Encrypt's DNS lookup of the host failed: its CNAME does not point at SparkPost's V2 endpoint yet, "
-        "or a CAA record at the host or a parent domain does not allow letsencrypt.org.",
+        f"or a CAA record at the host or a parent domain does not allow {MANAGED_CA_DOMAIN}.",
         f"CNAME the host to {_V2_TARGETS}; if a CAA record exists at the host or any parent, add "
-        "'0 issue \"letsencrypt.org\"' beside it. Then run 'sparkpost-tracking check {domain}' and 'pulumi up' "
+        f"'0 issue \"{MANAGED_CA_DOMAIN}\"' beside it. Then run 'sparkpost-tracking check {{domain}}' and 'pulumi up' "
         "again (a DNS change can take up to 48 hours to reach every resolver)."),
     CertificateErrorCode(
         "acme:unauthorized",
