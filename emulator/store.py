@@ -215,6 +215,7 @@ class DomainStore:
                 else:
                     record.tls_status = "valid"
                     record.tls_certificate = _new_certificate()
+                    record.secure = True  # https links only once the certificate can serve them
             return record.to_api(**self._shape())
 
     def update(self, domain: str, *, scope: int, secure: bool | None = None,
@@ -260,8 +261,9 @@ class DomainStore:
     def enable_certificate(self, domain: str, *, scope: int) -> str:
         """``POST .../certificate/enable``: 400 unless verified, 403 unless eligible; else starts issuance.
 
-        Both "ineligible" and "forbidden" domains get the 403 here (only ``check`` tells them apart).
-        Enabling again while pending or valid changes nothing.
+        SparkPost sets ``secure`` (port 443) itself, once the certificate is issued: until then links stay http,
+        which the domain can serve. Both "ineligible" and "forbidden" domains get the 403 here (only ``check``
+        tells them apart). Enabling again while pending or valid changes nothing.
         """
         with self._lock:
             record = self._owned(domain, scope)
@@ -270,7 +272,6 @@ class DomainStore:
             if self._eligibility_of(record) != "eligible":
                 raise ApiError(403, errors.ENABLE_NOT_ELIGIBLE)
             record.uses_managed_certificate = True
-            record.secure = True
             if record.tls_status not in ("pending", "valid"):
                 record.tls_status = "pending"
                 record.tls_pending_reads_left = self._tls_pending_reads
@@ -301,6 +302,21 @@ class DomainStore:
     def snapshot(self) -> list[dict[str, Any]]:
         """Every domain in API GET shape, without side effects."""
         return self.list_domains(viewer=None)
+
+    def serves_https(self, domain: str, now: datetime | None = None) -> bool:
+        """Whether SparkPost's V2 endpoint serves ``domain`` over https: its managed certificate is valid now."""
+        with self._lock:
+            record = self._domains.get(domain.lower())
+            if record is None or not record.uses_managed_certificate or record.tls_status != "valid":
+                return False
+            expires = (record.tls_certificate or {}).get("expires_at")
+        if not expires:
+            return False
+        try:
+            moment = datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return moment > (now or datetime.now(UTC))
 
     def scope_of(self, domain: str) -> int | None:
         """The scope that owns ``domain`` (``0`` = primary account), or ``None`` if there is no such domain."""
