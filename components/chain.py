@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers.certificate_errors import CERTIFICATE_OUTPUTS
+from sparkpost_tracking.dynamic_providers.certificate_outputs import CERTIFICATE_OUTPUTS
 from sparkpost_tracking.dynamic_providers.hosts import cdn_origin
 from sparkpost_tracking.dynamic_providers.schema import (
     INPUT_KEYS,

@@ -97,18 +97,6 @@ def issuance_failure(domain: str, found: Mapping[str, Any], stale: str | None = 
             f"{explain(code, domain)}")
 
 
-#: The outputs that describe the managed certificate (``TrackingDomainOutputs``).
-CERTIFICATE_OUTPUTS: Final[tuple[str, ...]] = ("certificate_issued_at", "certificate_expires_at", "certificate_error")
-
-
-def certificate_fields(found: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``certificate_*`` outputs of a SparkPost tracking-domain object (None where it reports nothing)."""
-    certificate = found.get("tls_certificate") or {}
-    issued_at, expires_at, error = CERTIFICATE_OUTPUTS
-    return {issued_at: certificate.get("issued_at") or None, expires_at: certificate.get("expires_at") or None,
-            error: certificate_error_code(found)}
-
-
 def markdown_table() -> str:
     """The table of error codes as docs/managed-https.md shows it (a test keeps the page equal to this)."""
     rows = [f"| `{e.code}` | {e.cause} | {e.fix.format(domain='DOMAIN')} |" for e in ERROR_CODES.values()]

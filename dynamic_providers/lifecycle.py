@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import errors
-from .certificate_errors import certificate_fields, issuance_failure
+from .certificate_errors import issuance_failure
+from .certificate_outputs import certificate_fields, reported_tls_status
 from .schema import INPUT_DEFAULTS
 from .settings import Settings
 
@@ -66,7 +67,8 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten SparkPost's tracking-domain object into our output keys.
 
     The 2026 fields (``tls_status``, ``uses_managed_certificate``) may be missing on older
-    domains, and ``cname_status`` may be ``""`` after verification: both are fine.
+    domains, and ``cname_status`` may be ``""`` after verification: both are fine. A missing ``tls_status``
+    is read from ``tls_certificate`` when there is one.
     """
     status = obj.get("status") or {}
     secure = bool(obj.get("secure", False))
@@ -77,7 +79,7 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
         "verified": bool(status.get("verified", False)),
         "cname_status": status.get("cname_status"),
         "compliance_status": status.get("compliance_status"),
-        "tls_status": status.get("tls_status"),
+        "tls_status": reported_tls_status(obj),
         "uses_managed_certificate": bool(obj.get("uses_managed_certificate", False)),
         "subaccount_id": obj.get("subaccount_id"),
         **certificate_fields(obj),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from . import errors
-from .certificate_errors import CERTIFICATE_OUTPUTS
+from .certificate_outputs import CERTIFICATE_OUTPUTS
 from .changes import compute_changes
 from .provider_base import SparkPostProvider, reported
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN

@@ -95,3 +95,17 @@ def test_a_renewal_error_beside_a_valid_certificate_is_no_drift(emu: Emulator, f
     read = provider.read(DOMAIN, created)
     assert read.outs is not None and read.outs["certificate_error"] == "acme:temporary"
     assert provider.diff(DOMAIN, read.outs, inputs(emu)).changes is False
+
+
+def test_without_tls_status_an_expired_certificate_is_drift_by_its_date(emu: Emulator, fast_env: str) -> None:
+    emu.update_settings(omit_tls_status=True)  # as in SparkPost's published samples
+    provider = TrackingDomainProvider()
+    created = provider.create(inputs(emu)).outs
+    assert created is not None and created["tls_status"] == "valid"  # read from the issued certificate
+    news = inputs(emu)
+    assert provider.diff(DOMAIN, provider.read(DOMAIN, created).outs or {}, news).changes is False
+    emu.mutate(DOMAIN, tls_status="expired", tls_certificate={
+        "issued_at": "2026-01-01T00:00:00.000Z", "expires_at": "2026-03-31T23:59:59.000Z", "error_code": None})
+    read = provider.read(DOMAIN, created).outs
+    assert read is not None and read["tls_status"] == "expired"
+    assert provider.diff(DOMAIN, read, news).changes is True

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sparkpost_tracking.dynamic_providers.certificate_errors import (
-    CERTIFICATE_OUTPUTS,
     ERROR_CODES,
-    certificate_fields,
     explain,
     issuance_failure,
     markdown_table,
+)
+from sparkpost_tracking.dynamic_providers.certificate_outputs import (
+    CERTIFICATE_OUTPUTS,
+    certificate_fields,
+    reported_tls_status,
 )
 from sparkpost_tracking.dynamic_providers.changes import compute_changes
 from sparkpost_tracking.dynamic_providers.hosts import HOSTS
@@ -94,3 +98,24 @@ def test_the_docs_show_the_table_of_the_declarations() -> None:
     start = page.index("-->", page.index("<!-- error-codes:")) + len("-->\n")
     shown = page[start:page.index("<!-- /error-codes -->")].strip()
     assert shown == markdown_table(), "docs/managed-https.md: paste markdown_table()'s output between the markers"
+
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+ISSUED = {"issued_at": "2026-01-27T19:09:17.000Z", "expires_at": "2026-04-27T19:09:16.000Z", "error_code": None}
+
+
+@pytest.mark.parametrize(("status", "certificate", "reported"), [
+    ({"tls_status": "pending"}, ISSUED, "pending"),  # SparkPost's word wins
+    ({"tls_status": None}, ISSUED, None),
+    ({}, ISSUED, "valid"),  # published samples omit tls_status: the certificate says it
+    ({}, {**ISSUED, "expires_at": "2026-02-01T00:00:00.000Z"}, "expired"),
+    ({}, {**ISSUED, "error_code": "acme:dns"}, "failed"),
+    ({}, {**ISSUED, "issued_at": None}, None),
+    ({}, {**ISSUED, "expires_at": "soon"}, None),
+    ({}, None, None),
+])
+def test_reported_tls_status(status: dict[str, Any], certificate: dict[str, Any] | None, reported: str | None) -> None:
+    found: dict[str, Any] = {"status": status}
+    if certificate is not None:
+        found["tls_certificate"] = certificate
+    assert reported_tls_status(found, NOW) == reported
