@@ -25,6 +25,12 @@ def certificate_fields(found: Mapping[str, Any]) -> dict[str, Any]:
             error: certificate_error_code(found)}
 
 
+def without_stale_certificate(merged: dict[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
+    """``merged`` (old outputs updated with the observed ones that are set) without a certificate output that
+    SparkPost reported afresh as empty: a repaired certificate has no error code any more."""
+    return {k: v for k, v in merged.items() if not (k in CERTIFICATE_OUTPUTS and k in observed and observed[k] is None)}
+
+
 def reported_tls_status(found: Mapping[str, Any], now: datetime | None = None) -> str | None:
     """``status.tls_status`` as SparkPost reports it; when it is missing, what ``tls_certificate`` shows:
     ``failed`` (an error code), ``expired`` (past ``expires_at``), ``valid`` (issued), else None."""

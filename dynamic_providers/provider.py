@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from . import errors
-from .certificate_outputs import CERTIFICATE_OUTPUTS
+from .certificate_outputs import without_stale_certificate
 from .changes import compute_changes
 from .provider_base import SparkPostProvider, reported
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
@@ -99,10 +99,7 @@ class TrackingDomainProvider(SparkPostProvider):
                     "'pulumi refresh' so Pulumi forgets it, then 'pulumi up' creates it again.") from None
         merged = {**{k: olds[k] for k in OUTPUT_KEYS if olds.get(k) is not None},
                   **{k: v for k, v in observed.items() if v is not None}}
-        for key in CERTIFICATE_OUTPUTS:  # a certificate SparkPost reported afresh replaces the old one whole
-            if key in observed and observed[key] is None:
-                merged.pop(key, None)
-        return UpdateResult(outputs_for(inputs, merged))
+        return UpdateResult(outputs_for(inputs, without_stale_certificate(merged, observed)))
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
