@@ -20,7 +20,8 @@ def test_one_association_per_sending_domain_after_the_tracking_domain(pulumi_run
     run = build(pulumi_run, sending_domains=["brand-a.com", "Mail.Brand-A.com"], subaccount_id=7,
                 api_url="http://127.0.0.1:8025/api/v1")
     td = run.one(TRACKING_DOMAIN)
-    associations = run.of_type(ASSOCIATION)
+    # Sorted: the engine registers resources whose inputs are outputs (the tracking domain's) in no fixed order.
+    associations = sorted(run.of_type(ASSOCIATION), key=lambda a: a.name)
     assert [a.name for a in associations] == ["brand-a-sending-brand-a-com", "brand-a-sending-mail-brand-a-com"]
     for association in associations:
         assert association.parent == run.one("sparkpost-tracking:index:ManagedTrackingDomain").urn
