@@ -197,12 +197,16 @@ class World:
         return True
 
     def converge_sparkpost(self, name: str, host: Host) -> bool:
-        """What ``pulumi up`` does to the SparkPost side: the provider's create or update, against the emulator."""
+        """What ``pulumi up`` does to the SparkPost side: the provider's create or update, against the emulator;
+        raises what the ``up`` would fail with."""
         before = self.hosts.get(name, Host())
         if host.sparkpost == before.sparkpost or host.sparkpost is None:
             return False
         news, failures = check_inputs({"domain": name, "api_url": self.emulator.base_url, **host.sparkpost})
         assert not failures, failures
+        if host.sparkpost.get("managed_certificate") and self.fresh.records.get(name) != [("CNAME", V2)]:
+            # Let's Encrypt asks DNS: with the CNAME not on V2 yet, SparkPost's issuance fails.
+            self.emulator.fail_issuance("acme:dns", domain=name)
         if name not in self.outs:
             created = self.provider.create(news)
             assert created.outs is not None

@@ -18,6 +18,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sparkpost_tracking.dynamic_providers.errors import SparkPostTrackingError
+
 from .link_lab import REDIRECTED, Link, World
 from .migrations import Migration, plans, render
 
@@ -32,6 +34,8 @@ class Tally:
     answers: int = 0
     failures: Counter[str] = field(default_factory=Counter)
     moments: int = 0
+    failed_ups: list[str] = field(default_factory=list)
+    """Steps whose ``pulumi up`` failed (what SparkPost answered)."""
 
     @property
     def failed(self) -> int:
@@ -75,7 +79,12 @@ def run(world: World, migration: Migration, links_per_domain: int) -> Tally:
     for number, step in enumerate(migration.steps, 1):
         for part, apply in (("CDN", world.add_cdns), ("DNS", world.point_dns),
                             ("SparkPost", world.converge_sparkpost), ("CDN retired", world.remove_cdns)):
-            if any([apply(name, host) for name, host in step.hosts.items()]):
+            try:
+                changed = [apply(name, host) for name, host in step.hosts.items()]
+            except SparkPostTrackingError as exc:
+                tally.failed_ups.append(f"step {number}: {exc}")
+                changed = [True]
+            if any(changed):
                 replay(world, tally, hosts, f"step {number} {part}")
         for name, host in step.hosts.items():
             world.settle(name, host)
@@ -116,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"modelled time to a valid certificate: {hours(migration.time_to_valid_certificate())}")
             for reason, count in tally.failures.most_common(5):
                 print(f"  {count} x {reason}")
+            for failure in tally.failed_ups:
+                print(f"  pulumi up failed at {failure}")
     real = [(m, t) for m, t in results if not m.negative]
     negative = [t for m, t in results if m.negative]
     print("\n| migration | steps | links sent | answers | not redirected | modelled time to a valid certificate |")
@@ -126,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{hours(migration.time_to_valid_certificate())} |")
     answers, failed = sum(t.answers for _, t in real), sum(t.failed for _, t in real)
     print(f"\nlink replay: {answers} links, {failed} not redirected")
-    return 0 if failed == 0 and all(t.failed > 0 for t in negative) else 1
+    failed_ups = sum(len(t.failed_ups) for _, t in real)
+    return 0 if failed == failed_ups == 0 and all(t.failed > 0 for t in negative) else 1
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.link_lab import World
 from bench.link_replay import DOMAINS, run
-from bench.migrations import CDN_A, plans, render
+from bench.migrations import CDN_A, V1, plans, render
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,6 +42,18 @@ def test_a_cdn_switch_without_the_new_cdns_certificate_is_caught() -> None:
         tally = run(World(stack), hasty, 4)
     assert tally.failed > 0
     assert any("fresh DNS" in reason for reason in tally.failures)
+
+
+def test_managed_https_before_the_cname_is_on_v2_fails_the_up_with_the_dns_fix() -> None:
+    spgo_to_managed = next(m for m in plans(DOMAINS) if m.name == "spgo-to-managed")
+    host = DOMAINS["spgo"]
+    # Both steps at once in the wrong order: managed HTTPS while the CNAME still points at spgo.io.
+    backwards = dataclasses.replace(spgo_to_managed, steps=(dataclasses.replace(
+        spgo_to_managed.steps[1], hosts={host: dataclasses.replace(spgo_to_managed.steps[1].hosts[host], dns=V1)}),))
+    with ExitStack() as stack:
+        tally = run(World(stack), backwards, 4)
+    assert len(tally.failed_ups) == 1 and "error_code acme:dns" in tally.failed_ups[0]
+    assert tally.failed == 0  # the failed up changed nothing a link depends on: http links still work
 
 
 def test_the_migration_guide_shows_the_plans_as_config_changes() -> None:
