@@ -1,7 +1,8 @@
 """A fault storm on a stack of 20 tracking domains, through the real Pulumi CLI against the emulator.
 
 ``python -m bench.fault_storm`` runs, per storm, ``pulumi up`` while the emulator fails requests at random
-(429/5xx, in bursts, and answers lost after commit), then the next ``pulumi up`` with the storm over, and counts:
+(429/5xx, in bursts, and answers lost after commit), then the next ``pulumi up`` with the storm over (adopting, with
+``SPARKPOST_ADOPT``, exactly the domains whose outcome the first run reported unknown), and counts:
 
 - orphans: domains SparkPost holds that are in no stack state and were not there before (must be 0);
 - adopted without being declared: domains that existed before (someone else's, colliding with declared names
@@ -106,6 +107,9 @@ def run(spec: StormSpec, seed: int, workdir: Path, cli_dir: Path) -> dict[str, A
         first = stack.run("up", "--yes", "--skip-preview", "--continue-on-error", check=False)
         stormy = emu.requests()
         emu.clear_faults()
+        # A create whose outcome stayed unknown names how to take it: the next run does exactly that.
+        unknown = sorted(set(re.findall(r"'([^']+)' may exist in SparkPost now", " ".join(first.text.split()))))
+        stack.env["SPARKPOST_ADOPT"] = ",".join(unknown)
         second = stack.run("up", "--yes", "--skip-preview", "--continue-on-error", check=False)
         state = {r["id"] for r in stack.export()["deployment"]["resources"] if r["type"].endswith(":TrackingDomain")}
         held = {d["domain"]: d for d in emu.domains()}
@@ -117,6 +121,7 @@ def run(spec: StormSpec, seed: int, workdir: Path, cli_dir: Path) -> dict[str, A
             "failed / lost after commit": f"{sum(r.injected for r in stormy)} / {sum(r.dropped for r in stormy)}",
             "first up: errors (foreign refused)": _errors(first.text),
             "DELETEs (rollbacks)": sum(r.method == "DELETE" for r in stormy),
+            "outcome unknown, adopted next": len(unknown),
             "next up: errors (foreign refused)": _errors(second.text),
             "orphans": len(set(held) - state - set(FOREIGN)),
             "adopted without being declared": sum(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import pulumi
 
+from sparkpost_tracking.dynamic_providers.certificate_outputs import CERTIFICATE_OUTPUTS
 from sparkpost_tracking.dynamic_providers.hosts import cdn_origin
 from sparkpost_tracking.dynamic_providers.schema import (
     INPUT_KEYS,
@@ -92,9 +93,13 @@ def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool)
 
 
 class SparkPostDomain(Protocol):
-    """The SparkPost resource a chain ends in: built as ``(name, args, opts)``, with a ``verified`` output."""
+    """The SparkPost resource a chain ends in: built as ``(name, args, opts)``, with the outputs a component
+    passes on."""
 
     verified: pulumi.Output[bool]
+    certificate_issued_at: pulumi.Output[str | None]
+    certificate_expires_at: pulumi.Output[str | None]
+    certificate_error: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, args: TrackingDomainArgs, opts: pulumi.ResourceOptions) -> None: ...
 
@@ -121,6 +126,12 @@ class TrackingDomainComponent(pulumi.ComponentResource):
     """DNS records a person must create by hand (empty when the stack manages that DNS)."""
     verified: pulumi.Output[bool]
     """Whether SparkPost verified the domain through the whole chain."""
+    certificate_issued_at: pulumi.Output[str | None]
+    """SparkPost-managed certificate: when it was issued (ISO 8601); empty behind a CDN."""
+    certificate_expires_at: pulumi.Output[str | None]
+    """SparkPost-managed certificate: when it expires (ISO 8601); SparkPost renews it before then."""
+    certificate_error: pulumi.Output[str | None]
+    """SparkPost-managed certificate: the error_code of a failed issuance, if any (docs/managed-https.md)."""
     # ``tracking_domain`` (the SparkPost ``TrackingDomain`` resource) is set in ``__init__`` but not annotated
     # here: a Python dynamic resource cannot be a schema output of a cross-language component.
 
@@ -221,20 +232,24 @@ class TrackingDomainComponent(pulumi.ComponentResource):
         self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
         self.verified = (self.tracking_domain.verified.apply(bool) if self.tracking_domain
                          else pulumi.Output.from_input(False))
+        certificate = {key: getattr(self.tracking_domain, key) if self.tracking_domain
+                       else pulumi.Output.from_input(None) for key in CERTIFICATE_OUTPUTS}
+        for key, value in certificate.items():
+            setattr(self, key, value)
         #: The lines about records to create by hand that this run should say (empty when there are none).
         self.dns_announcement: pulumi.Output[list[str]] = (
             dns.announcement(self.tracking_domain.verified if self.tracking_domain else None) if dns
             else pulumi.Output.from_input([]))
         if self._announces_dns:
             self.dns_announcement.apply(self._say)
+        self.register_outputs({
+            "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
+            "verified": self.verified, "tracking_domain": self.tracking_domain, **certificate,
+        })
 
     def _say(self, lines: list[str]) -> None:
         for line in lines:
             pulumi.log.info(line, resource=self)
-        self.register_outputs({
-            "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
-            "verified": self.verified, "tracking_domain": self.tracking_domain,
-        })
 
 
 def announce_dns_per_component(enabled: bool) -> None:

@@ -5,7 +5,7 @@ account replaces it, ``secure``/``default``/``verify`` are updated in place, ``a
 state; for an association, a new sending domain or owner replaces it and a new tracking domain is an update.
 Besides what the inputs say, state refreshed from SparkPost may show drift the next ``up`` must repair:
 ``secure`` and ``default`` are compared as observed; a declared verification or managed certificate that
-SparkPost no longer reports is listed in ``drifted``.
+SparkPost no longer reports (or reports failed, expired or with an error code) is listed in ``drifted``.
 """
 
 from __future__ import annotations
@@ -83,7 +83,9 @@ def _drift(olds: Mapping[str, Any], news: Mapping[str, Any], changed: list[str])
         "default" not in changed and news.get("default") is True)
     if wants_verified and olds.get("verified") is False:
         drifted.append("verify")
-    if declared("managed_certificate") and (olds.get("uses_managed_certificate") is False
-                                            or olds.get("tls_status") in ("failed", "expired")):
+    # A certificate that failed (with or without an error code) or expired: the next up requests it again.
+    certificate_failed = olds.get("tls_status") in ("failed", "expired") or (
+        bool(olds.get("certificate_error")) and olds.get("tls_status") != "valid")
+    if declared("managed_certificate") and (olds.get("uses_managed_certificate") is False or certificate_failed):
         drifted.append("managed_certificate")
     return drifted

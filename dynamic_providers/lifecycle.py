@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from .certificate_errors import issuance_failure
+from .certificate_outputs import certificate_fields, reported_tls_status
 from .schema import INPUT_DEFAULTS
 from .settings import Settings
 
@@ -65,7 +67,8 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten SparkPost's tracking-domain object into our output keys.
 
     The 2026 fields (``tls_status``, ``uses_managed_certificate``) may be missing on older
-    domains, and ``cname_status`` may be ``""`` after verification: both are fine.
+    domains, and ``cname_status`` may be ``""`` after verification: both are fine. A missing ``tls_status``
+    is read from ``tls_certificate`` when there is one.
     """
     status = obj.get("status") or {}
     secure = bool(obj.get("secure", False))
@@ -76,9 +79,10 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
         "verified": bool(status.get("verified", False)),
         "cname_status": status.get("cname_status"),
         "compliance_status": status.get("compliance_status"),
-        "tls_status": status.get("tls_status"),
+        "tls_status": reported_tls_status(obj),
         "uses_managed_certificate": bool(obj.get("uses_managed_certificate", False)),
         "subaccount_id": obj.get("subaccount_id"),
+        **certificate_fields(obj),
     }
 
 
@@ -302,7 +306,9 @@ class TrackingDomainLifecycle:
     def ensure_managed_certificate(self, domain: str, state: Mapping[str, Any]) -> dict[str, Any]:
         """certificate/check and certificate/enable unless a certificate is live or on its way, then wait
         until it is valid. A failed or expired certificate is requested again."""
-        if not state.get("uses_managed_certificate") or state.get("tls_status") in ("failed", "expired"):
+        stale_error = state.get("certificate_error")
+        if (not state.get("uses_managed_certificate") or state.get("tls_status") in ("failed", "expired")
+                or (stale_error and state.get("tls_status") != "valid")):
             try:
                 check = self.client.check_certificate(domain)
             except (errors.Forbidden, errors.BadRequest) as exc:
@@ -320,9 +326,9 @@ class TrackingDomainLifecycle:
             except (errors.Forbidden, errors.BadRequest) as exc:
                 raise errors.ManagedCertificateError(
                     f"SparkPost refused to issue a managed certificate for {domain!r}: {exc.detail}") from None
-        return self.wait_certificate_valid(domain)
+        return self.wait_certificate_valid(domain, stale_error)
 
-    def wait_certificate_valid(self, domain: str) -> dict[str, Any]:
+    def wait_certificate_valid(self, domain: str, stale_error: str | None = None) -> dict[str, Any]:
         timeout = self.settings.certificate_timeout
         poller = self._poller(timeout)
         while True:
@@ -339,6 +345,10 @@ class TrackingDomainLifecycle:
             tls = observed.get("tls_status")
             if state == "valid":
                 return observed
+            # The first report of an error_code ends the wait with its fix: waiting out the timeout tells nothing more.
+            failure = issuance_failure(domain, found, stale_error)
+            if failure is not None:
+                raise errors.ManagedCertificateError(failure)
             if state == "failed":
                 code = (found.get("tls_certificate") or {}).get("error_code")
                 raise errors.ManagedCertificateError(

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Final, NotRequired, TypedDict, get_args, get_
 
 import pulumi
 
+from .certificate_errors import ERROR_CODES
 from .validation import (
     InvalidInput,
     did_you_mean,
@@ -88,6 +89,12 @@ class TrackingDomainOutputs(TypedDict):
     compliance_status: Annotated[str | None, "pending, valid or blocked."]
     tls_status: Annotated[str | None, "Managed certificate: unknown, unavailable, pending, failed, expired or valid."]
     uses_managed_certificate: Annotated[bool, "SparkPost manages the domain's certificate."]
+    certificate_issued_at: Annotated[str | None, "Managed certificate: when it was issued (ISO 8601), if it was."]
+    certificate_expires_at: Annotated[str | None, "Managed certificate: when it expires (ISO 8601); SparkPost renews "
+                                                  "it before then."]
+    certificate_error: Annotated[str | None, "Managed certificate: SparkPost's error_code of a failed issuance "
+                                             f"({', '.join(ERROR_CODES)}), if any; docs/managed-https.md says what "
+                                             "each means and how to fix it."]
 
 
 class TrackingDomainAssociationArgs(TypedDict):
@@ -132,6 +139,9 @@ class TrackingDomainAttributes:
     compliance_status: pulumi.Output[str | None]
     tls_status: pulumi.Output[str | None]
     uses_managed_certificate: pulumi.Output[bool]
+    certificate_issued_at: pulumi.Output[str | None]
+    certificate_expires_at: pulumi.Output[str | None]
+    certificate_error: pulumi.Output[str | None]
 
 
 def own_annotations(attributes: type) -> dict[str, Any]:

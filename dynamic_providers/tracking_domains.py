@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from .certificate_outputs import without_stale_certificate
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
 from .service import Created, Service
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from .lifecycle import TrackingDomainLifecycle
 
 #: What SparkPost reports of a domain that state keeps and the lifecycle starts an update from.
-_LAST_SEEN = ("secure", "default", "verified", "uses_managed_certificate", "tls_status")
+_LAST_SEEN = ("secure", "default", "verified", "uses_managed_certificate", "tls_status", "certificate_error")
 #: Inputs whose change (or drift) needs a SparkPost call; the others live only in state.
 _CALLED_FOR = frozenset({"secure", "default", "verify", "managed_certificate"})
 
@@ -77,7 +78,7 @@ class TrackingDomainService(Service):
                     "'pulumi refresh' so Pulumi forgets it, then 'pulumi up' creates it again.") from None
         merged = {**{k: olds[k] for k in OUTPUT_KEYS if olds.get(k) is not None},
                   **{k: v for k, v in observed.items() if v is not None}}
-        return outputs_for(inputs, merged)
+        return outputs_for(inputs, without_stale_certificate(merged, observed))
 
     def delete(self, id_: str, state: dict[str, Any]) -> None:
         name = self.name_of(id_)

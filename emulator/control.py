@@ -91,6 +91,13 @@ class Control:
         (check: 403). ``certificate/enable`` answers 403 for both of the latter."""
         self._state.store.set_certificate_eligibility(domain, eligibility)  # type: ignore[arg-type]
 
+    def fail_issuance(self, error_code: str, n: int = 1, domain: str | None = None) -> None:
+        """The next ``n`` managed-certificate issuances (of ``domain``, or of any domain) fail with a documented
+        ``error_code`` (``acme:dns``, ``acme:unauthorized``, ...): once ``tls_pending_reads`` GETs have shown
+        ``pending``, the domain reads ``tls_status: failed`` with ``tls_certificate.error_code`` set.
+        ``certificate/enable`` of a failed domain starts a new issuance."""
+        self._state.store.fail_issuance(error_code, n, domain)
+
     # ---- settings ------------------------------------------------------------------------------
 
     def settings(self) -> dict[str, Any]:

@@ -12,8 +12,11 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, managed_cname_target
+
 from .admin import ADMIN_PREFIX, AdminApp
 from .app import API_PREFIX, ApiApp
+from .clicks import ClickApp, ClickTls, ContextFactory, is_click
 from .control import Control
 from .recording import RecordedRequest, RequestLog
 from .state import EmulatorState
@@ -43,6 +46,13 @@ class _RequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Status line and Date, without the HTTP server's own ``Server`` header: an answer names its server
+        itself (SparkPost's tracking hosts say ``msys-http``)."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
     def log(self, type: str, message: str, *args: Any) -> None:
         _log.log(logging.WARNING if type == "error" else logging.DEBUG, message.rstrip(), *args)
 
@@ -68,18 +78,27 @@ class Emulator(Control):
     ``Control`` methods (``emu.fail_next(...)``, ``emu.requests()``, ``emu.update_settings(...)``) steer
     the state directly; the admin API (``emu.admin_url``) serves the same to other processes.
     ``on_request`` is called (in the server thread) with every recorded request.
+
+    Click traffic (``GET /f/...``, ``/q/...`` with a tracking domain as Host) is answered as SparkPost's tracking
+    hosts answer it, over http on the same port, and with ``click_tls`` (a factory of server TLS contexts for a
+    host name) over https on ``click_https_port``, for a host only while its managed certificate is valid.
     """
 
     def __init__(self, api_keys: Iterable[str] | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                 on_request: Callable[[RecordedRequest], None] | None = None) -> None:
+                 on_request: Callable[[RecordedRequest], None] | None = None,
+                 click_tls: ContextFactory | None = None) -> None:
         self._host = loopback_host(host)
         self._requested_port = port
         self._state = EmulatorState(log=RequestLog(on_request))
         if isinstance(api_keys, str):  # one key given as a bare string
             api_keys = [api_keys]
         keys = [DEFAULT_API_KEY] if api_keys is None else list(api_keys)
-        self._app = DispatcherMiddleware(ApiApp(self._state, keys),
+        self._api = DispatcherMiddleware(ApiApp(self._state, keys),
                                          {ADMIN_PREFIX: AdminApp(self, lambda: self.base_url)})
+        self._clicks = ClickApp(self._state.store)
+        self._click_tls = (ClickTls(self._state.store, click_tls, managed_cname_target(DEFAULT_REGION))
+                           if click_tls is not None else None)
+        self._tls_server: BaseWSGIServer | None = None
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._stopped = False
@@ -105,12 +124,27 @@ class Emulator(Control):
                                             kwargs={"poll_interval": _POLL_INTERVAL},
                                             name=f"sparkpost-emulator:{self.port}", daemon=True)
             self._thread.start()
+            if self._click_tls is not None:
+                self._tls_server = make_server(self._host, 0, self._clicks, threaded=True,
+                                               request_handler=_RequestHandler, ssl_context=self._click_tls.context)
+                threading.Thread(target=self._tls_server.serve_forever, kwargs={"poll_interval": _POLL_INTERVAL},
+                                 name=f"sparkpost-emulator-tls:{self._tls_server.port}", daemon=True).start()
         return self
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Clicks go to the click endpoint, everything else to the API (and the admin API)."""
+        if is_click(environ.get("PATH_INFO", "")):
+            return self._clicks(environ, start_response)
+        return self._api(environ, start_response)
 
     def stop(self) -> None:
         """Stop serving and close the socket; delayed requests wake up early. Idempotent."""
         self._stopped = True
         self._state.faults.close()
+        tls_server, self._tls_server = self._tls_server, None
+        if tls_server is not None:
+            tls_server.shutdown()
+            tls_server.server_close()
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
@@ -142,6 +176,13 @@ class Emulator(Control):
     def base_url(self) -> str:
         """The API base, ``http://127.0.0.1:PORT/api/v1``: the value for ``api_url``."""
         return self.url + API_PREFIX
+
+    @property
+    def click_https_port(self) -> int:
+        """The port of the https click endpoint (needs ``click_tls``)."""
+        if self._tls_server is None:
+            raise RuntimeError("the emulator serves no https clicks: give it click_tls and start it")
+        return int(self._tls_server.port)
 
     @property
     def admin_url(self) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast, get_args
 
+from sparkpost_tracking.dynamic_providers.certificate_errors import ERROR_CODES
+
 from . import errors
 from .errors import ApiError
 from .validation import is_valid_domain
@@ -43,6 +45,7 @@ class DomainRecord:
     uses_managed_certificate: bool = False
     tls_certificate: dict[str, Any] | None = None
     tls_pending_reads_left: int = 0
+    tls_failing_with: str | None = None  # the error_code the issuance under way ends in (None: it succeeds)
 
     @property
     def scope(self) -> int:
@@ -108,6 +111,10 @@ def _new_certificate() -> dict[str, Any]:
     return {"issued_at": stamp(issued), "expires_at": stamp(expires), "error_code": None}
 
 
+def _failed_certificate(error_code: str) -> dict[str, Any]:
+    return {"issued_at": None, "expires_at": None, "error_code": error_code}
+
+
 class DomainStore:
     """The emulated account: every tracking domain of the primary account and its subaccounts."""
 
@@ -121,6 +128,7 @@ class DomainStore:
         self._tls_pending_reads = 1
         self.blank_cname_after_verify = False
         self.omit_tls_status = False
+        self._issuance_failures: list[list[Any]] = []  # [domain or None, error_code, issuances left], oldest first
 
     # ---- settings ------------------------------------------------------------------------------
 
@@ -200,9 +208,14 @@ class DomainStore:
             if record.uses_managed_certificate and record.tls_status == "pending":
                 if record.tls_pending_reads_left > 0:
                     record.tls_pending_reads_left -= 1
+                elif record.tls_failing_with:
+                    record.tls_status = "failed"
+                    record.tls_certificate = _failed_certificate(record.tls_failing_with)
+                    record.tls_failing_with = None
                 else:
                     record.tls_status = "valid"
                     record.tls_certificate = _new_certificate()
+                    record.secure = True  # https links only once the certificate can serve them
             return record.to_api(**self._shape())
 
     def update(self, domain: str, *, scope: int, secure: bool | None = None,
@@ -248,8 +261,9 @@ class DomainStore:
     def enable_certificate(self, domain: str, *, scope: int) -> str:
         """``POST .../certificate/enable``: 400 unless verified, 403 unless eligible; else starts issuance.
 
-        Both "ineligible" and "forbidden" domains get the 403 here (only ``check`` tells them apart).
-        Enabling again while pending or valid changes nothing.
+        SparkPost sets ``secure`` (port 443) itself, once the certificate is issued: until then links stay http,
+        which the domain can serve. Both "ineligible" and "forbidden" domains get the 403 here (only ``check``
+        tells them apart). Enabling again while pending or valid changes nothing.
         """
         with self._lock:
             record = self._owned(domain, scope)
@@ -258,17 +272,51 @@ class DomainStore:
             if self._eligibility_of(record) != "eligible":
                 raise ApiError(403, errors.ENABLE_NOT_ELIGIBLE)
             record.uses_managed_certificate = True
-            record.secure = True
             if record.tls_status not in ("pending", "valid"):
                 record.tls_status = "pending"
                 record.tls_pending_reads_left = self._tls_pending_reads
+                record.tls_failing_with = self._take_issuance_failure(record.domain)
+                if record.tls_certificate is not None:  # a new attempt: the old one's error is history
+                    record.tls_certificate = {**record.tls_certificate, "error_code": None}
             return f"Certificate issuance initiated for {record.domain}"
 
     # ---- out-of-band operations ----------------------------------------------------------------
 
+    def fail_issuance(self, error_code: str, n: int = 1, domain: str | None = None) -> None:
+        """The next ``n`` certificate issuances (of ``domain``, or of any domain) end in ``error_code``."""
+        _choice("error_code", error_code, tuple(ERROR_CODES))
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"n must be an int >= 1; got {n!r}")
+        with self._lock:
+            self._issuance_failures.append([None if domain is None else domain.lower(), error_code, n])
+
+    def _take_issuance_failure(self, domain: str) -> str | None:
+        for failure in self._issuance_failures:
+            if failure[0] in (None, domain):
+                failure[2] -= 1
+                if failure[2] == 0:
+                    self._issuance_failures.remove(failure)
+                return str(failure[1])
+        return None
+
     def snapshot(self) -> list[dict[str, Any]]:
         """Every domain in API GET shape, without side effects."""
         return self.list_domains(viewer=None)
+
+    def serves_https(self, domain: str, now: datetime | None = None) -> bool:
+        """Whether SparkPost's V2 endpoint serves ``domain`` over https: its managed certificate is valid now."""
+        with self._lock:
+            record = self._domains.get(domain.lower())
+            if record is None or not record.uses_managed_certificate or record.tls_status != "valid":
+                return False
+            expires = (record.tls_certificate or {}).get("expires_at")
+        if not expires:
+            return False
+        try:
+            moment = datetime.fromisoformat(str(expires).replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return moment > (now or datetime.now(UTC))
 
     def scope_of(self, domain: str) -> int | None:
         """The scope that owns ``domain`` (``0`` = primary account), or ``None`` if there is no such domain."""
@@ -338,6 +386,7 @@ class DomainStore:
             self._tls_pending_reads = 1
             self.blank_cname_after_verify = False
             self.omit_tls_status = False
+            self._issuance_failures.clear()
 
     # ---- internals -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import dns.exception
 import dns.rdatatype
 import dns.resolver
 
+from .cdns import is_cloudflare
 from .options import CheckOptions
 from .result import StepResult, failed, passed, warned
 
@@ -47,7 +48,7 @@ def resolve(resolver: dns.resolver.Resolver, name: str) -> Resolution:
     return Resolution(cnames, frozenset(addresses))
 
 
-def check_dns(options: CheckOptions, expected: str | None, *, proxied: bool) -> StepResult:
+def check_dns(options: CheckOptions, expected: str | None, *, proxied: bool, managed: bool = False) -> StepResult:
     domain = options.domain
     try:
         resolver = make_resolver(options)
@@ -71,6 +72,8 @@ def check_dns(options: CheckOptions, expected: str | None, *, proxied: bool) -> 
                       "give --expect-target HOST, or run with --from-stack in the stack's directory", **facts)
     if proxied:
         return _proxied(domain, expected, found, seen, facts)
+    if managed and not found.cnames:
+        return _not_a_cname(domain, expected, found, seen, facts)
     if expected in found.cnames:
         how = "CNAME" if found.cnames[0] == expected else f"CNAME chain {' -> '.join(found.cnames)}"
         return passed(STEP, f"{how} -> {expected}, as expected", **facts)
@@ -90,6 +93,16 @@ def _proxied(domain: str, expected: str, found: Resolution, seen: str, facts: di
         return failed(STEP, f"{seen}; expected a proxied record for {expected}", "wrong_target",
                       f"make {domain} a proxied CNAME to {expected}", **facts)
     return passed(STEP, f"proxied: {seen} (a proxied record hides its CNAME to {expected})", **facts)
+
+
+def _not_a_cname(domain: str, expected: str, found: Resolution, seen: str, facts: dict[str, object]) -> StepResult:
+    """Managed HTTPS: Let's Encrypt must find SparkPost through a plain CNAME; addresses mean a proxy or a copy."""
+    if any(is_cloudflare(address) for address in found.addresses):
+        return failed(STEP, f"{seen}: Cloudflare's proxy answers for the host, hiding its CNAME to {expected}",
+                      "proxied", f"set the Cloudflare record of {domain} to DNS only (grey cloud): SparkPost cannot "
+                                 "get its certificate through the proxy", **facts)
+    return failed(STEP, f"{seen}; managed HTTPS needs a CNAME to {expected}", "not_cname",
+                  f"replace the A/AAAA records with {domain} CNAME {expected}", **facts)
 
 
 def _alias(resolver: dns.resolver.Resolver, domain: str, expected: str, found: Resolution, seen: str,

@@ -22,17 +22,16 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sparkpost_tracking.components.chain import PACKAGE
 from sparkpost_tracking.dynamic_providers.hosts import managed_cname_target
+from sparkpost_tracking.dynamic_providers.types import PACKAGE, TRACKING_DOMAIN, package_token
 from sparkpost_tracking.stack import COMPONENTS
 
 from .options import CheckOptions, UsageError
 
 #: The SparkPost tracking domain's types: the Python dynamic resource, and the plugin's native resource.
-TRACKING_DOMAIN_TYPES: Final[frozenset[str]] = frozenset({
-    "pulumi-python:dynamic/sparkpost:TrackingDomain", f"{PACKAGE}:index:TrackingDomain"})
+TRACKING_DOMAIN_TYPES: Final[frozenset[str]] = frozenset(TRACKING_DOMAIN.tokens)
 #: A component's type → its CDN's name (the stack program's names, see ``sparkpost_tracking.stack``).
-CDN_OF_TYPE: Final[dict[str, str]] = {f"{PACKAGE}:index:{cls}": cdn for cdn, (_, cls) in COMPONENTS.items()}
+CDN_OF_TYPE: Final[dict[str, str]] = {package_token(cls): cdn for cdn, (_, cls) in COMPONENTS.items()}
 #: How the state marks a secret value (the value itself is ciphertext, so it is unknown here).
 _SECRET_SIG: Final[str] = "4dabf18193072939515e22adb298388d"
 #: Reading state or config is local (or one request to the backend): bounded all the same.

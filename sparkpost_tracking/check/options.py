@@ -23,7 +23,6 @@ from .cdns import CDNS
 #: The steps ``--skip`` can leave out (``tls`` covers its three rows; the SparkPost verify is opt-in).
 SKIPPABLE = ("dns", "tls", "https", "http")
 DEFAULT_TIMEOUT = 10.0
-DEFAULT_WARN_DAYS = 14
 DNS_PORT = 53
 
 
@@ -52,7 +51,8 @@ class CheckOptions:
     http_port: int = 80
     https_port: int = 443
     timeout: float = DEFAULT_TIMEOUT
-    warn_days: int = DEFAULT_WARN_DAYS
+    warn_days: int | None = None
+    """None: a third of the certificate's lifetime, when its issuer should have renewed it."""
     skip: frozenset[str] = frozenset()
     sparkpost_verify: bool = False
     region: str | None = None
@@ -96,8 +96,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="port of the TLS check and the https request (443)")
     net.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                      help=f"bound of each network operation ({DEFAULT_TIMEOUT:g} s)")
-    net.add_argument("--warn-days", type=int, default=DEFAULT_WARN_DAYS, metavar="N",
-                     help=f"warn when the certificate expires within N days ({DEFAULT_WARN_DAYS})")
+    net.add_argument("--warn-days", type=int, default=None, metavar="N",
+                     help="warn when the certificate expires within N days (default: a third of its lifetime, "
+                          "when it should have been renewed: 30 for a 90-day certificate, 15 for a 45-day one)")
     net.add_argument("--skip", action="append", default=[], choices=SKIPPABLE,
                      help="leave a step out (repeatable), e.g. --skip dns before DNS is switched")
     sparkpost = parser.add_argument_group("SparkPost's own verification (needs an API key)")
@@ -134,6 +135,8 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
             raise UsageError(f"--{name.replace('_', '-')}: must be a port number 1-65535, got {getattr(args, name)}")
     if not args.timeout > 0:
         raise UsageError(f"--timeout: must be a positive number of seconds, got {args.timeout:g}")
+    if args.warn_days is not None and args.warn_days < 0:
+        raise UsageError(f"--warn-days: must be a number of days >= 0, got {args.warn_days}")
     if args.stack and not args.from_stack:
         raise UsageError("--stack: only means something with --from-stack")
     return CheckOptions(

@@ -7,10 +7,10 @@ JSON output (one object; ``JSON_SCHEMA`` below is its JSON Schema, and docs/chec
       "domain": "track.example.com",
       "ok": true,                          # every required step passed or only warned; exit code 0 iff true
       "expected_target": "d111.cloudfront.net",   # or null
-      "target_source": "stack",            # "--expect-target", "stack" or null
+      "target_source": "stack",            # "--expect-target", "stack", "region" (managed HTTPS) or null
       "cdn": "cloudfront",                 # or null
-      "steps": [                           # always these seven, in this order:
-        {"step": "dns",                    # dns, tls.chain, tls.name, tls.expiry, https, http, sparkpost
+      "steps": [                           # always these eight, in this order:
+        {"step": "dns",                    # dns, caa, tls.chain, tls.name, tls.expiry, https, http, sparkpost
          "status": "pass",                 # pass | warn | fail | skip
          "required": true,                 # false: skipped on request, or not asked for; never fails the run
          "detail": "CNAME -> d111.cloudfront.net, as expected",
@@ -31,7 +31,7 @@ from typing import Any, Final
 from .result import Report, Status
 
 SCHEMA_ID: Final[str] = "sparkpost-tracking/check/1"
-STEP_NAMES: Final[tuple[str, ...]] = ("dns", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost")
+STEP_NAMES: Final[tuple[str, ...]] = ("dns", "caa", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost")
 
 _NULLABLE_TEXT: Final[dict[str, Any]] = {"type": ["string", "null"]}
 JSON_SCHEMA: Final[dict[str, Any]] = {
@@ -44,7 +44,7 @@ JSON_SCHEMA: Final[dict[str, Any]] = {
         "domain": {"type": "string"},
         "ok": {"type": "boolean", "description": "every required step passed (or warned); the exit code is 0 iff true"},
         "expected_target": _NULLABLE_TEXT,
-        "target_source": {"enum": ["--expect-target", "stack", None]},
+        "target_source": {"enum": ["--expect-target", "stack", "region", None]},
         "cdn": _NULLABLE_TEXT,
         "steps": {
             "type": "array",
@@ -85,7 +85,7 @@ def render_json(report: Report) -> str:
 
 def render_table(report: Report) -> str:
     target = report.expected_target or "none given"
-    source = f" (from {report.target_source})" if report.target_source == "stack" else ""
+    source = f" (from {report.target_source})" if report.target_source in ("stack", "region") else ""
     lines = [f"check {report.domain}: expected target {target}{source}"
              + (f", cdn {report.cdn}" if report.cdn else "")]
     width = max(len("STEP"), *(len(s.step) for s in report.steps))

@@ -6,8 +6,10 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, HOSTS
 
+from .caa_step import STEP as CAA
+from .caa_step import check_caa
 from .cdns import traits
 from .dns_step import check_dns
 from .from_stack import StackDomain, stack_config, stack_domain, stack_domains
@@ -38,15 +40,26 @@ def settle(options: CheckOptions, found: StackDomain | None = None) -> tuple[Che
     return options, account, source
 
 
+V2_TARGETS = frozenset(hosts.managed_cname_target for hosts in HOSTS.values())
+
+
 def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None,
               found: StackDomain | None = None, config: dict[str, Any] | None = None) -> Report:
     options, account, source = settle(options, found)
     cdn = traits(options.cdn)
+    # Managed HTTPS: said by --cdn managed (or the stack), or by a V2 host as the expected target.
+    managed = cdn.managed_certificate or options.expect_target in V2_TARGETS
+    if managed and options.expect_target is None:
+        options = dataclasses.replace(options, expect_target=HOSTS[account.region].managed_cname_target)
+        source = "region"
     steps: list[StepResult] = []
     if "dns" in options.skip:
-        steps.append(skipped("dns", "skipped (--skip dns)", required=False))
+        steps += [skipped(step, "skipped (--skip dns)", required=False) for step in ("dns", CAA)]
     else:
-        steps.append(check_dns(options, options.expect_target, proxied=cdn.proxied_dns))
+        steps.append(check_dns(options, options.expect_target, proxied=cdn.proxied_dns, managed=managed))
+        steps.append(check_caa(options) if managed else
+                     skipped(CAA, "only for managed HTTPS (--cdn managed): a CDN's own CA is not checked",
+                             required=False))
     if "tls" in options.skip:
         steps += [skipped(step, "skipped (--skip tls)", required=False) for step in TLS_STEPS]
     else:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sparkpost_tracking.dynamic_providers import errors
+from sparkpost_tracking.dynamic_providers.certificate_errors import certificate_error_code, explain, issuance_failure
 from sparkpost_tracking.dynamic_providers.client import SparkPostClient
 from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, effective_api_base
 from sparkpost_tracking.dynamic_providers.settings import settings_from
@@ -20,6 +21,8 @@ from sparkpost_tracking.dynamic_providers.settings import settings_from
 from .result import StepResult, failed, passed
 
 STEP = "sparkpost"
+#: The ``tls_status`` values after which the step reads the domain, for the managed certificate's error code.
+CERTIFICATE_TROUBLE = ("failed", "expired", "pending")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,9 +56,12 @@ def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], ti
                       "never pass it on a command line")
     policy = dataclasses.replace(settings.retry_policy, attempts=1, connect_timeout=timeout,
                                  total_seconds=settings.request_timeout * 2)
+    found: Mapping[str, Any] | None = None
     try:
         with SparkPostClient(account.api_base, key, subaccount_id=account.subaccount_id, policy=policy) as client:
             status = client.verify_domain(domain)
+            if status.get("tls_status") in CERTIFICATE_TROUBLE:  # one more call, only to name what went wrong
+                found = client.get_domain(domain)
     except errors.BadRequest as exc:
         return failed(STEP, f"SparkPost's verify failed: {exc.detail}", "verify_failed",
                       "SparkPost's own request through the chain failed: fix the failed steps above first")
@@ -72,7 +78,27 @@ def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], ti
         return failed(STEP, str(exc), "unreachable", f"check the network path to {account.api_base}")
     facts = {key_: status.get(key_) for key_ in ("verified", "cname_status", "compliance_status", "tls_status")}
     shown = ", ".join(f"{k} {v}" for k, v in facts.items() if k != "verified" and v not in (None, ""))
+    if status.get("verified") and found is not None:
+        trouble = _certificate_trouble(domain, found, facts)
+        if trouble is not None:
+            return trouble
     if status.get("verified"):
         return passed(STEP, f"verified by SparkPost ({shown})" if shown else "verified by SparkPost", **facts)
     return failed(STEP, f"SparkPost reports the domain unverified ({shown or 'no status'})", "unverified",
                   "SparkPost could not confirm the chain yet: fix the failed steps above, then check again", **facts)
+
+
+def _certificate_trouble(domain: str, found: Mapping[str, Any], facts: dict[str, Any]) -> StepResult | None:
+    """A managed certificate SparkPost could not issue (with its error code's fix) or that expired; else None."""
+    code = certificate_error_code(found)
+    facts = {**facts, "certificate_error": code,
+             "certificate_expires_at": (found.get("tls_certificate") or {}).get("expires_at")}
+    failure = issuance_failure(domain, found)
+    if failure is not None and code is not None:
+        return failed(STEP, failure.split(". ", 1)[0], "certificate_failed",
+                      explain(code, domain).split(" Fix: ", 1)[-1], **facts)
+    if facts["tls_status"] in ("failed", "expired"):
+        return failed(STEP, f"verified, but SparkPost's managed certificate is {facts['tls_status']}",
+                      f"certificate_{facts['tls_status']}",
+                      "run 'pulumi up' to request it again; SparkPost renews a valid certificate itself", **facts)
+    return None

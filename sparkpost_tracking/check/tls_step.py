@@ -103,9 +103,17 @@ def name_result(domain: str, certificate: x509.Certificate) -> StepResult:
                   "TLS subscription or edge certificate)", names=names)
 
 
-def expiry_result(certificate: x509.Certificate, now: datetime.datetime, warn_days: int) -> StepResult:
+def warn_threshold(certificate: x509.Certificate) -> int:
+    """Days before expiry by which the certificate should have been renewed: a third of its lifetime (ACME
+    clients renew then), so the warning keeps its meaning as lifetimes shrink from 90 days to 64 and 45."""
+    return (certificate.not_valid_after_utc - certificate.not_valid_before_utc).days // 3
+
+
+def expiry_result(certificate: x509.Certificate, now: datetime.datetime, warn_days: int | None) -> StepResult:
     not_before, not_after = certificate.not_valid_before_utc, certificate.not_valid_after_utc
-    facts = {"not_before": not_before.isoformat(), "not_after": not_after.isoformat()}
+    warn_days = warn_threshold(certificate) if warn_days is None else warn_days
+    facts: dict[str, object] = {"not_before": not_before.isoformat(), "not_after": not_after.isoformat(),
+                                "lifetime_days": (not_after - not_before).days, "warn_days": warn_days}
     if now < not_before:
         return failed(EXPIRY, f"not valid before {not_before:%Y-%m-%d %H:%M} UTC", "not_yet_valid",
                       "the certificate is dated in the future: check the issuer, or this machine's clock", **facts)
@@ -115,9 +123,10 @@ def expiry_result(certificate: x509.Certificate, now: datetime.datetime, warn_da
                       "renew the certificate (or let the CDN's managed renewal finish) and deploy it",
                       days_left=days, **facts)
     if days < warn_days:
-        return warned(EXPIRY, f"expires in {days} days ({not_after:%Y-%m-%d})", "expires_soon",
-                      "renew it now; a managed certificate that is not renewed by now needs attention",
-                      days_left=days, **facts)
+        return warned(EXPIRY, f"expires in {days} days ({not_after:%Y-%m-%d}), under the {warn_days}-day "
+                              f"threshold of a {facts['lifetime_days']}-day certificate", "expires_soon",
+                      "renew it now; a managed certificate that is not renewed by now needs attention (SparkPost's "
+                      "tls_status and tls_certificate.error_code say why)", days_left=days, **facts)
     return passed(EXPIRY, f"{days} days left (until {not_after:%Y-%m-%d})", days_left=days, **facts)
 
 

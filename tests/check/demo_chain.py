@@ -2,8 +2,9 @@
 
     .venv/bin/python -m tests.check.demo_chain
 
-Runs the console script three times: a passing chain (with SparkPost's verify against the emulator), a chain
-broken in four places, and a Cloudflare zone in "Full (strict)" (526). Ports and the CA file are shown as
+Runs the console script four times: a passing chain (with SparkPost's verify against the emulator), a chain
+broken in four places, a Cloudflare zone in "Full (strict)" (526), and a managed-HTTPS host whose parent domain's
+CAA record forbids Let's Encrypt, with a 45-day certificate past its renewal time. Ports and the CA file are shown as
 placeholders, so the output is the same from run to run except for dates.
 """
 
@@ -68,6 +69,9 @@ def main() -> None:
     show(ca, ca_file, leaf(-1, 89), {DOMAIN: [("A", "104.16.0.1")], TARGET: [("A", CDN_ADDRESS)]}, "--cdn",
          "cloudflare", behaviour=CdnBehaviour(edge_status={"https": 526}, server_header="cloudflare"),
          target="spgo.io")
+    show(ca, ca_file, leaf(-35, 10), {DOMAIN: [("CNAME", "v2.spgo.io")], "v2.spgo.io": [("A", "192.0.2.20")],
+                                      "example.com": [("CAA", '0 issue "digicert.com"')]}, "--cdn", "managed",
+         target="v2.spgo.io")
 
 
 if __name__ == "__main__":

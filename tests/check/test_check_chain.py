@@ -17,7 +17,8 @@ from tests.check.conftest import CDN_ADDRESS, DOMAIN, TARGET, MakeChain, Outcome
 from tests.check.fake_chain import CdnBehaviour, Hang
 
 Run = Callable[[list[str]], Outcome]
-ALL_STEPS = ["dns", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost"]
+ALL_STEPS = ["dns", "caa", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost"]
+NOT_ASKED = {"caa": "skip", "sparkpost": "skip"}  # caa: managed HTTPS only
 
 
 def test_a_correct_chain_passes_every_step(make_chain: MakeChain, run_check: Run) -> None:
@@ -25,8 +26,8 @@ def test_a_correct_chain_passes_every_step(make_chain: MakeChain, run_check: Run
     outcome = run_check(chain.args())
     assert outcome.code == 0 and outcome.report["ok"] is True
     assert list(outcome.steps) == ALL_STEPS
-    assert outcome.statuses() == {**dict.fromkeys(ALL_STEPS[:-1], "pass"), "sparkpost": "skip"}
-    assert outcome.steps["sparkpost"]["required"] is False
+    assert outcome.statuses() == {**dict.fromkeys(ALL_STEPS, "pass"), **NOT_ASKED}
+    assert outcome.steps["sparkpost"]["required"] is False and outcome.steps["caa"]["required"] is False
     assert outcome.steps["dns"]["data"]["cnames"] == [TARGET]
     assert outcome.steps["tls.expiry"]["data"]["days_left"] >= 300  # trustme's leaves last years
     for scheme in ("https", "http"):
@@ -117,7 +118,7 @@ def test_an_http_only_cdn_fails_the_tls_and_https_steps(make_chain: MakeChain, r
     outcome = run_check(make_chain(https=False).args())
     assert outcome.failed() == {"tls.chain": "refused", "https": "refused"}
     assert outcome.statuses() == {"dns": "pass", "tls.chain": "fail", "tls.name": "skip", "tls.expiry": "skip",
-                                  "https": "fail", "http": "pass", "sparkpost": "skip"}
+                                  "https": "fail", "http": "pass", **NOT_ASKED}
     assert outcome.steps["tls.name"]["required"] is True  # nothing was checked, so the run cannot pass
 
 
@@ -199,7 +200,7 @@ def test_the_table_names_each_failed_step_with_its_hint(make_chain: MakeChain, c
     table = capsys.readouterr().out  # type: ignore[attr-defined]
     rows = {line.split()[0]: line.split()[1] for line in table.splitlines()[2:-1] if not line.startswith(" ")}
     assert rows == {"dns": "fail", "tls.chain": "pass", "tls.name": "pass", "tls.expiry": "fail", "https": "pass",
-                    "http": "pass", "sparkpost": "skip"}
+                    "http": "pass", **NOT_ASKED}
     assert table.count("hint: ") == 2
     assert table.splitlines()[-1] == "FAIL: 2 of 6 required steps did not pass: dns, tls.expiry"
 

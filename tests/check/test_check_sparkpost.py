@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from sparkpost_tracking.__main__ import main
+from sparkpost_tracking.dynamic_providers.certificate_errors import ERROR_CODES
 from sparkpost_tracking.emulator import Emulator
 from tests.check.conftest import DOMAIN, MakeChain, Outcome
 
@@ -102,3 +103,34 @@ def test_a_bad_setting_is_named(run_check: Run, sparkpost: Emulator, monkeypatch
     outcome = run_check(verify_args(sparkpost))
     assert outcome.failed() == {"sparkpost": "bad_setting"}
     assert "SPARKPOST_REQUEST_TIMEOUT" in outcome.steps["sparkpost"]["detail"] and sparkpost.count() == 0
+
+
+@pytest.mark.parametrize(("tls_status", "code", "expected"), [
+    ("failed", "acme:dns", "certificate_failed"),
+    ("failed", "service:internal", "certificate_failed"),
+    ("expired", None, "certificate_expired"),
+])
+def test_a_managed_certificate_in_trouble_fails_the_step_with_its_fix(run_check: Run, sparkpost: Emulator,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      tls_status: str, code: str | None,
+                                                                      expected: str | None) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    sparkpost.mutate(DOMAIN, uses_managed_certificate=True, tls_status=tls_status,
+                     tls_certificate={"issued_at": None, "expires_at": None, "error_code": code})
+    sparkpost.clear_requests()
+    outcome = run_check(verify_args(sparkpost))
+    step = outcome.steps["sparkpost"]
+    assert (step["code"], step["data"]["tls_status"]) == (expected, tls_status)
+    assert sparkpost.count("GET") == 1  # one more call, to read the certificate's error code
+    if code is not None:
+        assert ERROR_CODES[code].fix.format(domain=DOMAIN) == step["hint"] and step["data"]["certificate_error"] == code
+    assert KEY not in outcome.stdout + outcome.stderr
+
+
+def test_a_valid_certificate_costs_no_extra_call(run_check: Run, sparkpost: Emulator,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    sparkpost.mutate(DOMAIN, uses_managed_certificate=True, tls_status="valid")
+    sparkpost.clear_requests()
+    outcome = run_check(verify_args(sparkpost))
+    assert outcome.code == 0 and sparkpost.count() == 1

@@ -29,6 +29,7 @@ from tests.components.cloud_answers import INVOKE_ANSWERS
 
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
 NATIVE_TRACKING_DOMAIN = "sparkpost-tracking:index:TrackingDomain"
+CERTIFICATE_ISSUED_AT, CERTIFICATE_EXPIRES_AT = "2026-11-01T10:00:00.000Z", "2027-01-30T09:59:59.000Z"
 ACM_VALIDATION_NAME = "_3f2a.{domain}."
 ACM_VALIDATION_VALUE = "_9c1b.abcdefghij.acm-validations.aws."
 CLOUDFRONT_DOMAIN = "d111111abcdef8.cloudfront.net"
@@ -63,10 +64,14 @@ def computed_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, A
     if typ == TRACKING_DOMAIN:
         return {"port": 443, "verified": bool(inputs.get("verify", True)), "cname_status": "valid",
                 "compliance_status": "valid", "tls_status": "valid" if inputs.get("managed_certificate") else None,
-                "uses_managed_certificate": bool(inputs.get("managed_certificate"))}
+                "uses_managed_certificate": bool(inputs.get("managed_certificate")),
+                **({"certificate_issued_at": CERTIFICATE_ISSUED_AT, "certificate_expires_at": CERTIFICATE_EXPIRES_AT}
+                   if inputs.get("managed_certificate") else {})}
     if typ == NATIVE_TRACKING_DOMAIN:  # the plugin's resource: the same outputs under their wire names
         return {"port": 443, "verified": bool(inputs.get("verify", True)), "cnameStatus": "valid",
-                "usesManagedCertificate": bool(inputs.get("managedCertificate"))}
+                "usesManagedCertificate": bool(inputs.get("managedCertificate")),
+                **({"certificateIssuedAt": CERTIFICATE_ISSUED_AT, "certificateExpiresAt": CERTIFICATE_EXPIRES_AT}
+                   if inputs.get("managedCertificate") else {})}
     return {}
 
 

@@ -138,6 +138,7 @@ def test_pulumi_schema_analyzer_accepts_every_component():
     extra = {"CloudFrontTrackingDomain": ["cachePolicyId", "originRequestPolicyId"]}
     for name, definition in definitions.items():
         assert sorted(definition.outputs) == sorted(["cnameTarget", "dnsRecords", "domain", "verified",
+                                                     "certificateIssuedAt", "certificateExpiresAt", "certificateError",
                                                      *extra.get(name, [])])
         assert not definition.inputs["domain"].optional
         assert definition.inputs["makeDefault"].optional

@@ -6,6 +6,8 @@ import pytest
 
 from sparkpost_tracking.components import ComponentArgumentError, ManagedTrackingDomain
 
+from .conftest import CERTIFICATE_EXPIRES_AT, CERTIFICATE_ISSUED_AT
+
 DOMAIN = "track.example.com"
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
 COMPONENT = "sparkpost-tracking:index:ManagedTrackingDomain"
@@ -65,3 +67,10 @@ def test_preview(pulumi_run):
     # managed mode's record is known at preview: a person can create it before `pulumi up`
     assert run.known(run.result.dns_records)
     assert not run.known(run.result.verified)
+
+
+def test_the_certificate_outputs_come_from_the_tracking_domain(pulumi_run):
+    run = build(pulumi_run)
+    assert run.value(run.result.certificate_issued_at) == CERTIFICATE_ISSUED_AT
+    assert run.value(run.result.certificate_expires_at) == CERTIFICATE_EXPIRES_AT
+    assert run.value(run.result.certificate_error) is None

@@ -13,7 +13,7 @@ from sparkpost_tracking.components.chain import TrackingDomainComponent, end_cha
 from sparkpost_tracking.dynamic_providers.validation import ResourceArgumentError
 from sparkpost_tracking.plugin.resources import TrackingDomain
 
-from .conftest import NATIVE_TRACKING_DOMAIN, TRACKING_DOMAIN
+from .conftest import CERTIFICATE_EXPIRES_AT, NATIVE_TRACKING_DOMAIN, TRACKING_DOMAIN
 
 COMPONENT = "sparkpost-tracking:index:ManagedTrackingDomain"
 
@@ -37,6 +37,7 @@ def test_in_the_plugin_the_chain_ends_in_the_native_resource(pulumi_run, native_
     assert "managed_certificate" not in child.inputs and "__provider" not in child.inputs
     assert run.one("aws:route53/record:Record").urn in child.explicit_dependencies  # the chain's order holds
     assert run.value(run.result.verified) is True
+    assert run.value(run.result.certificate_expires_at) == CERTIFICATE_EXPIRES_AT  # read back in snake_case
 
 
 def test_elsewhere_the_chain_keeps_the_dynamic_resource(pulumi_run) -> None:

@@ -99,6 +99,8 @@ def test_domains_can_be_listed_added_read_changed_and_removed(admin: Admin, api:
     ("update_settings", {"tls_pending_reads": -1}),
     ("update_settings", {"blank_cname_after_verify": "yes"}),
     ("update_settings", [1]),
+    ("fail_issuance", {"error_code": "acme:nope"}),
+    ("fail_issuance", {"error_code": "acme:dns", "n": 0}),
 ])
 def test_bad_admin_calls_are_400(admin: Admin, api: HttpApi, name: str, body: Any) -> None:
     api.create(D)

@@ -141,13 +141,14 @@ def test_managed_certificate_lifecycle(api: HttpApi, emulator: Emulator) -> None
     assert enable(api) == (200, {"results": {"message": f"Certificate issuance initiated for {D}"}})
     stored = emulator.get(D)
     assert stored is not None
-    assert (stored["uses_managed_certificate"], stored["secure"], stored["port"]) == (True, True, 443)
+    assert (stored["uses_managed_certificate"], stored["secure"], stored["port"]) == (True, False, 80)
     assert stored["status"]["tls_status"] == "pending" and "tls_certificate" not in stored
     assert api.listing() == [D] and emulator.get(D) == stored  # neither list nor get() advance it
     first = api.get(D).json()["results"]
     assert first["status"]["tls_status"] == "pending" and "tls_certificate" not in first
     second = api.get(D).json()["results"]
     assert second["status"]["tls_status"] == "valid"
+    assert (second["secure"], second["port"]) == (True, 443)  # SparkPost switches to https once it can serve it
     certificate = second["tls_certificate"]
     assert set(certificate) == {"issued_at", "expires_at", "error_code"}
     assert certificate["error_code"] is None

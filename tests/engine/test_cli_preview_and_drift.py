@@ -65,3 +65,38 @@ def test_drift_found_by_refresh_shows_in_preview_and_the_next_up_repairs_it(cli_
     assert managed is not None and managed["secure"] is True
     assert plain is not None and plain["status"]["verified"] is True and plain["default"] is True
     assert stack.preview("--expect-no-changes").returncode == 0
+
+
+def test_a_failed_certificate_found_by_refresh_is_requested_again_by_the_next_up(cli_dir: Path, emu: Emulator,
+                                                                                 tmp_path: Path) -> None:
+    emu.update_settings(tls_pending_reads=0)
+    stack = PulumiProject(tmp_path, cli_dir)
+    stack.init(emu.base_url, KEY, [{"domain": "renewed.example.com", "managed_certificate": True}],
+               verifyInterval="0")
+    stack.up()
+    # Out of band: SparkPost's renewal failed and the certificate is gone.
+    emu.mutate("renewed.example.com", tls_status="failed",
+               tls_certificate={"issued_at": None, "expires_at": None, "error_code": "acme:temporary"})
+    stack.run("refresh", "--yes", "--skip-preview")
+    state = {r["urn"].rsplit("::", 1)[-1]: r for r in stack.export()["deployment"]["resources"]}
+    outputs = next(r["outputs"] for r in state.values() if r["outputs"].get("domain") == "renewed.example.com")
+    assert outputs["certificate_error"] == "acme:temporary" and outputs["tls_status"] == "failed"
+    assert stack.preview("--expect-no-changes", check=False).returncode != 0
+    emu.clear_requests()
+    stack.up()
+    assert emu.count(path_suffix="/certificate/enable") == 1
+    found = emu.get("renewed.example.com")
+    assert found is not None and found["status"]["tls_status"] == "valid" and found["tls_certificate"]["issued_at"]
+    assert stack.preview("--expect-no-changes").returncode == 0
+
+
+def test_an_error_code_fails_the_up_with_its_fix(cli_dir: Path, emu: Emulator, tmp_path: Path) -> None:
+    emu.update_settings(tls_pending_reads=1)
+    emu.fail_issuance("acme:unauthorized", domain="proxied.example.com")
+    stack = PulumiProject(tmp_path, cli_dir)
+    stack.init(emu.base_url, KEY, [{"domain": "proxied.example.com", "managed_certificate": True}],
+               verifyInterval="0", certificateTimeout="600")
+    failed = stack.up(check=False)
+    assert failed.returncode != 0
+    assert "error_code acme:unauthorized" in failed.text and "turn the proxy off" in failed.text, failed.text[-3000:]
+    assert emu.get("proxied.example.com") is None  # the failed create was rolled back

@@ -54,10 +54,10 @@ def test_a_python_stack_moves_to_the_native_resource(cli_dir: Path, emu: Emulato
     (tmp_path / "__main__.py").write_text(NATIVE_PROGRAM)
     preview = stack.preview()
     assert f"+  {NATIVE} {DOMAIN} create" in preview.text, preview.text
-    # 4. One up adopts it: the create meets SparkPost's 409, reads the domain, and finds nothing to change.
+    # 4. One up adopts it: the create reads the domain first, finds it, and finds nothing to change.
     stack.up()
     assert emu.count(method="PUT") == emu.count(method="DELETE") == 0
-    assert emu.count(method="POST", path_suffix="/tracking-domains") == 1  # answered 409: already there
+    assert emu.count(method="POST", path_suffix="/tracking-domains") == 0  # found by the read: nothing posted
     assert [d["domain"] for d in emu.domains()] == [DOMAIN]
     resources = stack.export()["deployment"]["resources"]
     assert DYNAMIC not in [r["type"] for r in resources]

@@ -12,8 +12,10 @@ from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime import rpc
 
-from sparkpost_tracking.dynamic_providers.errors import ConfigurationError
+from sparkpost_tracking.dynamic_providers.certificate_errors import ERROR_CODES
+from sparkpost_tracking.dynamic_providers.errors import ConfigurationError, ManagedCertificateError
 from sparkpost_tracking.emulator import Emulator
+from sparkpost_tracking.plugin.native import in_wire_words
 from sparkpost_tracking.plugin.provider import NativeProvider
 from sparkpost_tracking.plugin.wire import from_python, to_python
 
@@ -271,3 +273,32 @@ def test_association_through_the_native_provider(provider: NativeProvider, emu: 
 def test_association_failures_carry_the_wire_names(provider: NativeProvider) -> None:
     checked = run(provider.check(api.CheckRequest(ASSOCIATION_URN, {}, wire(sendingDomain="example.com"), b"")))
     assert [f.property for f in checked.failures] == ["trackingDomain"]
+
+
+# ---- the managed certificate's life ---------------------------------------------------------
+
+def test_a_managed_certificate_reports_its_dates_on_the_wire(provider: NativeProvider, emu: Emulator) -> None:
+    _, state = created(provider, managedCertificate=True)
+    certificate = emu.get(DOMAIN)["tls_certificate"]  # type: ignore[index]
+    props = plain(state)
+    assert (props["certificateIssuedAt"], props["certificateExpiresAt"]) == (certificate["issued_at"],
+                                                                            certificate["expires_at"])
+    assert props.get("certificateError") is None
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_CODES))
+def test_each_error_code_ends_the_native_create_at_its_first_report_with_its_fix(provider: NativeProvider,
+                                                                                  emu: Emulator, code: str) -> None:
+    configure(provider, apiKey=PropertyValue(KEY).with_secret(True), apiUrl=emu.base_url, verifyInterval="0",
+              retryBackoff="0.01", certificateTimeout="600")
+    emu.update_settings(tls_pending_reads=1)
+    emu.fail_issuance(code, domain=DOMAIN)
+    checked = check(provider, domain=DOMAIN, managedCertificate=True)
+    assert checked.inputs is not None
+    with pytest.raises(ManagedCertificateError) as raised:
+        create(provider, checked.inputs)
+    message = in_wire_words(str(raised.value))  # what the plugin's server sends the engine
+    assert f"error_code {code}" in message and ERROR_CODES[code].fix.format(domain=DOMAIN) in message
+    calls = [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests()]
+    enable = calls.index(("POST", "enable"))
+    assert calls[enable + 1:] == [("GET", DOMAIN), ("GET", DOMAIN), ("DELETE", DOMAIN)]

@@ -22,7 +22,9 @@ from sparkpost_tracking.plugin.server import schema_json
 PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "schema.json"
 CAMEL = {"subaccount_id": "subaccountId", "api_url": "apiUrl", "managed_certificate": "managedCertificate",
          "adopt_existing": "adoptExisting", "cname_status": "cnameStatus", "compliance_status": "complianceStatus",
-         "tls_status": "tlsStatus", "uses_managed_certificate": "usesManagedCertificate"}
+         "tls_status": "tlsStatus", "uses_managed_certificate": "usesManagedCertificate",
+         "certificate_issued_at": "certificateIssuedAt", "certificate_expires_at": "certificateExpiresAt",
+         "certificate_error": "certificateError"}
 
 
 def wire(name: str) -> str:

@@ -27,7 +27,8 @@ def test_the_declared_properties_are_the_public_contract() -> None:
                             "managed_certificate", "adopt_existing"]
     assert REQUIRED_KEYS == {"domain"}
     assert OUTPUT_KEYS == ("port", "verified", "cname_status", "compliance_status", "tls_status",
-                           "uses_managed_certificate")
+                           "uses_managed_certificate", "certificate_issued_at", "certificate_expires_at",
+                           "certificate_error")
     assert {k for k, p in INPUTS.items() if p.change is Change.REPLACE} == {"domain", "subaccount_id"}
     assert INPUT_DEFAULTS["secure"] is True and INPUT_DEFAULTS["region"] == "us"
 
