@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import errors
+from .progress import Progress, ignore
 from .schema import ASSOCIATION
 from .service import Created, Service
 
@@ -76,7 +77,7 @@ class AssociationService(Service):
             return False
         return str(found.get("tracking_domain") or "") == inputs["tracking_domain"]
 
-    def create(self, inputs: dict[str, Any]) -> Created:
+    def create(self, inputs: dict[str, Any], progress: Progress = ignore) -> Created:
         inputs = self.declared_inputs(inputs)
         # Adopting an account as it is: an association already in place is taken over without a write.
         if not (inputs.get("adopt_existing") and self._in_place(inputs)):
@@ -89,7 +90,8 @@ class AssociationService(Service):
             found = client.get_sending_domain(id_)
         return {**inputs, "tracking_domain": found.get("tracking_domain") or ""}
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], progress: Progress = ignore
+               ) -> dict[str, Any]:
         inputs = self.declared_inputs(news)
         if olds.get("tracking_domain") != inputs["tracking_domain"]:
             self._associate(inputs, str(inputs["tracking_domain"]))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from .certificate_errors import issuance_failure
 from .certificate_outputs import certificate_fields, reported_tls_status
+from .progress import Progress, WaitStatus, ignore
 from .schema import INPUT_DEFAULTS
 from .settings import Settings
 
@@ -140,6 +141,9 @@ class _Poller:
         self.attempts += 1
         return True
 
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
     def gave_up(self) -> str:
         """How long the wait really lasted, for the error message."""
         plural = "s" if self.attempts != 1 else ""
@@ -157,11 +161,13 @@ class TrackingDomainLifecycle:
 
     def __init__(self, client: SparkPostClient, settings: Settings, *,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 progress: Progress = ignore) -> None:
         self.client = client
         self.settings = settings
         self.sleep = sleep
         self.clock = clock
+        self.progress = progress
 
     # ---- create ----------------------------------------------------------------------------
 
@@ -287,10 +293,12 @@ class TrackingDomainLifecycle:
                 if status.get("verified"):
                     return _status_fields(status)
                 last = ", ".join(f"{k}={status.get(k)!r}" for k in ("verified", "cname_status", "compliance_status"))
+                said = f"cname_status {status.get('cname_status') or '?'}"
             except errors.BadRequest as exc:  # "HTTP request to https://...:443 failed"
-                last = exc.detail
+                last = said = exc.detail
             except TRANSIENT as exc:  # a storm outlasted one call's retries: it is a "not yet", not a verdict
-                last = str(exc)
+                last, said = str(exc), f"SparkPost answered {type(exc).__name__}"
+            self.progress(WaitStatus(f"verifying {domain}", said, poller.elapsed(), timeout))
             if not poller.wait():
                 raise errors.VerificationFailed(
                     f"SparkPost did not verify tracking domain {domain!r} within {timeout:g}s ({poller.gave_up()}). "
@@ -355,6 +363,8 @@ class TrackingDomainLifecycle:
                     f"SparkPost's managed certificate for {domain!r} is {tls or 'failed'!r}"
                     f"{f' (error_code {code})' if code else ''}. Check that {domain} still CNAMEs to the "
                     "SparkPost V2 endpoint and that no CAA record forbids Let's Encrypt.")
+            self.progress(WaitStatus(f"waiting for the managed certificate of {domain}", f"tls_status {tls}",
+                                     poller.elapsed(), timeout))
             if not poller.wait():
                 raise errors.ManagedCertificateError(
                     f"The managed certificate for {domain!r} was not valid within {timeout:g}s ({poller.gave_up()}; "

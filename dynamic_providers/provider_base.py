@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -24,6 +25,7 @@ from pulumi.dynamic import (
 )
 
 from . import errors
+from .progress import Throttled
 from .service import Service
 from .validation import is_unknown
 
@@ -117,9 +119,13 @@ class SparkPostProvider(ResourceProvider):
         return DiffResult(changes=diff.changes or provider_moved(olds, news), replaces=diff.replaces,
                           delete_before_replace=diff.delete_before_replace)
 
+    def _progress(self) -> Throttled:
+        # No resource to attach a status to: a few lines on the stack, which stay in the Diagnostics.
+        return Throttled(pulumi.log.info, self.service.settings.progress_after)
+
     @reported
     def create(self, props: dict[str, Any]) -> CreateResult:
-        created = self.service.create(props)
+        created = self.service.create(props, self._progress())
         return CreateResult(created.id, created.outputs)
 
     @reported
@@ -129,7 +135,7 @@ class SparkPostProvider(ResourceProvider):
 
     @reported
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self.service.update(id_, olds, news))
+        return UpdateResult(self.service.update(id_, olds, news, self._progress()))
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:

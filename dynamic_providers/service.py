@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import errors
 from .changes import compute_changes
 from .hosts import effective_api_base
+from .progress import Progress, ignore
 from .schema import Schema
 from .validation import InvalidInput
 
@@ -173,10 +174,12 @@ class Service:
         """The outputs of the object ``id_`` as SparkPost reports it now (``errors.NotFound`` when it is gone)."""
         raise NotImplementedError
 
-    def create(self, inputs: dict[str, Any]) -> Created:
+    def create(self, inputs: dict[str, Any], progress: Progress = ignore) -> Created:
+        """Create the object; ``progress`` hears how a long wait goes (see ``progress``)."""
         raise NotImplementedError
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], progress: Progress = ignore
+               ) -> dict[str, Any]:
         raise NotImplementedError
 
     def delete(self, id_: str, state: dict[str, Any]) -> None:

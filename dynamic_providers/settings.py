@@ -65,6 +65,9 @@ class Settings:
     max_retries: float = _tunable(5.0, "Retries of one API call after a fault (429, 5xx, lost connection).")
     retry_backoff: float = _tunable(1.0, "First wait before a retry, in seconds; it doubles (SparkPost: 1-5 s on 429).")
     request_timeout: float = _tunable(30.0, "Read timeout of one API call, in seconds.")
+    progress_after: float = _tunable(30.0, "Seconds a wait for SparkPost runs before the Python dynamic provider "
+                                           "reports its progress on the stack (then every 6 times as long); the "
+                                           "plugin shows every poll on the resource's own status line.")
     provider_workers: float = _tunable(256.0, "How many calls one provider process serves at once (Pulumi's "
                                               "server allows 4); 0 keeps Pulumi's default.")
     #: Domains this run may take over as if they were declared with adopt_existing (from ``SPARKPOST_ADOPT``).

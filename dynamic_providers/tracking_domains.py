@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .certificate_outputs import without_stale_certificate
+from .progress import Progress, ignore
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
 from .service import Created, Service
 
@@ -39,16 +40,16 @@ class TrackingDomainService(Service):
         return {**super().declared_from(outs), "managed_certificate": managed,
                 "verify": bool(outs.get("verified") or outs.get("default") or managed)}
 
-    def _lifecycle(self, inputs: dict[str, Any]) -> TrackingDomainLifecycle:
+    def _lifecycle(self, inputs: dict[str, Any], progress: Progress) -> TrackingDomainLifecycle:
         from .lifecycle import TrackingDomainLifecycle
 
-        return TrackingDomainLifecycle(self.client(inputs), self.settings)
+        return TrackingDomainLifecycle(self.client(inputs), self.settings, progress=progress)
 
-    def create(self, inputs: dict[str, Any]) -> Created:
+    def create(self, inputs: dict[str, Any], progress: Progress = ignore) -> Created:
         from .lifecycle import Desired
 
         inputs = self.declared_inputs(inputs)
-        lifecycle = self._lifecycle(inputs)
+        lifecycle = self._lifecycle(inputs, progress)
         with lifecycle.client:
             observed = lifecycle.create(Desired.from_inputs(inputs))
         return Created(inputs["domain"], outputs_for(inputs, observed))
@@ -59,7 +60,8 @@ class TrackingDomainService(Service):
         with self.client(inputs) as client:
             return outputs_for(inputs, observed_from_api(client.get_domain(id_)))
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], progress: Progress = ignore
+               ) -> dict[str, Any]:
         from .lifecycle import Desired
 
         inputs = self.declared_inputs(news)
@@ -68,7 +70,7 @@ class TrackingDomainService(Service):
         # Only what changed (or drifted) is sent: keys that live only in state cost no call, and no key.
         if diff.drifted or _CALLED_FOR & set(diff.changed):
             desired = Desired.from_inputs(inputs)
-            lifecycle = self._lifecycle(inputs)
+            lifecycle = self._lifecycle(inputs, progress)
             try:
                 with lifecycle.client:
                     observed = lifecycle.converge(desired, observed)

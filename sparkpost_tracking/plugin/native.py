@@ -10,9 +10,12 @@ more entry here.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import Any, Final
+
+from pulumi.provider.experimental.property_value import PropertyValue
 
 from sparkpost_tracking.dynamic_providers.associations import AssociationService
 from sparkpost_tracking.dynamic_providers.schema import (
@@ -30,7 +33,7 @@ from sparkpost_tracking.dynamic_providers.types import ASSOCIATION as ASSOCIATIO
 from sparkpost_tracking.dynamic_providers.types import PACKAGE, package_token
 from sparkpost_tracking.dynamic_providers.types import TRACKING_DOMAIN as TRACKING_DOMAIN_TYPE
 
-from .wire import Names
+from .wire import UNKNOWN, Names
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,12 @@ class NativeResource:
     def names(self) -> Names:
         """Wire names of every property: the inputs, then the outputs."""
         return Names([*self.inputs, *self.outputs.__annotations__])
+
+    def previewed(self, inputs: Mapping[str, Any], secret: set[str]) -> dict[str, PropertyValue]:
+        """A preview's outputs: the inputs as given, and every reported output unknown until SparkPost answers."""
+        props = self.names.to_wire({k: v for k, v in inputs.items() if k in self.inputs}, secret)
+        props.update({self.names.wire[k]: UNKNOWN for k in self.outputs.__annotations__})
+        return props
 
 
 TRACKING_DOMAIN: Final[NativeResource] = NativeResource(

@@ -1,13 +1,12 @@
 """The plugin's adapter: engine requests for ``native.NATIVE_RESOURCES`` translated to the engine-neutral services
 (``dynamic_providers.service``), the dynamic provider's twin. What is particular to this path lives here:
 - wire names: camelCase ``PropertyValue`` maps <-> plain snake_case dicts (``wire``), secrets kept as they came;
-- config: the provider's own (``config``); a plain-text key is refused in ``CheckConfig``, where the engine says
-  which values are secret. Its ``region``/``apiUrl`` default every resource's inputs, so ``pulumi import`` needs
-  nothing but an id;
+- config: the provider's own (``config``); a plain-text key is refused in ``Configure``, the one call where the
+  engine says which values are secret. Its ``region``/``apiUrl`` default every resource's inputs;
 - preview: ``create``/``update`` with ``preview`` make no request and report the outputs as unknown;
-- concurrency: SparkPost calls block (HTTP, waits for verification), so they run on a thread pool sized by
-  ``providerWorkers`` (default 256): the engine's ``--parallel`` is the limit, not ours. ``providerWorkers 0``
-  falls back to asyncio's default executor.
+- progress: a wait's status goes to the resource's own line through the engine's Log call (``progress``);
+- concurrency: SparkPost calls block, so they run on a pool of ``providerWorkers`` threads (default 256): the
+  engine's ``--parallel`` is the limit. ``providerWorkers 0`` falls back to asyncio's default executor.
 """
 
 from __future__ import annotations
@@ -21,12 +20,14 @@ from typing import Any, TypeVar
 from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from sparkpost_tracking.dynamic_providers.progress import Progress, ignore
 from sparkpost_tracking.dynamic_providers.service import Service
 from sparkpost_tracking.dynamic_providers.types import PACKAGE
 
 from .config import ProviderConfig, check_config, read_config
 from .native import NATIVE_RESOURCES, NativeResource, in_wire_words
-from .wire import UNKNOWN, secret_names, to_python
+from .progress import EngineLog
+from .wire import secret_names, to_python
 
 T = TypeVar("T")
 
@@ -34,8 +35,9 @@ T = TypeVar("T")
 class NativeProvider(api.Provider):
     """Serves the native resources (and, through ``schema``, the package schema)."""
 
-    def __init__(self, schema: Callable[[], str], resources: tuple[NativeResource, ...] = NATIVE_RESOURCES) -> None:
-        self._schema = schema
+    def __init__(self, schema: Callable[[], str], resources: tuple[NativeResource, ...] = NATIVE_RESOURCES,
+                 engine: EngineLog | None = None) -> None:
+        self._schema, self._engine = schema, engine
         self._resources = {r.token: r for r in resources}
         self._config: ProviderConfig | None = None  # until the engine configures us
         self._services: dict[str, Service] = {}
@@ -73,6 +75,10 @@ class NativeProvider(api.Provider):
             raise ValueError(f"{PACKAGE} serves no resource {token!r}; it serves "
                              f"{', '.join(sorted(self._resources))} (and the components)")
         return self._resources[token], self._services[token]
+
+    def _progress(self, urn: str) -> Progress:
+        assert self._config is not None  # _served configured us
+        return self._engine.progress(urn, self._config.settings.progress_after) if self._engine else ignore
 
     async def _blocking(self, call: Callable[..., T], *args: Any) -> T:
         """Run a call that talks to SparkPost off the event loop, so calls overlap up to the engine's limit."""
@@ -113,8 +119,8 @@ class NativeProvider(api.Provider):
         resource, service = self._served(request.urn)
         inputs, secret = resource.names.from_wire(request.properties), secret_names(request.properties, resource.names)
         if request.preview:
-            return api.CreateResponse(properties=self._previewed(resource, inputs, secret))
-        created = await self._blocking(service.create, inputs)
+            return api.CreateResponse(properties=resource.previewed(inputs, secret))
+        created = await self._blocking(service.create, inputs, self._progress(request.urn))
         return api.CreateResponse(resource_id=created.id, properties=resource.names.to_wire(created.outputs, secret))
 
     async def read(self, request: api.ReadRequest) -> api.ReadResponse:
@@ -134,17 +140,10 @@ class NativeProvider(api.Provider):
         olds, news = resource.names.from_wire(request.olds), resource.names.from_wire(request.news)
         secret = secret_names(request.news, resource.names)
         if request.preview:
-            return api.UpdateResponse(properties=self._previewed(resource, {**olds, **news}, secret))
-        outputs = await self._blocking(service.update, request.resource_id, olds, news)
+            return api.UpdateResponse(properties=resource.previewed({**olds, **news}, secret))
+        outputs = await self._blocking(service.update, request.resource_id, olds, news, self._progress(request.urn))
         return api.UpdateResponse(properties=resource.names.to_wire(outputs, secret))
 
     async def delete(self, request: api.DeleteRequest) -> None:
         resource, service = self._served(request.urn)
         await self._blocking(service.delete, request.resource_id, resource.names.from_wire(request.properties))
-
-    @staticmethod
-    def _previewed(resource: NativeResource, inputs: Mapping[str, Any], secret: set[str]) -> dict[str, PropertyValue]:
-        """A preview's outputs: the inputs as given, and every reported output unknown until SparkPost answers."""
-        props = resource.names.to_wire({k: v for k, v in inputs.items() if k in resource.inputs}, secret)
-        props.update({resource.names.wire[k]: UNKNOWN for k in resource.outputs.__annotations__})
-        return props

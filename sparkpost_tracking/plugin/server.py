@@ -35,6 +35,7 @@ from sparkpost_tracking.dynamic_providers.types import PACKAGE
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput
 
 from .native import in_wire_words
+from .progress import EngineLog
 from .provider import NativeProvider
 from .resources import TrackingDomain, TrackingDomainAssociation
 from .schema import component_provider, package_schema
@@ -110,7 +111,8 @@ async def serve(engine_address: str, args: list[str], *, parent: int | None = No
     """Serve until the engine stops us, or until ``parent`` (the engine's process, default ours) is gone."""
     end_chains_in(TrackingDomain, TrackingDomainAssociation)
     server = grpc.aio.server()
-    servicer = PluginServicer(args, __version__, NativeProvider(schema_json), engine_address=engine_address)
+    native = NativeProvider(schema_json, engine=EngineLog(engine_address))
+    servicer = PluginServicer(args, __version__, native, engine_address=engine_address)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
