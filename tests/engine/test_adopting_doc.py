@@ -24,7 +24,9 @@ DOC = REPO / "docs" / "adopting.md"
 
 
 def block(marker: str) -> str:
-    found = re.search(rf"<!-- {marker}:.*?-->\s*```sh\n(.*?)```", DOC.read_text(), re.DOTALL)
+    label = {"adopting-yaml": "the YAML walkthrough", "adopting-stack": "the stack walkthrough"}[marker]
+    found = re.search(rf"<!-- run-by: tests/engine/test_adopting_doc\.py \({label}\).*?-->\s*```sh\n(.*?)```",
+                      DOC.read_text(), re.DOTALL)
     assert found, f"docs/adopting.md lost its {marker} block"
     return found.group(1)
 

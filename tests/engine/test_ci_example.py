@@ -17,6 +17,10 @@ import yaml
 from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import REPO, STACK_PROGRAM, STACK_PROGRAM_NAME, PulumiProject
 
+#: The block of the docs this test runs as written.
+BLOCK = re.compile(r"<!-- run-by: tests/engine/test_ci_example\.py.*?-->\s*```sh\n(.*?)```",
+                   re.DOTALL)
+
 pytestmark = pytest.mark.engine
 
 KEY = "ci-example-key-5a4b3c2d1e0f"
@@ -102,7 +106,7 @@ def test_deleting_a_live_domain_fails_the_check_and_says_why(stack: PulumiProjec
 
 
 def doc_block() -> str:
-    found = re.search(r"<!-- pipe:.*?-->\s*```sh\n(.*?)```", DOC.read_text(), re.DOTALL)
+    found = re.search(BLOCK.pattern, DOC.read_text(), re.DOTALL)
     assert found, "docs/pull-requests.md lost its pipe block"
     return found.group(1)
 

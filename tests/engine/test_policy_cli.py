@@ -16,6 +16,10 @@ import pytest
 from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import REPO, STACK_PROGRAM, STACK_PROGRAM_NAME, PulumiProject
 
+#: The block of the docs this test runs as written.
+BLOCK = re.compile(r"<!-- run-by: tests/engine/test_policy_cli\.py.*?-->\s*```sh\n(.*?)```",
+                   re.DOTALL)
+
 pytestmark = pytest.mark.engine
 
 KEY = "policy-cli-key-1a2b3c4d5e6f"
@@ -47,7 +51,7 @@ def test_a_protected_stack_passes_and_an_unprotected_one_fails(cli_dir: Path, em
 
     stack.run("config", "set", f"{STACK_PROGRAM_NAME}:protect", "false")
     # The command of docs/pull-requests.md, as written there.
-    block = re.search(r"<!-- policy:.*?-->\s*```sh\n(.*?)```", (REPO / "docs" / "pull-requests.md").read_text(),
+    block = re.search(BLOCK.pattern, (REPO / "docs" / "pull-requests.md").read_text(),
                       re.DOTALL)
     assert block, "docs/pull-requests.md lost its policy block"
     done = subprocess.run(["bash", "-c", block.group(1)], cwd=stack.workdir, env=stack.env, capture_output=True,

@@ -18,6 +18,10 @@ import pytest
 from sparkpost_tracking.emulator import Emulator
 from tests.engine.pulumi_cli import REPO, STACK_PROGRAM, STACK_PROGRAM_NAME, PulumiProject
 
+#: The block of the docs this test runs as written.
+BLOCK = re.compile(r"<!-- run-by: tests/engine/test_protect_cli\.py.*?-->\s*```sh\n(.*?)```",
+                   re.DOTALL)
+
 pytestmark = pytest.mark.engine
 
 KEY = "protect-cli-key-9f8e7d6c5b4a"
@@ -48,7 +52,7 @@ def writes(emu: Emulator) -> list[tuple[str, str]]:
 
 
 def retire_block() -> str:
-    found = re.search(r"<!-- retire:.*?-->\s*```sh\n(.*?)```", RETIRING.read_text(), re.DOTALL)
+    found = re.search(BLOCK.pattern, RETIRING.read_text(), re.DOTALL)
     assert found, "docs/retiring.md lost its retire block"
     return found.group(1)
 
