@@ -30,7 +30,7 @@ def main() -> int:
         ("P2 program evaluation", lambda: program_eval.measure(tuple(int(s) for s in options.sizes.split(",")))),
         ("P3 import cost", lambda: import_cost.measure(options.repeats)),
         ("P4 serialized provider", state_footprint.measure),
-        ("P7 review of a 500-domain preview", review.measure),
+        ("P9 review of a 500-domain preview", review.measure),
     ]
     if not options.skip_engine:
         from . import engine, native_waits, preview_lines, waits
