@@ -15,19 +15,13 @@ import http.client
 import ssl
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
-LOOPBACK = "127.0.0.1"
+from tests.check.fake_chain import LOOPBACK, LoopbackServer, QuietHandler
+
 ContextFactory = Callable[[str], ssl.SSLContext]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _Handler(QuietHandler):
     def do_GET(self) -> None:
         edge: Edge = self.server.owner  # type: ignore[attr-defined]
         host = self.headers.get("Host", "").split(":")[0].lower()
@@ -45,30 +39,6 @@ class _Handler(BaseHTTPRequestHandler):
             upstream.close()
         self._answer(response.status, relayed)
 
-    def _answer(self, status: int, headers: dict[str, str]) -> None:
-        self.send_response_only(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-
-class _Server:
-    def __init__(self, owner: Edge, tls: ssl.SSLContext | None) -> None:
-        self.httpd = ThreadingHTTPServer((LOOPBACK, 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.owner = owner  # type: ignore[attr-defined]
-        if tls is not None:
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
-        self.port = int(self.httpd.server_address[1])
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
 
 class Edge:
     """One edge on loopback (``http_port``, ``https_port``) in front of the origin at ``origin_port``."""
@@ -84,8 +54,8 @@ class Edge:
         self._lock = threading.Lock()
         default = make_context(name)
         default.sni_callback = self._pick
-        self._http = _Server(self, None)
-        self._https = _Server(self, default)
+        self._http = LoopbackServer(_Handler, self)
+        self._https = LoopbackServer(_Handler, self, tls=default)
         self.http_port, self.https_port = self._http.port, self._https.port
 
     def forwards(self, host: str) -> bool:

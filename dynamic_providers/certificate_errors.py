@@ -72,13 +72,24 @@ def certificate_error_code(found: Mapping[str, Any]) -> str | None:
     return str(code) if code else None
 
 
-def explain(code: str, domain: str = "DOMAIN") -> str:
-    """Cause and fix of one error code for ``domain``; an undocumented code says so."""
+def fix_for(code: str, domain: str = "DOMAIN") -> str:
+    """What to do about one error code for ``domain``; an undocumented code says so and what to check."""
     entry = ERROR_CODES.get(code)
     if entry is None:
         return (f"SparkPost reported an error code this library does not know ({code}). Run 'sparkpost-tracking "
                 f"check {domain}' to check the host's DNS and CAA records, then 'pulumi up' again.")
-    return f"{entry.cause} Fix: {entry.fix.format(domain=domain)}"
+    return entry.fix.format(domain=domain)
+
+
+def explain(code: str, domain: str = "DOMAIN") -> str:
+    """Cause and fix of one error code for ``domain``; an undocumented code says so."""
+    entry = ERROR_CODES.get(code)
+    return fix_for(code, domain) if entry is None else f"{entry.cause} Fix: {fix_for(code, domain)}"
+
+
+def not_issued(domain: str, code: str) -> str:
+    """The one-line fact of a failed issuance, before its cause and fix."""
+    return f"SparkPost could not issue the managed certificate for {domain!r} (error_code {code})"
 
 
 def issuance_failure(domain: str, found: Mapping[str, Any], stale: str | None = None) -> str | None:
@@ -93,8 +104,7 @@ def issuance_failure(domain: str, found: Mapping[str, Any], stale: str | None = 
     tls_status = (found.get("status") or {}).get("tls_status")
     if code is None or tls_status == "valid" or (code == stale and tls_status not in ("failed", "expired")):
         return None
-    return (f"SparkPost could not issue the managed certificate for {domain!r} (error_code {code}). "
-            f"{explain(code, domain)}")
+    return f"{not_issued(domain, code)}. {explain(code, domain)}"
 
 
 def markdown_table() -> str:

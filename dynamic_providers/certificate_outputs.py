@@ -42,10 +42,47 @@ def reported_tls_status(found: Mapping[str, Any], now: datetime | None = None) -
         return "failed"
     if not certificate.get("issued_at"):
         return None
-    try:
-        expires = datetime.fromisoformat(str(certificate.get("expires_at")).replace("Z", "+00:00"))
-    except ValueError:
+    expires = expiry(certificate.get("expires_at"))
+    if expires is None:
         return None  # no readable expiry: no claim either way
-    if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)
     return "expired" if expires <= (now or datetime.now(UTC)) else "valid"
+
+
+def certificate_state(found: Mapping[str, Any], now: datetime | None = None) -> str:
+    """``valid``, ``failed`` or ``pending``: the managed certificate as SparkPost's object describes it.
+
+    ``tls_status`` says it when it knows; SparkPost's published samples omit it, so without it (or when it is
+    ``unknown``) an issued ``tls_certificate`` (``issued_at`` set, no ``error_code``, not expired) counts as valid.
+    """
+    tls = (found.get("status") or {}).get("tls_status")
+    certificate = found.get("tls_certificate") or {}
+    if tls in ("failed", "expired"):
+        return "failed"
+    if tls == "valid":
+        return "valid"
+    if tls in (None, "unknown"):
+        if certificate.get("error_code"):
+            return "failed"
+        if certificate.get("issued_at") and not _expired(certificate.get("expires_at"), now):
+            return "valid"
+    return "pending"
+
+
+def _expired(expires_at: Any, now: datetime | None) -> bool:
+    if not expires_at:
+        return False
+    moment = expiry(expires_at)
+    # An expiry we cannot read is no proof of a usable certificate.
+    return moment is None or moment <= (now or datetime.now(UTC))
+
+
+def expiry(expires_at: Any) -> datetime | None:
+    """SparkPost's ``expires_at`` (ISO 8601, ``Z`` or an offset, UTC when it names none), or None when absent or
+    unreadable."""
+    if not expires_at:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

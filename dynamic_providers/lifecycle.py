@@ -15,12 +15,11 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .certificate_errors import issuance_failure
-from .certificate_outputs import certificate_fields, reported_tls_status
+from .certificate_outputs import certificate_fields, certificate_state, reported_tls_status
 from .progress import Progress, WaitStatus, ignore
 from .schema import INPUT_DEFAULTS
 from .settings import Settings
@@ -85,38 +84,6 @@ def observed_from_api(obj: Mapping[str, Any]) -> dict[str, Any]:
         "subaccount_id": obj.get("subaccount_id"),
         **certificate_fields(obj),
     }
-
-
-def certificate_state(found: Mapping[str, Any], now: datetime | None = None) -> str:
-    """``valid``, ``failed`` or ``pending``: the managed certificate as SparkPost's object describes it.
-
-    ``tls_status`` says it when it knows; SparkPost's published samples omit it, so without it (or when it is
-    ``unknown``) an issued ``tls_certificate`` (``issued_at`` set, no ``error_code``, not expired) counts as valid.
-    """
-    tls = (found.get("status") or {}).get("tls_status")
-    certificate = found.get("tls_certificate") or {}
-    if tls in ("failed", "expired"):
-        return "failed"
-    if tls == "valid":
-        return "valid"
-    if tls in (None, "unknown"):
-        if certificate.get("error_code"):
-            return "failed"
-        if certificate.get("issued_at") and not _expired(certificate.get("expires_at"), now):
-            return "valid"
-    return "pending"
-
-
-def _expired(expires_at: Any, now: datetime | None) -> bool:
-    if not expires_at:
-        return False
-    try:
-        moment = datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
-    except ValueError:
-        return True  # an expiry we cannot read is no proof of a usable certificate
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment <= (now or datetime.now(UTC))
 
 
 class _Poller:

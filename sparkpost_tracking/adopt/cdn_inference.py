@@ -44,19 +44,16 @@ def infer_cdns(domains: Iterable[str], *, dns_server: tuple[str, int] | None, ti
     """One CNAME lookup per domain; a failed lookup infers nothing and says why."""
     names = list(domains)
     try:
-        import dns.resolver
+        from sparkpost_tracking.check.dns_step import resolver_for  # dnspython, of the 'check' extra
     except ImportError:
         return {d: Inference(d, None, "not looked up: DNS lookups need the 'check' extra "
                                       "(pip install 'sparkpost-tracking[check]')") for d in names}
-    resolver = dns.resolver.Resolver(configure=dns_server is None)
-    if dns_server is not None:
-        resolver.nameservers = [dns_server[0]]
-        resolver.port = dns_server[1]
-    resolver.timeout = resolver.lifetime = timeout
+    resolver = resolver_for(dns_server, timeout)
 
     def infer(domain: str) -> Inference:
         import dns.exception
         import dns.rdatatype
+        import dns.resolver
 
         try:
             answer = resolver.resolve(domain, dns.rdatatype.A, raise_on_no_answer=False, search=False)

@@ -27,11 +27,16 @@ class Resolution:
 
 
 def make_resolver(options: CheckOptions) -> dns.resolver.Resolver:
-    resolver = dns.resolver.Resolver(configure=options.dns_server is None)
-    if options.dns_server is not None:
-        resolver.nameservers = [options.dns_server[0]]
-        resolver.port = options.dns_server[1]
-    resolver.timeout = resolver.lifetime = options.timeout
+    return resolver_for(options.dns_server, options.timeout)
+
+
+def resolver_for(dns_server: tuple[str, int] | None, timeout: float) -> dns.resolver.Resolver:
+    """The system's resolver, or ``dns_server`` (address, port) alone; each lookup bounded by ``timeout``."""
+    resolver = dns.resolver.Resolver(configure=dns_server is None)
+    if dns_server is not None:
+        resolver.nameservers = [dns_server[0]]
+        resolver.port = dns_server[1]
+    resolver.timeout = resolver.lifetime = timeout
     return resolver
 
 

@@ -22,7 +22,10 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any, Final
 
+from pulumi.runtime.rpc import _special_sig_key as SECRET_MARK
+
 from sparkpost_tracking.dynamic_providers.hosts import managed_cname_target
+from sparkpost_tracking.dynamic_providers.settings import CONFIG_NAMESPACE, SECRET_CONFIG_KEYS
 from sparkpost_tracking.dynamic_providers.types import PACKAGE, TRACKING_DOMAIN, package_token
 from sparkpost_tracking.stack import COMPONENTS
 
@@ -32,8 +35,6 @@ from .options import CheckOptions, UsageError
 TRACKING_DOMAIN_TYPES: Final[frozenset[str]] = frozenset(TRACKING_DOMAIN.tokens)
 #: A component's type → its CDN's name (the stack program's names, see ``sparkpost_tracking.stack``).
 CDN_OF_TYPE: Final[dict[str, str]] = {package_token(cls): cdn for cdn, (_, cls) in COMPONENTS.items()}
-#: How the state marks a secret value (the value itself is ciphertext, so it is unknown here).
-_SECRET_SIG: Final[str] = "4dabf18193072939515e22adb298388d"
 #: Reading state or config is local (or one request to the backend): bounded all the same.
 CLI_TIMEOUT = 60.0
 
@@ -53,7 +54,7 @@ def _value(props: dict[str, Any], *names: str) -> Any:
     """The first of ``names`` present (snake_case for Python resources, camelCase on the plugin's wire)."""
     for name in names:
         value = props.get(name)
-        if isinstance(value, dict) and _SECRET_SIG in value:
+        if isinstance(value, dict) and SECRET_MARK in value:  # a secret: its value is ciphertext, unknown here
             return None
         if value is not None:
             return value
@@ -112,7 +113,7 @@ def stack_domain(options: CheckOptions) -> StackDomain:
 
 
 #: The plugin's provider config holds the keys under the package's name (a YAML program's stack).
-_PLUGIN_KEYS: Final[dict[str, str]] = {f"{PACKAGE}:{name}": f"sparkpost:{name}" for name in ("apiKey", "euApiKey")}
+_PLUGIN_KEYS: Final[dict[str, str]] = {f"{PACKAGE}:{key.partition(':')[2]}": key for key in SECRET_CONFIG_KEYS}
 
 
 def stack_config(options: CheckOptions) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def stack_config(options: CheckOptions) -> dict[str, Any]:
     if not isinstance(config, dict):
         return {}
     values = {key: item.get("value") for key, item in config.items() if isinstance(item, dict)}
-    found = {key: value for key, value in values.items() if key.startswith("sparkpost:")}
+    found = {key: value for key, value in values.items() if key.startswith(CONFIG_NAMESPACE + ":")}
     for plugin_key, key in _PLUGIN_KEYS.items():
         if plugin_key in values and key not in found:
             found[key] = values[plugin_key]

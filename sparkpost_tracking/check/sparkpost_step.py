@@ -13,7 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from sparkpost_tracking.dynamic_providers import errors
-from sparkpost_tracking.dynamic_providers.certificate_errors import certificate_error_code, explain, issuance_failure
+from sparkpost_tracking.dynamic_providers.certificate_errors import (
+    certificate_error_code,
+    fix_for,
+    issuance_failure,
+    not_issued,
+)
 from sparkpost_tracking.dynamic_providers.client import SparkPostClient
 from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, effective_api_base
 from sparkpost_tracking.dynamic_providers.settings import settings_from
@@ -93,10 +98,8 @@ def _certificate_trouble(domain: str, found: Mapping[str, Any], facts: dict[str,
     code = certificate_error_code(found)
     facts = {**facts, "certificate_error": code,
              "certificate_expires_at": (found.get("tls_certificate") or {}).get("expires_at")}
-    failure = issuance_failure(domain, found)
-    if failure is not None and code is not None:
-        return failed(STEP, failure.split(". ", 1)[0], "certificate_failed",
-                      explain(code, domain).split(" Fix: ", 1)[-1], **facts)
+    if code is not None and issuance_failure(domain, found) is not None:
+        return failed(STEP, not_issued(domain, code), "certificate_failed", fix_for(code, domain), **facts)
     if facts["tls_status"] in ("failed", "expired"):
         return failed(STEP, f"verified, but SparkPost's managed certificate is {facts['tls_status']}",
                       f"certificate_{facts['tls_status']}",

@@ -34,7 +34,7 @@ class Seen:
     path: str
 
 
-class _Server:
+class LoopbackServer:
     """A ThreadingHTTPServer on a free loopback port, served from a thread."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler], owner: Any, tls: ssl.SSLContext | None = None) -> None:
@@ -56,14 +56,23 @@ class _Server:
         self.thread.join()
 
 
-class _Quiet(BaseHTTPRequestHandler):
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1, no access log; ``_answer`` sends a status and headers with an empty body."""
+
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def _answer(self, status: int, headers: dict[str, str]) -> None:
+        self.send_response_only(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
-class _ClickHandler(_Quiet):
+
+class _ClickHandler(QuietHandler):
     def do_GET(self) -> None:
         origin: FakeSparkPost = self.server.owner  # type: ignore[attr-defined]
         seen = Seen(self.headers.get("Host"), self.headers.get("X-Forwarded-Host"), self.headers.get("User-Agent"),
@@ -83,7 +92,7 @@ class FakeSparkPost:
     def __init__(self, domains: Iterable[str]) -> None:
         self.domains = {d.lower() for d in domains}
         self.seen: list[Seen] = []
-        self._server = _Server(_ClickHandler, self)
+        self._server = LoopbackServer(_ClickHandler, self)
         self.host = f"{LOOPBACK}:{self._server.port}"
 
     def close(self) -> None:
@@ -103,7 +112,7 @@ class CdnBehaviour:
     trickle_every: float | None = None  # send the answer one byte at a time, this many seconds apart, forever
 
 
-class _CdnHandler(_Quiet):
+class _CdnHandler(QuietHandler):
     def do_GET(self) -> None:
         cdn: FakeCdn = self.server.owner  # type: ignore[attr-defined]
         scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
@@ -143,13 +152,6 @@ class _CdnHandler(_Quiet):
             except OSError:
                 return  # the client gave up
 
-    def _answer(self, status: int, headers: dict[str, str]) -> None:
-        self.send_response_only(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
 
 class FakeCdn:
     """Serves http and (unless ``https=False``) https for any host, with ``leaf`` as its certificate."""
@@ -159,12 +161,12 @@ class FakeCdn:
         self.origin = origin
         self.behaviour = behaviour or CdnBehaviour()
         self.closed = threading.Event()  # ends the trickling answers
-        self._http = _Server(_CdnHandler, self)
-        self._https: _Server | None = None
+        self._http = LoopbackServer(_CdnHandler, self)
+        self._https: LoopbackServer | None = None
         if https:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             leaf.configure_cert(context)
-            self._https = _Server(_CdnHandler, self, tls=context)
+            self._https = LoopbackServer(_CdnHandler, self, tls=context)
         self.http_port = self._http.port
         self.https_port = self._https.port if self._https else closed_port()
 

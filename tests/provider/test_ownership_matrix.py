@@ -24,16 +24,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from pulumi.provider.experimental import provider as api
-from pulumi.provider.experimental.property_value import PropertyValue
 
-from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, errors
-from sparkpost_tracking.dynamic_providers.schema import check_inputs
+from sparkpost_tracking.dynamic_providers import errors
 from sparkpost_tracking.emulator import Emulator
 from sparkpost_tracking.emulator.store import DomainStore
-from sparkpost_tracking.plugin.provider import NativeProvider
 
-from .test_native_provider import URN, configure, run, wire
+from . import both_paths
 
 DOMAIN = "track.example.com"
 KEY = "ownership-matrix-key-0123456789"
@@ -78,21 +74,12 @@ Create = Callable[[Emulator], dict[str, Any]]
 
 
 def dynamic_create(emu: Emulator) -> dict[str, Any]:
-    checked, failures = check_inputs({"domain": DOMAIN, "api_url": emu.base_url})
-    assert failures == []
-    result = TrackingDomainProvider().create({**checked, "__provider": "serialized"})
-    assert result.outs is not None
-    return dict(result.outs)
+    return both_paths.dynamic_create(emu.base_url, DOMAIN)
 
 
 def native_create(emu: Emulator) -> dict[str, Any]:
-    native = NativeProvider(schema=lambda: "{}")
-    configure(native, apiKey=PropertyValue(KEY).with_secret(True), apiUrl=emu.base_url, verifyInterval="0",
-              verifyTimeout="0", retryBackoff="0.01", requestTimeout=str(READ_TIMEOUT))
-    checked = run(native.check(api.CheckRequest(URN, {}, wire(domain=DOMAIN), b"")))
-    assert not checked.failures and checked.inputs is not None
-    response = run(native.create(api.CreateRequest(URN, checked.inputs, 60, False)))
-    return {k: v.value for k, v in response.properties.items()}
+    return both_paths.native_create(emu.base_url, DOMAIN, KEY, verifyInterval="0", verifyTimeout="0",
+                                    retryBackoff="0.01", requestTimeout=str(READ_TIMEOUT))
 
 
 @pytest.fixture(params=["dynamic", "native"])

@@ -11,15 +11,11 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
-from pulumi.provider.experimental import provider as api
-from pulumi.provider.experimental.property_value import PropertyValue
 
-from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, errors
-from sparkpost_tracking.dynamic_providers.schema import check_inputs
+from sparkpost_tracking.dynamic_providers import errors
 from sparkpost_tracking.emulator import Emulator
-from sparkpost_tracking.plugin.provider import NativeProvider
 
-from .test_native_provider import URN, configure, run, wire
+from . import both_paths
 
 #: Accepted as a header value, and spelt differently by repr, JSON and URL encoding.
 KEY = "sk-5f3a+b%c&d'e\"f\\g0123456789"
@@ -36,20 +32,11 @@ Create = Callable[[Emulator, str], dict[str, Any]]
 
 
 def dynamic_create(emu: Emulator, domain: str) -> dict[str, Any]:
-    checked, failures = check_inputs({"domain": domain, "api_url": emu.base_url})
-    assert failures == []
-    result = TrackingDomainProvider().create({**checked, "__provider": "serialized"})
-    return dict(result.outs or {})
+    return both_paths.dynamic_create(emu.base_url, domain)
 
 
 def native_create(emu: Emulator, domain: str) -> dict[str, Any]:
-    native = NativeProvider(schema=lambda: "{}")
-    configure(native, apiKey=PropertyValue(KEY).with_secret(True), apiUrl=emu.base_url, verifyInterval="0",
-              retryBackoff="0.01")
-    checked = run(native.check(api.CheckRequest(URN, {}, wire(domain=domain), b"")))
-    assert not checked.failures and checked.inputs is not None
-    response = run(native.create(api.CreateRequest(URN, checked.inputs, 60, False)))
-    return {k: v.value for k, v in response.properties.items()}
+    return both_paths.native_create(emu.base_url, domain, KEY, verifyInterval="0", retryBackoff="0.01")
 
 
 @pytest.fixture(params=["dynamic", "native"])

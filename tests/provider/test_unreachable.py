@@ -10,14 +10,10 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from pulumi.provider.experimental import provider as api
-from pulumi.provider.experimental.property_value import PropertyValue
 
-from sparkpost_tracking.dynamic_providers import TrackingDomainProvider, errors
-from sparkpost_tracking.dynamic_providers.schema import check_inputs
-from sparkpost_tracking.plugin.provider import NativeProvider
+from sparkpost_tracking.dynamic_providers import errors
 
-from .test_native_provider import URN, configure, run, wire
+from . import both_paths
 
 KEY = "unreachable-key-0123456789"
 DOMAIN = "track.example.com"
@@ -36,17 +32,11 @@ UNRESOLVABLE = "https://sparkpost.invalid/api/v1"  # .invalid never resolves (RF
 
 
 def dynamic_create(api_url: str) -> None:
-    checked, failures = check_inputs({"domain": DOMAIN, "api_url": api_url})
-    assert failures == []
-    TrackingDomainProvider().create({**checked, "__provider": "serialized"})
+    both_paths.dynamic_create(api_url, DOMAIN)
 
 
 def native_create(api_url: str) -> None:
-    native = NativeProvider(schema=lambda: "{}")
-    configure(native, apiKey=PropertyValue(KEY).with_secret(True), apiUrl=api_url)
-    checked = run(native.check(api.CheckRequest(URN, {}, wire(domain=DOMAIN), b"")))
-    assert not checked.failures and checked.inputs is not None
-    run(native.create(api.CreateRequest(URN, checked.inputs, 60, False)))
+    both_paths.native_create(api_url, DOMAIN, KEY)
 
 
 @pytest.fixture(params=["dynamic", "native"])
