@@ -30,6 +30,8 @@ HOSTS: Final[dict[str, RegionHosts]] = {
 }
 REGIONS: Final[tuple[str, ...]] = tuple(HOSTS)
 DEFAULT_REGION: Final[str] = REGIONS[0]
+#: Every region's V2 host, where a managed-HTTPS tracking domain's CNAME points.
+MANAGED_CNAME_TARGETS: Final[frozenset[str]] = frozenset(hosts.managed_cname_target for hosts in HOSTS.values())
 ENTERPRISE_TRACKING_SUFFIX: Final[str] = ".et.e.sparkpost.com"
 
 

@@ -12,10 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Final
 
-from sparkpost_tracking.dynamic_providers.hosts import HOSTS
+from sparkpost_tracking.dynamic_providers.hosts import MANAGED_CNAME_TARGETS
 
 #: The stack program's cdn name of a CNAME target, by the target's own host or its domain.
-MANAGED_TARGETS: Final[frozenset[str]] = frozenset(hosts.managed_cname_target for hosts in HOSTS.values())
 CDN_SUFFIXES: Final[tuple[tuple[str, str], ...]] = (
     (".cloudfront.net", "cloudfront"),
     (".fastly.net", "fastly"),
@@ -35,7 +34,7 @@ class Inference:
 
 def cdn_of_target(host: str) -> str | None:
     host = host.lower().removesuffix(".")
-    if host in MANAGED_TARGETS:
+    if host in MANAGED_CNAME_TARGETS:
         return "managed"
     return next((cdn for suffix, cdn in CDN_SUFFIXES if host.endswith(suffix)), None)
 

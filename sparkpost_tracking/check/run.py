@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, HOSTS
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, HOSTS, MANAGED_CNAME_TARGETS
 
 from .caa_step import STEP as CAA
 from .caa_step import check_caa
@@ -40,7 +40,6 @@ def settle(options: CheckOptions, found: StackDomain | None = None) -> tuple[Che
     return options, account, source
 
 
-V2_TARGETS = frozenset(hosts.managed_cname_target for hosts in HOSTS.values())
 
 
 def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None,
@@ -48,7 +47,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None,
     options, account, source = settle(options, found)
     cdn = traits(options.cdn)
     # Managed HTTPS: said by --cdn managed (or the stack), or by a V2 host as the expected target.
-    managed = cdn.managed_certificate or options.expect_target in V2_TARGETS
+    managed = cdn.managed_certificate or options.expect_target in MANAGED_CNAME_TARGETS
     if managed and options.expect_target is None:
         options = dataclasses.replace(options, expect_target=HOSTS[account.region].managed_cname_target)
         source = "region"
