@@ -7,8 +7,9 @@
   here as the default of every resource of this provider that sets none. They make ``pulumi import`` work with
   nothing but an id.
 
-The values live in the plugin process only. Other keys in the namespace (a stack program named
-``sparkpost-tracking`` keeps its own settings there) are ignored.
+The values live in the plugin process only. Any other key of the namespace is refused with a "did you mean"
+(as the Python path refuses a misspelt ``sparkpost:`` key), except those of this repository's stack program
+(project ``sparkpost-tracking``), which shares the namespace.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, Final
 
 from pulumi.provider.experimental.util import camel_case
 
+from sparkpost_tracking.config import STACK_KEYS
 from sparkpost_tracking.dynamic_providers.errors import ConfigurationError
 from sparkpost_tracking.dynamic_providers.schema import INPUTS
 from sparkpost_tracking.dynamic_providers.secrets import plain_text_reason
@@ -30,7 +32,7 @@ from sparkpost_tracking.dynamic_providers.settings import (
     settings_from,
 )
 from sparkpost_tracking.dynamic_providers.types import PACKAGE
-from sparkpost_tracking.dynamic_providers.validation import InvalidInput
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput, did_you_mean
 
 #: Resource inputs the provider config gives a default for (snake_case).
 RESOURCE_DEFAULTS: Final[tuple[str, ...]] = ("region", "api_url")
@@ -70,13 +72,24 @@ class ProviderConfig:
     resource_defaults: dict[str, Any] = field(default_factory=dict)
 
 
+def unknown_keys(values: Mapping[str, Any]) -> list[InvalidInput]:
+    """A misspelt key would be ignored silently (``verifyTimout``: the default timeout applies), as the Python path
+    refuses it for ``sparkpost:``. The stack program's own keys share the namespace and pass; so do the engine's
+    (``version``, ``__``-prefixed)."""
+    known = [*CONFIG_PROPERTIES, *STACK_KEYS]
+    return [InvalidInput(key, f"is not a setting of the {PACKAGE} provider."
+                                             f"{did_you_mean(key, CONFIG_PROPERTIES, f'{PACKAGE}:')} "
+                                             f"Known: {', '.join(f'{PACKAGE}:{k}' for k in CONFIG_PROPERTIES)}")
+            for key in sorted(values) if key not in known and key != "version" and not key.startswith("__")]
+
+
 def check_config(values: Mapping[str, Any], secret: Collection[str] | None = None) -> list[InvalidInput]:
     """Every bad value in the provider config (wire names, plain values), each naming its property.
 
     ``secret`` names the values the engine marked secret (``None``: not known, as for a config read from the
     environment). A key that is not secret would be stored in plain text as the provider's inputs in state.
     """
-    failures: list[InvalidInput] = []
+    failures = unknown_keys(values)
     if secret is not None:
         failures += [InvalidInput(f"{PACKAGE}:{wire}", plain_text_reason(f"{PACKAGE}:{wire}"))
                      for wire, declared in CONFIG_PROPERTIES.items()

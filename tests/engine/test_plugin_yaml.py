@@ -199,3 +199,14 @@ def test_the_api_key_as_an_argument_is_refused_with_the_dynamic_resources_words(
     assert isinstance(caught.value, pulumi.RunError)
     assert str(caught.value) == ("TrackingDomain 't': api_key: the API key is never an input (it would land in state); "
                                  f"use 'pulumi config set --secret {PACKAGE}:apiKey ...' or SPARKPOST_API_KEY")
+
+
+def test_a_misspelt_provider_key_is_refused_before_any_request(yaml_cli_dir: Path, emu: Emulator,
+                                                               tmp_path: Path) -> None:
+    project = YamlProject(tmp_path, yaml_cli_dir, {"plain": RESOURCES["plain"]})
+    project.init(emu.base_url, KEY, verifyTimout="5")
+    emu.clear_requests()
+    failed = project.preview(check=False)
+    assert failed.returncode != 0
+    assert "Did you mean 'sparkpost-tracking:verifyTimeout'?" in failed.text and "Traceback" not in failed.text
+    assert emu.count() == 0

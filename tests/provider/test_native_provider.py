@@ -302,3 +302,13 @@ def test_each_error_code_ends_the_native_create_at_its_first_report_with_its_fix
     calls = [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests()]
     enable = calls.index(("POST", "enable"))
     assert calls[enable + 1:] == [("GET", DOMAIN), ("GET", DOMAIN), ("DELETE", DOMAIN)]
+
+
+def test_check_config_refuses_a_misspelt_key_as_the_python_path_does() -> None:
+    # Ignored, the misspelt key would leave the default in force; the stack program's own keys share the namespace.
+    native = NativeProvider(schema=lambda: "{}")
+    request = api.CheckRequest("urn:pulumi:test::proj::pulumi:providers:sparkpost-tracking::default", {},
+                               wire(verifyTimout="5", domains=[{"domain": "x"}], version="0.2.0"), b"")
+    [failure] = run(native.check_config(request)).failures or []
+    assert failure.property == "verifyTimout"
+    assert "Did you mean 'sparkpost-tracking:verifyTimeout'?" in failure.reason
