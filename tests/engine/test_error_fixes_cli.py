@@ -334,3 +334,20 @@ def test_check_from_stack_outside_a_project_says_where_to_run_it(cli_dir: Path, 
     print(f"$ cd project && {' '.join(check)}  # exit {inside.returncode}\n{inside.stdout}{inside.stderr}")
     assert inside.returncode == 1 and "--from-stack" not in inside.stderr
     assert DOMAIN in inside.stdout
+
+
+def test_a_change_of_the_providers_api_url_previews_a_replace(program: Program, emu: Emulator) -> None:
+    """The provider's apiUrl lands in each resource's inputs (state says which account holds the domain): changing
+    it replaces every resource that takes it, which a protected domain refuses already in the preview."""
+    program.up()
+    state = program.run("stack", "export").stdout
+    assert f'"{"apiUrl" if program.path == "yaml" else "api_url"}": "{emu.base_url}"' in state
+    with Emulator(api_keys=[KEY]) as other:
+        program.run("config", "set", program.key("apiUrl"), other.base_url)
+        result = program.run("preview", check=False)
+    text = one_line(result.text)
+    print(f"\n[{program.path}] $ pulumi preview  # after a change of {program.key('apiUrl')}\n{result.text}")
+    wire = "apiUrl" if program.path == "yaml" else "api_url"
+    assert f"links replace [diff: ~{wire}]" in text  # unprotected: replaced
+    assert result.returncode != 0 and 'error: unable to replace resource' in text and "track-sparkpost" in text
+    assert "marked for protection" in text
