@@ -79,8 +79,8 @@ def test_the_quickstart_runs_as_written_from_an_empty_directory(session: DocSess
     assert session.cwd == project
     # The directory holds the two files the page wrote, the venv, the state and the stack's config (and Python's
     # bytecode cache of the program): nothing else.
-    assert sorted(p.name for p in project.iterdir() if p.name != "__pycache__") == [".state", ".venv", "Pulumi.dev.yaml", "Pulumi.yaml",
-                                                         "__main__.py"]
+    made = sorted(p.name for p in project.iterdir() if p.name != "__pycache__")
+    assert made == [".state", ".venv", "Pulumi.dev.yaml", "Pulumi.yaml", "__main__.py"]
     last = session.transcript[-1].output
     assert "verified          : true" in last or re.search(r"verified\s*:\s*true", last), last
     assert '"v2.spgo.io"' in last
