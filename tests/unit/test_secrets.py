@@ -171,3 +171,22 @@ def test_a_key_outside_ascii_never_reaches_the_http_stack() -> None:
 def test_every_ascii_key_sparkpost_could_issue_passes() -> None:
     printable = "".join(chr(c) for c in range(0x21, 0x7f))
     assert check_api_key(printable, "x") == printable
+
+
+def test_the_refusals_read_in_full() -> None:
+    """Each refusal, word for word, as configured in stack config: what is wrong, why, and the command to fix it."""
+    with pytest.raises(errors.ConfigurationError) as spaced:
+        settings_from({"sparkpost:apiKey": HEX_KEY + "\n"}, environ={})
+    assert str(spaced.value) == (
+        "The SparkPost API key from stack config 'sparkpost:apiKey' contains whitespace or a control character (a "
+        "trailing newline, often, from 'echo'). Set it again without it: pulumi config set --secret "
+        "sparkpost:apiKey <key> (from a variable: printf '%s' \"$KEY\" | pulumi config set --secret "
+        "sparkpost:apiKey).")
+    with pytest.raises(errors.ConfigurationError) as pasted:
+        settings_from({"sparkpost:euApiKey": "\u201c" + HEX_KEY}, environ={})
+    assert str(pasted.value) == (
+        "The SparkPost API key from stack config 'sparkpost:euApiKey' contains a character outside ASCII (at "
+        "position 1 of 41): SparkPost's keys are letters and digits, so this is not the key as SparkPost issued it "
+        "(a quote, a dash or a letter changed by a copy and paste, often). Copy it again from SparkPost (Account > "
+        "API Keys) and set it again: pulumi config set --secret sparkpost:euApiKey <key> (from a variable: printf "
+        "'%s' \"$KEY\" | pulumi config set --secret sparkpost:euApiKey).")
