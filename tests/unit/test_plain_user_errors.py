@@ -123,11 +123,21 @@ def test_without_it_the_server_shows_our_error_after_a_traceback(as_main: object
     LIKE_PULUMI.replace("_abort_with_traceback", "_abort"),               # no such wrapper
     LIKE_PULUMI.replace("import traceback", "import traceback as tb").replace("traceback.", "tb."),
 ])
-def test_a_server_laid_out_otherwise_is_left_as_it_is(as_main: object, layout: str) -> None:
+def test_a_server_laid_out_otherwise_is_left_as_it_is(as_main: object, layout: str,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
     server = as_main(server_module(layout))  # type: ignore[operator]
     before = dict(server.__dict__)
-    assert provider_server.plain_user_errors() == "server not as expected: left as it is"
+    with caplog.at_level("DEBUG", logger="sparkpost_tracking.provider_server"):
+        assert provider_server.plain_user_errors() == "server not as expected: left as it is"
     assert server.__dict__ == before
+    assert caplog.messages == ["the dynamic-provider server does not format errors as expected: they keep Pulumi's "
+                               "traceback"]
+
+
+def test_a_wrapper_that_only_formats_the_traceback_is_recognised() -> None:
+    minimal = "import traceback\n\ndef _abort_with_traceback(fn):\n    def wrapper():\n" \
+              "        return traceback.format_exc()\n    return wrapper\n"
+    assert provider_server._formats_with_traceback(server_module(minimal))
 
 
 def test_outside_the_server_nothing_is_touched(as_main: object) -> None:
