@@ -73,7 +73,13 @@ class StackDefaults:
 
     @classmethod
     def from_config(cls, config: pulumi.Config) -> StackDefaults:
-        return cls(**{f.name: f.metadata["read"](config, camel_case(f.name)) for f in fields(cls)})
+        """The keys of ``config``'s namespace; ``apiUrl`` unset there falls back to the provider's own
+        ``sparkpost:apiUrl``, so that the program's outputs name the API the provider uses."""
+        values = {f.name: f.metadata["read"](config, camel_case(f.name)) for f in fields(cls)}
+        if not values["api_url"]:
+            namespace, _, name = API_URL_CONFIG.partition(":")
+            values["api_url"] = pulumi.Config(namespace).get(name)
+        return cls(**values)
 
     def for_args(self) -> dict[str, Any]:
         """The defaults that are set, as component arguments."""

@@ -113,3 +113,16 @@ def test_stack_defaults_read_their_camel_case_keys() -> None:
     assert defaults == StackDefaults(region="eu", api_url="http://127.0.0.1:1/api/v1", dns_ttl=600, verify=False)
     assert defaults.for_args() == {"region": "eu", "api_url": "http://127.0.0.1:1/api/v1", "dns_ttl": 600,
                                    "verify": False}
+
+
+def test_the_stack_programs_api_url_falls_back_to_the_providers() -> None:
+    set_all_config({"sparkpost:apiUrl": "http://127.0.0.1:2/api/v1"})
+    try:
+        fallback = StackDefaults.from_config(pulumi.Config(STACK_PROJECT))
+        set_all_config({"sparkpost:apiUrl": "http://127.0.0.1:2/api/v1",
+                        f"{STACK_PROJECT}:apiUrl": "http://127.0.0.1:3/api/v1"})
+        own = StackDefaults.from_config(pulumi.Config(STACK_PROJECT))
+    finally:
+        set_all_config({})
+    assert fallback.api_url == "http://127.0.0.1:2/api/v1"
+    assert own.api_url == "http://127.0.0.1:3/api/v1"  # the stack program's own key wins
