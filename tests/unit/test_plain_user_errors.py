@@ -158,3 +158,39 @@ def test_the_stand_in_formats_what_is_being_handled_only() -> None:
         raise ValueError("theirs")
     except ValueError:
         assert stand_in.format_exc() == traceback.format_exc()
+
+
+def test_the_plugin_sends_our_error_with_its_notes_in_its_own_words() -> None:
+    """The plugin's twin of the intercept: our error (found behind the SDK's wrapping) goes out as its message and
+    notes, names in the schema's words; anything else is raised on for the SDK to report."""
+    import asyncio
+
+    import grpc
+
+    from sparkpost_tracking.plugin import server
+
+    class AbortingContext:
+        details: str = ""
+
+        async def abort(self, code: grpc.StatusCode, details: str) -> None:
+            self.details = details
+            raise grpc.aio.AbortError()
+
+    async def failing(self: object, request: object, context: object) -> None:
+        error = errors.VerificationFailed("not verified: raise sparkpost:verifyTimeout, or set adopt_existing")
+        error.add_note("SPARKPOST_ADOPT=track.example.com pulumi up keeps it.")
+        try:
+            raise error
+        except errors.VerificationFailed as inner:
+            raise RuntimeError("the SDK's wrapping") from inner
+
+    async def buggy(self: object, request: object, context: object) -> None:
+        raise KeyError("domain")
+
+    context = AbortingContext()
+    with pytest.raises(grpc.aio.AbortError):
+        asyncio.run(server._plain_errors(failing)(None, None, context))  # type: ignore[arg-type]
+    assert context.details == ("not verified: raise sparkpost-tracking:verifyTimeout, or set adoptExisting\n"
+                               "SPARKPOST_ADOPT=track.example.com pulumi up keeps it.")
+    with pytest.raises(KeyError):
+        asyncio.run(server._plain_errors(buggy)(None, None, AbortingContext()))  # type: ignore[arg-type]
