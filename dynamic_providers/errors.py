@@ -8,7 +8,13 @@ from typing import Any
 
 class SparkPostTrackingError(Exception):
     """The root of every error this library raises. Both the Python dynamic provider and the plugin report it
-    (and every subclass) as its message alone: our call stack says nothing a user can act on."""
+    (and every subclass) as its message alone (``user_message``): our call stack says nothing a user can act on."""
+
+
+def user_message(exc: BaseException) -> str:
+    """What a user reads of one of our errors: its message, then each note added on the way up (what was left
+    behind and how to recover it), one per line. Neither the class name nor a frame: they tell a user nothing."""
+    return "\n".join([str(exc), *getattr(exc, "__notes__", ())])
 
 
 class UserError(SparkPostTrackingError):

@@ -123,6 +123,26 @@ def _status_fields(status: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _verification_needed_by(desired: Desired, default_pending: bool) -> str | None:
+    """What needs this domain verified besides ``verify`` itself (for the timeout's advice), or None."""
+    if desired.managed_certificate:
+        return "SparkPost issues a managed certificate (managed_certificate, as ManagedTrackingDomain sets it) " \
+               "only to a verified domain"
+    if default_pending:
+        return "SparkPost makes only a verified domain the default (default)"
+    return None
+
+
+def _after_verification_timeout(needed_by: str | None) -> str:
+    """The last sentence of a verification timeout: steps that work for this domain."""
+    longer = "raise sparkpost:verifyTimeout (e.g. pulumi config set sparkpost:verifyTimeout 900)"
+    if needed_by is None:
+        return (f"Then run 'pulumi up' again; {longer} to wait longer, or declare the domain with verify: false to "
+                "create it without waiting for SparkPost.")
+    return (f"Then run 'pulumi up' again, and {longer} to wait longer. The wait cannot be skipped here: "
+            f"{needed_by}.")
+
+
 class TrackingDomainLifecycle:
     """Drives one domain toward its declared state through a ``SparkPostClient``."""
 
@@ -237,7 +257,7 @@ class TrackingDomainLifecycle:
             state["port"] = port_for(bool(state["secure"]))
         needs_verified = desired.verify or desired.managed_certificate or default_pending
         if needs_verified and not state.get("verified"):
-            state.update(self.wait_verified(desired.domain))
+            state.update(self.wait_verified(desired.domain, _verification_needed_by(desired, default_pending)))
         if desired.managed_certificate:
             state.update(self.ensure_managed_certificate(desired.domain, state))
         if default_pending:
@@ -250,8 +270,12 @@ class TrackingDomainLifecycle:
 
     # ---- verification ----------------------------------------------------------------------
 
-    def wait_verified(self, domain: str) -> dict[str, Any]:
-        """Call verify until SparkPost reports the domain verified, within ``verify_timeout``."""
+    def wait_verified(self, domain: str, needed_by: str | None = None) -> dict[str, Any]:
+        """Call verify until SparkPost reports the domain verified, within ``verify_timeout``.
+
+        ``needed_by`` says what cannot do without the verification (managed HTTPS, the default); None when only
+        ``verify`` asked for it, which the user may turn off. The timeout's advice offers only what works then.
+        """
         timeout = self.settings.verify_timeout
         poller = self._poller(timeout)
         while True:
@@ -273,8 +297,7 @@ class TrackingDomainLifecycle:
                     f"Check that DNS for {domain} points at your CDN (or the SparkPost CNAME target), that the "
                     f"CDN serves a valid certificate for {domain} (secure domains are verified with "
                     f"https://{domain}:443), and that it forwards Host and User-Agent to the SparkPost origin. "
-                    "Raise sparkpost:verifyTimeout to wait longer, or set verify: false to skip waiting."
-                )
+                    + _after_verification_timeout(needed_by))
 
     # ---- managed HTTPS ---------------------------------------------------------------------
 

@@ -66,6 +66,8 @@ class SparkPostProvider(ResourceProvider):
 
     def __init__(self) -> None:
         self.service = self.service_type()
+        #: ``sparkpost:apiUrl``: the ``api_url`` of every resource that sets none (``configure`` reads it).
+        self.api_url: str | None = None
 
     # Pickle nothing but the class reference: no key, no settings, no sessions.
     def __getstate__(self) -> dict[str, Any]:
@@ -73,17 +75,20 @@ class SparkPostProvider(ResourceProvider):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.service = self.service_type()
+        self.api_url = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
     def configure(self, req: ConfigureRequest) -> None:
         from . import watchdog
-        from .provider_server import widen_workers
-        from .settings import CONFIG_KEYS, settings_from, unknown_key_problems
+        from .provider_server import plain_user_errors, widen_workers
+        from .settings import API_URL_CONFIG, CONFIG_KEYS, settings_from, unknown_key_problems
 
         # From here on, an engine that dies takes this process with it (no SparkPost call outlives it).
         watchdog.start()
+        # Our errors reach the CLI as their message, without the server's traceback header and frames.
+        plain_user_errors()
         # Refresh and destroy do not run the program, whose check refuses bad ``sparkpost:`` keys: the provider
         # refuses them too, at its first SparkPost call (configure itself runs for check and diff, which make
         # none). pulumi.dynamic.Config keeps the whole stack config in ``_props`` (it offers no listing).
@@ -95,6 +100,7 @@ class SparkPostProvider(ResourceProvider):
             problems.append(str(exc))
             settings = None
         self.service = self.service_type(settings, problems)
+        self.api_url = values.get(API_URL_CONFIG) or None
         # Creates wait minutes for SparkPost; let them overlap beyond the server's 4 workers.
         widen_workers(int(settings.provider_workers) if settings else 0)
 
@@ -110,6 +116,8 @@ class SparkPostProvider(ResourceProvider):
 
     @reported
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        if news.get("api_url") is None and self.api_url:  # into the inputs, as the plugin does with its apiUrl
+            news = {**news, "api_url": self.api_url}
         checked = self.service.check(news)
         return CheckResult(checked.inputs, [CheckFailure(f.prop, f.reason) for f in checked.failures])
 

@@ -14,6 +14,13 @@ in ``pulumi.dynamic.__main__.main``, whose local ``server`` has a gRPC state wit
 pool is left as it is and a warning says what that costs and what to do. An SDK older than ``MIN_SDK`` (the first
 one tested) is left alone too. The tests run this against the installed SDK, which is the newest PyPI serves.
 ``sparkpost:providerWorkers`` (``SPARKPOST_PROVIDER_WORKERS``) sets the limit; 0 keeps Pulumi's 4.
+
+The same server answers an exception of a provider method with ``traceback.format_exc()``, which the CLI prints
+after ``error:``: a ``Traceback (most recent call last):`` header and its frames before our message, though our
+errors say what to do and our frames do not. ``plain_user_errors`` gives that module a ``traceback`` whose
+``format_exc`` is our error's message alone (``errors.user_message``), and the real traceback for anything else (a
+bug keeps its frames). Guarded the same way: only the server module laid out as expected is touched; otherwise
+the message still arrives, last, after the frames.
 """
 
 from __future__ import annotations
@@ -22,10 +29,13 @@ import logging
 import queue
 import sys
 import threading
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
-from types import FrameType
+from types import CodeType, FrameType, ModuleType
 from typing import Any, Final
+
+from .errors import SparkPostTrackingError, user_message
 
 log = logging.getLogger("sparkpost_tracking.provider_server")
 
@@ -134,3 +144,43 @@ def _move_queued(old: ThreadPoolExecutor, new: ThreadPoolExecutor) -> int:
         new._work_queue.put(item)
         new._adjust_thread_count()
         moved += 1
+
+
+class _PlainUserErrors:
+    """Stands in for the ``traceback`` module in the dynamic-provider server's namespace: ``format_exc()`` of one of
+    our errors is its message; everything else is the real module."""
+
+    def __init__(self, real: ModuleType) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def format_exc(self, *args: Any, **kwargs: Any) -> str:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, SparkPostTrackingError):
+            return user_message(exc)
+        return str(self._real.format_exc(*args, **kwargs))
+
+
+def _formats_with_traceback(server: ModuleType) -> bool:
+    """The server's errors go through ``traceback.format_exc`` of its module global ``traceback``, as expected."""
+    wrapper = getattr(server, "_abort_with_traceback", None)
+    codes = [c for c in getattr(getattr(wrapper, "__code__", None), "co_consts", ()) if isinstance(c, CodeType)]
+    return getattr(server, "traceback", None) is traceback and any(
+        {"traceback", "format_exc"} <= set(code.co_names) for code in codes)
+
+
+def plain_user_errors() -> str:
+    """Make the dynamic-provider server in this process report our errors as their message alone; returns what
+    was done. Idempotent; outside that server (a program, a test calling the provider) it does nothing."""
+    server = sys.modules.get("__main__")
+    if getattr(getattr(server, "__spec__", None), "name", None) != _SERVER_MODULE or server is None:
+        return "not in a dynamic-provider server"
+    if isinstance(getattr(server, "traceback", None), _PlainUserErrors):
+        return "already done"
+    if not _formats_with_traceback(server):
+        log.debug("the dynamic-provider server does not format errors as expected: they keep Pulumi's traceback")
+        return "server not as expected: left as it is"
+    setattr(server, "traceback", _PlainUserErrors(traceback))  # noqa: B010 (the server's module global)
+    return "our errors are reported as their message"

@@ -23,7 +23,7 @@ from typing import Any, Final
 from .errors import ConfigurationError
 from .hosts import DEFAULT_REGION, REGIONS
 from .retry_policy import RetryPolicy
-from .secrets import check_api_key
+from .secrets import check_api_key, config_source, env_source
 from .validation import did_you_mean
 
 CONFIG_NAMESPACE: Final[str] = "sparkpost"
@@ -103,10 +103,10 @@ class Settings:
         candidates.append((config_key("api_key", self._namespace), API_KEY_ENV))
         for config_name, env_name in candidates:
             if self._config.get(config_name):
-                source = f"stack config '{config_name}'"
+                source = config_source(config_name)
                 return check_api_key(str(self._config[config_name]), source), source
             if env.get(env_name):
-                source = f"environment variable {env_name}"
+                source = env_source(env_name)
                 return check_api_key(str(env[env_name]), source), source
         names = " or ".join(f"stack config '{c}' (pulumi config set --secret {c} ...) or environment "
                             f"variable {e}" for c, e in candidates)
@@ -118,8 +118,12 @@ TUNABLES: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings) if "do
 #: The stack config keys that hold an API key: they must be secrets.
 SECRET_CONFIG_KEYS: Final[tuple[str, ...]] = (
     API_KEY_CONFIG, *(region_key_names(region)[0] for region in REGIONS if region != DEFAULT_REGION))
+#: The API base of every resource that sets no ``api_url``, in any project (the plugin's twin is
+#: ``sparkpost-tracking:apiUrl``). The provider puts it in the resource's checked inputs, as if the program had
+#: passed it: state records where the domain lives, and changing the key previews a replace.
+API_URL_CONFIG: Final[str] = f"{CONFIG_NAMESPACE}:apiUrl"
 #: Stack config keys the provider reads in ``configure`` (values only live in that process's memory).
-CONFIG_KEYS: Final[tuple[str, ...]] = (*SECRET_CONFIG_KEYS, *map(config_key, TUNABLES))
+CONFIG_KEYS: Final[tuple[str, ...]] = (*SECRET_CONFIG_KEYS, *map(config_key, TUNABLES), API_URL_CONFIG)
 
 
 def unknown_key_problems(keys: Iterable[str]) -> list[str]:
@@ -156,7 +160,7 @@ def settings_from(config: Mapping[str, Any], environ: Mapping[str, str] | None =
     keys = {k: v for k, v in config.items() if k.startswith(namespace + ":") and k.endswith("piKey")}
     for name, key in keys.items():  # refused when configured, not at the first request
         if key:
-            check_api_key(str(key), f"stack config '{name}'")
+            check_api_key(str(key), config_source(name))
     return Settings(**numbers, adopt=adopt_list(env.get(ADOPT_ENV, "")), _config=keys, _namespace=namespace)
 
 

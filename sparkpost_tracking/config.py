@@ -18,6 +18,7 @@ program (``refresh``, ``destroy``): it refuses unknown ``sparkpost:`` keys befor
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
@@ -28,13 +29,14 @@ from pulumi.runtime.config import CONFIG, get_config_env, is_config_secret
 from sparkpost_tracking.dynamic_providers.errors import ConfigurationError
 from sparkpost_tracking.dynamic_providers.secrets import plain_text_reason
 from sparkpost_tracking.dynamic_providers.settings import (
+    API_URL_CONFIG,
     CONFIG_KEYS,
     SECRET_CONFIG_KEYS,
     camel_case,
     settings_from,
     unknown_key_problems,
 )
-from sparkpost_tracking.dynamic_providers.validation import did_you_mean
+from sparkpost_tracking.dynamic_providers.validation import InvalidInput, did_you_mean, validate_api_url
 
 #: The stack program's project name, and so its config namespace.
 STACK_PROJECT: Final[str] = "sparkpost-tracking"
@@ -71,7 +73,13 @@ class StackDefaults:
 
     @classmethod
     def from_config(cls, config: pulumi.Config) -> StackDefaults:
-        return cls(**{f.name: f.metadata["read"](config, camel_case(f.name)) for f in fields(cls)})
+        """The keys of ``config``'s namespace; ``apiUrl`` unset there falls back to the provider's own
+        ``sparkpost:apiUrl``, so that the program's outputs name the API the provider uses."""
+        values = {f.name: f.metadata["read"](config, camel_case(f.name)) for f in fields(cls)}
+        if not values["api_url"]:
+            namespace, _, name = API_URL_CONFIG.partition(":")
+            values["api_url"] = pulumi.Config(namespace).get(name)
+        return cls(**values)
 
     def for_args(self) -> dict[str, Any]:
         """The defaults that are set, as component arguments."""
@@ -93,8 +101,7 @@ def config_problems(config: Mapping[str, Any], is_secret: Callable[[str], bool],
     for key in sorted(k for k in config if k.startswith(STACK_PROJECT + ":")):
         name = key.partition(":")[2]
         if project != STACK_PROJECT:
-            problems.append(f"{key}: only the {STACK_PROJECT} stack program reads this namespace, and this is "
-                            f"project {project!r}: pass the value to the component instead (e.g. api_url=...)")
+            problems.append(in_another_project(key, config[key], project))
         elif name not in STACK_KEYS:
             hint = did_you_mean(name, STACK_KEYS, f"{STACK_PROJECT}:")
             problems.append(f"{key}: is not a setting of the {STACK_PROJECT} stack.{hint} "
@@ -103,7 +110,29 @@ def config_problems(config: Mapping[str, Any], is_secret: Callable[[str], bool],
         settings_from({k: config[k] for k in CONFIG_KEYS if k in config})
     except ConfigurationError as exc:
         problems.append(str(exc))
+    try:
+        validate_api_url(config.get(API_URL_CONFIG) or None, API_URL_CONFIG)
+    except InvalidInput as exc:
+        problems.append(str(exc))
     return problems
+
+
+def in_another_project(key: str, value: Any, project: str) -> str:
+    """Why a key of the stack program's namespace is refused in another project, and exactly what to write instead.
+
+    ``apiUrl`` has a twin every program reads, the provider's ``sparkpost:apiUrl``: the refusal gives the commands.
+    The others are the stack program's defaults for its components: each maps to a component argument.
+    """
+    name = key.partition(":")[2]
+    why = f"{key}: only the {STACK_PROJECT} stack program reads this namespace, and this is project {project!r}"
+    if name == camel_case("api_url"):
+        return (f"{why}. The SparkPost provider's own key works in every project: pulumi config rm {key} && "
+                f"pulumi config set {API_URL_CONFIG} {shlex.quote(str(value))}")
+    arguments = {camel_case(f.name): f.name for f in fields(StackDefaults)}
+    if name in arguments:
+        return f"{why}: pass it to each component instead ({arguments[name]}=...), then pulumi config rm {key}"
+    return (f"{why}: declare each tracking domain in your program (e.g. ManagedTrackingDomain(...)), then "
+            f"pulumi config rm {key}")
 
 
 def program_config() -> dict[str, Any]:

@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from pulumi.runtime.rpc import _special_sig_key as SECRET_MARK
@@ -130,6 +131,25 @@ def stack_config(options: CheckOptions) -> dict[str, Any]:
     return found
 
 
+#: The file that makes a directory a Pulumi project (the CLI looks for it here and in every parent).
+PROJECT_FILES: Final[tuple[str, ...]] = ("Pulumi.yaml", "Pulumi.yml")
+
+
+def project_directory(start: Path | None = None) -> Path | None:
+    """The Pulumi project the CLI would find from ``start`` (default: here), as it searches: upwards."""
+    here = (start or Path.cwd()).resolve()
+    return next((d for d in (here, *here.parents) if any((d / name).is_file() for name in PROJECT_FILES)), None)
+
+
+def _where_to_run() -> str:
+    """What to do after a failed CLI call, that works from here. Outside a project ``--stack`` cannot help: the
+    CLI needs the project for ``pulumi config`` even with a fully qualified stack name (measured, CLI 3.274)."""
+    if project_directory() is None:
+        return ("there is no Pulumi.yaml here or in any parent directory: cd to the stack's project directory, the "
+                "one with its Pulumi.yaml, and run the check there")
+    return "to check another stack of this project, give --stack NAME; 'pulumi stack ls' lists them"
+
+
 def _pulumi(options: CheckOptions, *args: str) -> Any:
     cli = shutil.which("pulumi")
     if cli is None:
@@ -142,8 +162,7 @@ def _pulumi(options: CheckOptions, *args: str) -> Any:
     if done.returncode != 0:
         # The CLI's own message (no stack selected, not logged in ...); config values never appear in it.
         message = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
-        raise UsageError(f"--from-stack: 'pulumi {' '.join(args[:2])}' failed: {message[0]} "
-                         "(run in the stack's project directory, or give --stack NAME)")
+        raise UsageError(f"--from-stack: 'pulumi {' '.join(args[:2])}' failed: {message[0]} ({_where_to_run()})")
     try:
         return json.loads(done.stdout or "null")
     except ValueError:

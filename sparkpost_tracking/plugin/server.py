@@ -30,7 +30,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 from sparkpost_tracking import __version__
 from sparkpost_tracking.components.chain import end_chains_in
 from sparkpost_tracking.dynamic_providers import watchdog
-from sparkpost_tracking.dynamic_providers.errors import SparkPostTrackingError
+from sparkpost_tracking.dynamic_providers.errors import SparkPostTrackingError, user_message
 from sparkpost_tracking.dynamic_providers.types import PACKAGE
 from sparkpost_tracking.dynamic_providers.validation import InvalidInput
 
@@ -67,7 +67,7 @@ def _plain_errors(handler: Handler) -> Handler:
             found = user_error(exc)
             if found is None:
                 raise
-            await context.abort(grpc.StatusCode.UNKNOWN, in_wire_words(str(found)))
+            await context.abort(grpc.StatusCode.UNKNOWN, in_wire_words(user_message(found)))
 
     return answer
 

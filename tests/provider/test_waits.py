@@ -131,3 +131,41 @@ def test_the_certificate_wait_polls_through_a_storm_too(emu: Emulator) -> None:
     time = FakeTime()
     observed = lifecycle(emu, time, certificate_timeout=600, verify_interval=5).wait_certificate_valid(DOMAIN)
     assert observed["tls_status"] == "valid"
+
+
+@pytest.mark.parametrize(("inputs", "needed_by"), [
+    ({"managed_certificate": True}, "SparkPost issues a managed certificate (managed_certificate, as "
+                                    "ManagedTrackingDomain sets it) only to a verified domain"),
+    ({"default": True}, "SparkPost makes only a verified domain the default (default)"),
+    ({"default": True, "managed_certificate": True}, "SparkPost issues a managed certificate (managed_certificate, "
+                                                     "as ManagedTrackingDomain sets it) only to a verified domain"),
+])
+def test_a_verification_timeout_offers_verify_false_only_where_it_is_allowed(emu: Emulator, inputs: dict[str, bool],
+                                                                            needed_by: str) -> None:
+    """A domain that cannot do without verification (managed HTTPS, the default) is not told to set verify: false,
+    which check_inputs refuses for it; a domain verified only because ``verify`` asks is."""
+    emu.set_verification(DOMAIN, "pending")
+    with pytest.raises(errors.VerificationFailed) as caught:
+        lifecycle(emu, FakeTime(), verify_timeout=10, verify_interval=5).create(desired(**inputs))
+    message = str(caught.value)
+    assert "verify: false" not in message
+    assert message.endswith("Then run 'pulumi up' again, and raise sparkpost:verifyTimeout (e.g. pulumi config set "
+                            f"sparkpost:verifyTimeout 900) to wait longer. The wait cannot be skipped here: "
+                            f"{needed_by}.")
+
+    emu.reset()
+    emu.set_verification(DOMAIN, "pending")
+    with pytest.raises(errors.VerificationFailed) as plain:
+        lifecycle(emu, FakeTime(), verify_timeout=10, verify_interval=5).create(desired())
+    assert str(plain.value).endswith(
+        "Then run 'pulumi up' again; raise sparkpost:verifyTimeout (e.g. pulumi config set sparkpost:verifyTimeout "
+        "900) to wait longer, or declare the domain with verify: false to create it without waiting for SparkPost.")
+
+
+def test_the_verify_false_the_timeout_offers_is_accepted(emu: Emulator) -> None:
+    from sparkpost_tracking.dynamic_providers.schema import check_inputs
+
+    assert check_inputs({"domain": DOMAIN, "verify": False})[1] == []
+    # ... and refused where the timeout does not offer it.
+    assert check_inputs({"domain": DOMAIN, "verify": False, "managed_certificate": True})[1]
+    assert check_inputs({"domain": DOMAIN, "verify": False, "default": True})[1]

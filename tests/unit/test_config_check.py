@@ -21,7 +21,8 @@ def problems(config: dict[str, Any], secret: frozenset[str] = frozenset(), proje
 
 
 def test_known_keys_come_from_the_settings_and_the_stack_program() -> None:
-    assert set(CONFIG_KEYS) == {"sparkpost:apiKey", "sparkpost:euApiKey", *map(config_key, TUNABLES)}
+    assert set(CONFIG_KEYS) == {"sparkpost:apiKey", "sparkpost:euApiKey", "sparkpost:apiUrl",
+                                *map(config_key, TUNABLES)}
     assert SECRET_CONFIG_KEYS == ("sparkpost:apiKey", "sparkpost:euApiKey")
     # Pulumi.yaml declares the stack program's defaults for the CLI: the same keys, nothing else.
     declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
@@ -52,10 +53,34 @@ def test_unknown_stack_key_in_the_users_spelling() -> None:
                               "Did you mean 'sparkpost-tracking:apiUrl'?")
 
 
-def test_stack_keys_in_another_project_are_refused_since_nothing_reads_them() -> None:
-    [problem] = problems({"sparkpost-tracking:apiUrl": "https://x/api/v1"}, project="existing-infra")
-    assert problem.startswith("sparkpost-tracking:apiUrl: only the sparkpost-tracking stack program reads")
-    assert "pass the value to the component instead" in problem
+def test_api_url_of_the_stack_program_in_another_project_says_the_commands_that_fix_it() -> None:
+    [problem] = problems({"sparkpost-tracking:apiUrl": "http://127.0.0.1:8787/api/v1"}, project="existing-infra")
+    assert problem == ("sparkpost-tracking:apiUrl: only the sparkpost-tracking stack program reads this namespace, "
+                       "and this is project 'existing-infra'. The SparkPost provider's own key works in every "
+                       "project: pulumi config rm sparkpost-tracking:apiUrl && "
+                       "pulumi config set sparkpost:apiUrl http://127.0.0.1:8787/api/v1")
+    # The fix, applied: the provider's key is accepted in that project.
+    assert problems({"sparkpost:apiUrl": "http://127.0.0.1:8787/api/v1"}, project="existing-infra") == []
+
+
+@pytest.mark.parametrize(("key", "argument"), [("sparkpost-tracking:region", "region=..."),
+                                               ("sparkpost-tracking:dnsTtl", "dns_ttl=..."),
+                                               ("sparkpost-tracking:domains", "ManagedTrackingDomain(...)")])
+def test_other_stack_keys_in_another_project_name_what_to_write_instead(key: str, argument: str) -> None:
+    [problem] = problems({key: "eu"}, project="existing-infra")
+    assert problem.startswith(f"{key}: only the sparkpost-tracking stack program reads this namespace")
+    assert argument in problem and problem.endswith(f"pulumi config rm {key}")
+
+
+def test_the_value_in_the_command_is_quoted_for_the_shell() -> None:
+    [problem] = problems({"sparkpost-tracking:apiUrl": "https://a b/api/v1"}, project="p")
+    assert problem.endswith("pulumi config set sparkpost:apiUrl 'https://a b/api/v1'")
+
+
+@pytest.mark.parametrize("url", ["https://api.sparkpost.com", "http://api.sparkpost.com/api/v1"])
+def test_a_bad_provider_api_url_is_refused_with_its_key(url: str) -> None:
+    [problem] = problems({"sparkpost:apiUrl": url}, project="p")
+    assert problem.startswith("sparkpost:apiUrl: must ")
 
 
 @pytest.mark.parametrize("key", SECRET_CONFIG_KEYS)
@@ -88,3 +113,16 @@ def test_stack_defaults_read_their_camel_case_keys() -> None:
     assert defaults == StackDefaults(region="eu", api_url="http://127.0.0.1:1/api/v1", dns_ttl=600, verify=False)
     assert defaults.for_args() == {"region": "eu", "api_url": "http://127.0.0.1:1/api/v1", "dns_ttl": 600,
                                    "verify": False}
+
+
+def test_the_stack_programs_api_url_falls_back_to_the_providers() -> None:
+    set_all_config({"sparkpost:apiUrl": "http://127.0.0.1:2/api/v1"})
+    try:
+        fallback = StackDefaults.from_config(pulumi.Config(STACK_PROJECT))
+        set_all_config({"sparkpost:apiUrl": "http://127.0.0.1:2/api/v1",
+                        f"{STACK_PROJECT}:apiUrl": "http://127.0.0.1:3/api/v1"})
+        own = StackDefaults.from_config(pulumi.Config(STACK_PROJECT))
+    finally:
+        set_all_config({})
+    assert fallback.api_url == "http://127.0.0.1:2/api/v1"
+    assert own.api_url == "http://127.0.0.1:3/api/v1"  # the stack program's own key wins

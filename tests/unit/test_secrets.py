@@ -122,3 +122,71 @@ def test_a_bad_key_is_refused_where_it_is_configured() -> None:
         SparkPostClient("http://127.0.0.1:9/api/v1", key, key_source="a test")
     assert "a test" in str(in_client.value)
     assert_silent_about(str(in_client.value), key)
+
+
+#: Keys that http.client cannot encode as a header (Latin-1) or that SparkPost never issues (outside ASCII).
+NON_ASCII_KEYS: dict[str, str] = {
+    "Cyrillic": "0123456789abcdef\u04340123456789abcdef0123456",
+    "typographic quote": "\u201c0123456789abcdef0123456789abcdef012345\u201d",
+    "emoji": "0123456789abcdef\U0001f5dd0123456789abcdef012345",
+    "Latin-1 letter": "0123456789abcdef\u00e90123456789abcdef0123456",
+}
+
+
+@pytest.mark.parametrize("name", NON_ASCII_KEYS)
+def test_a_key_outside_ascii_is_refused_without_the_key_in_the_error(name: str) -> None:
+    key = NON_ASCII_KEYS[name]
+    with pytest.raises(errors.ConfigurationError) as caught:
+        check_api_key(key, "stack config 'sparkpost:apiKey'")
+    error = caught.value
+    message = str(error)
+    assert message.startswith("The SparkPost API key from stack config 'sparkpost:apiKey' contains a character "
+                              f"outside ASCII (at position {key.index(next(c for c in key if ord(c) > 127)) + 1} "
+                              f"of {len(key)})")
+    assert message.endswith("set it again: pulumi config set --secret sparkpost:apiKey <key> (from a variable: "
+                            "printf '%s' \"$KEY\" | pulumi config set --secret sparkpost:apiKey).")
+    # Nothing the exception object carries holds the key: not its text, args, cause, context or notes.
+    assert not shows(message, key) and not shows(repr(error.args), key)
+    assert error.__cause__ is None and error.__context__ is None and not getattr(error, "__notes__", None)
+    assert_silent_about(message, key)
+
+
+def test_a_key_outside_ascii_from_the_environment_names_the_variable_and_its_fix() -> None:
+    key = NON_ASCII_KEYS["Cyrillic"]
+    with pytest.raises(errors.ConfigurationError) as caught:
+        settings_from({}, environ={}).api_key(None, environ={"SPARKPOST_API_KEY": key})
+    assert "from environment variable SPARKPOST_API_KEY contains a character outside ASCII" in str(caught.value)
+    assert str(caught.value).endswith("set it again: export SPARKPOST_API_KEY=<key>.")
+    assert not shows(str(caught.value), key)
+
+
+def test_a_key_outside_ascii_never_reaches_the_http_stack() -> None:
+    key = NON_ASCII_KEYS["Cyrillic"]
+    with pytest.raises(errors.ConfigurationError) as caught:
+        SparkPostClient("http://127.0.0.1:9/api/v1", key, key_source="a test")
+    assert "from a test contains a character outside ASCII" in str(caught.value)
+    assert str(caught.value).endswith("(Account > API Keys) and set it again.")
+
+
+def test_every_ascii_key_sparkpost_could_issue_passes() -> None:
+    printable = "".join(chr(c) for c in range(0x21, 0x7f))
+    assert check_api_key(printable, "x") == printable
+
+
+def test_the_refusals_read_in_full() -> None:
+    """Each refusal, word for word, as configured in stack config: what is wrong, why, and the command to fix it."""
+    with pytest.raises(errors.ConfigurationError) as spaced:
+        settings_from({"sparkpost:apiKey": HEX_KEY + "\n"}, environ={})
+    assert str(spaced.value) == (
+        "The SparkPost API key from stack config 'sparkpost:apiKey' contains whitespace or a control character (a "
+        "trailing newline, often, from 'echo'). Set it again without it: pulumi config set --secret "
+        "sparkpost:apiKey <key> (from a variable: printf '%s' \"$KEY\" | pulumi config set --secret "
+        "sparkpost:apiKey).")
+    with pytest.raises(errors.ConfigurationError) as pasted:
+        settings_from({"sparkpost:euApiKey": "\u201c" + HEX_KEY}, environ={})
+    assert str(pasted.value) == (
+        "The SparkPost API key from stack config 'sparkpost:euApiKey' contains a character outside ASCII (at "
+        "position 1 of 41): SparkPost's keys are letters and digits, so this is not the key as SparkPost issued it "
+        "(a quote, a dash or a letter changed by a copy and paste, often). Copy it again from SparkPost (Account > "
+        "API Keys) and set it again: pulumi config set --secret sparkpost:euApiKey <key> (from a variable: printf "
+        "'%s' \"$KEY\" | pulumi config set --secret sparkpost:euApiKey).")
