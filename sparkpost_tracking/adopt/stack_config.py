@@ -1,17 +1,27 @@
 """``--stack-config``: ``sparkpost-tracking:domains`` entries for this repository's stack program.
 
-Each entry adopts a domain as SparkPost shows it (``adoptExisting``), so the stack's first ``up`` writes nothing to
-SparkPost when the entry is complete: the scope, the default, ``verify: false`` for a domain not verified yet, and
-the sending domains that name it. ``cdn`` comes from the domain's CNAME where DNS shows a CDN's host; otherwise it
-is left out and the entry is marked ``TODO`` (the stack program refuses an entry without one). A domain the stack's
-components cannot declare as it is (``secure: false``: they serve https only) is reported and left out.
+What to declare: each entry adopts a domain as SparkPost shows it (``adoptExisting``): the scope, the default,
+``verify: false`` for a domain not verified yet, and the sending domains that name it. ``cdn`` is ``managed`` when
+SparkPost manages the domain's certificate, or the CDN that the domain's CNAME names. The first ``up`` then writes
+nothing to SparkPost, except what each entry's comment and the report announce (``writes``). Every entry passes the
+``TrackingDomain`` input check: the file never holds a combination that ``pulumi preview`` refuses.
+
+- A domain whose CDN nothing shows is written **commented out**, with a ``TODO`` that says what each choice of
+  ``cdn`` needs: the stack runs without it until someone decides.
+- A domain the stack's components cannot declare as it is (``secure: false``: they serve https only) is reported
+  and left out.
+
+Where: the entries are merged into the file (``merge``), keeping every other key, comment and value as it was
+(``encryptionsalt``, secure values, other namespaces, entries already there). A file that cannot be merged safely
+is refused and left unchanged.
 """
 
 from __future__ import annotations
 
+import io
+import textwrap
+from dataclasses import dataclass, field
 from typing import Any, Final
-
-import yaml
 
 from sparkpost_tracking.config import DOMAINS_KEY, STACK_PROJECT
 from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION
@@ -19,16 +29,36 @@ from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION
 from .account import FoundDomain
 from .cdn_inference import Inference
 from .plan import Finding, Plan
+from .writes import RefusedDeclaration, Writes, first_up_writes
 
 TODO: Final[str] = "TODO"
+KEY: Final[str] = f"{STACK_PROJECT}:{DOMAINS_KEY}"
 HEADER: Final[str] = (
-    "# Written by `sparkpost-tracking import --stack-config`: the account's tracking domains as entries of this\n"
-    "# repository's stack program, each adopted as SparkPost shows it. Fill in every TODO, review, then merge the\n"
-    "# entries into Pulumi.<stack>.yaml (docs/adopting.md). Nothing here was written to SparkPost.\n")
+    "Written by `sparkpost-tracking import --stack-config`: the account's tracking domains as entries of this\n"
+    "repository's stack program, each adopted as SparkPost shows it. Fill in every TODO and review (docs/adopting.md).")
+ADDED: Final[str] = ("Added by `sparkpost-tracking import --stack-config`: each entry adopts a domain as SparkPost "
+                     "shows it; fill in every TODO and review (docs/adopting.md).")
+#: Indentation of a new file: entries two spaces under the key, as Pulumi writes its stack files.
+NEW_FILE_INDENT: Final[tuple[int, int]] = (2, 2)
+
+
+class StackFileError(ValueError):
+    """The existing file cannot be merged safely; it is left as it was."""
+
+
+@dataclass
+class StackEntry:
+    """One domain's entry: ``entry`` is None when it is written commented out (``draft``) for the user to finish."""
+
+    found: FoundDomain
+    comments: list[str]
+    entry: dict[str, Any] | None
+    draft: dict[str, Any] = field(default_factory=dict)
+    writes: Writes = field(default_factory=Writes)
 
 
 def cdn_for(found: FoundDomain, inference: Inference | None) -> tuple[str | None, list[str]]:
-    """The entry's ``cdn`` and its comment lines: what showed it, and what the user must fill in (``TODO``).
+    """The entry's ``cdn`` (None: for the user to choose) and its comment lines: what showed it, and what to do.
 
     A domain whose certificate SparkPost manages is ``managed`` by SparkPost's own word (the certificate exists only
     while the host CNAMEs to SparkPost's V2 target); any other needs DNS to name a CDN's host.
@@ -36,15 +66,18 @@ def cdn_for(found: FoundDomain, inference: Inference | None) -> tuple[str | None
     seen = inference.seen if inference else "DNS not asked"
     if found.uses_managed_certificate:
         if inference and inference.cdn not in (None, "managed"):
-            return None, [f"{TODO} cdn: SparkPost manages its certificate, but DNS shows {seen}: check which one "
-                          "serves the host, then set cdn"]
+            return None, [f"{TODO}: SparkPost manages its certificate, but DNS shows {seen}. Check which one serves "
+                          "the host, set cdn, then uncomment the entry"]
         return "managed", [f"SparkPost manages its certificate; {seen}"]
     cdn = inference.cdn if inference else None
     if cdn is None:
-        return None, [f"{TODO} cdn: DNS names no CDN this stack knows ({seen}); set cdn to cloudflare, cloudfront "
-                      "or fastly, and its options (docs/components.md)"]
+        verify = (" and drop verify: false (managed HTTPS needs a verified domain: the first up then verifies it and "
+                  "enables a certificate)" if not found.verified else " (the first up then enables a certificate)")
+        return None, [f"{TODO}: DNS names no CDN this stack knows ({seen}). Set cdn to cloudflare, cloudfront or "
+                      "fastly with its options (docs/components.md), or to managed once its CNAME points at "
+                      f"SparkPost's V2 host{verify}; then uncomment the entry"]
     if cdn == "managed":
-        return cdn, [f"{TODO} {seen}, but SparkPost has no managed certificate for it yet: the first up enables one"]
+        return cdn, [f"{seen}: managed HTTPS, and SparkPost manages no certificate for it yet"]
     return cdn, [f"{TODO} {seen}: the stack builds its own {cdn} configuration for the host; give its options, and "
                  "move the live host onto it without a gap (docs/migration.md)"]
 
@@ -61,38 +94,172 @@ def entry_for(found: FoundDomain, sending: list[str], cdn: str | None, region: s
     if found.default:
         entry["makeDefault"] = True
     elif not found.verified and cdn != "managed":
-        # As found: the first up does not wait for a verification nobody asked for. (Managed HTTPS needs it; the
-        # entry's TODO says so.)
+        # As found: the first up does not wait for a verification nobody asked for. A default needs one, and so
+        # does managed HTTPS (the input check refuses verify: false with either): their verify is announced.
         entry["verify"] = False
     if sending:
         entry["sendingDomains"] = sending
     return entry
 
 
+def declaration(entry: dict[str, Any]) -> dict[str, Any]:
+    """The ``TrackingDomain`` inputs that the stack program's component declares for an entry: https always, a
+    managed certificate for ``cdn: managed`` (``components.chain.read_common``)."""
+    inputs: dict[str, Any] = {"domain": entry["domain"], "secure": True,
+                              "default": bool(entry.get("makeDefault", False)),
+                              "verify": bool(entry.get("verify", True)),
+                              "managed_certificate": entry.get("cdn") == "managed",
+                              "adopt_existing": bool(entry.get("adoptExisting", False))}
+    for key, prop in (("subaccountId", "subaccount_id"), ("region", "region")):
+        if entry.get(key) is not None:
+            inputs[prop] = entry[key]
+    return inputs
+
+
 def stack_entries(plan: Plan, inferences: dict[str, Inference],
-                  region: str | None) -> tuple[list[tuple[list[str], dict[str, Any]]], list[Finding]]:
-    """Each entry with its comment lines (what DNS showed; what to fill in), and the domains left out."""
-    entries: list[tuple[list[str], dict[str, Any]]] = []
-    left_out: list[Finding] = []
+                  region: str | None) -> tuple[list[StackEntry], list[Finding]]:
+    """Each domain's entry with its comment lines, and the findings: what is left out, drafted or announced."""
+    entries: list[StackEntry] = []
+    findings: list[Finding] = []
     for found in plan.domains:
-        if not found.secure and not found.uses_managed_certificate:
-            left_out.append(Finding(found.domain, found.subaccount_id,
-                                    "secure: false in SparkPost, and the stack's components serve https only: adopting "
-                                    "it would switch its links to https. Build its HTTPS chain first "
+        if not found.secure:
+            managed = " (though SparkPost manages a certificate for it)" if found.uses_managed_certificate else ""
+            findings.append(Finding(found.domain, found.subaccount_id,
+                                    f"secure: false in SparkPost{managed}, and the stack's components serve https "
+                                    "only: adopting it would switch its links to https. Build its HTTPS chain first "
                                     "(docs/migration.md), or keep it out of this stack"))
             continue
         cdn, comments = cdn_for(found, inferences.get(found.domain))
         sending = [s.domain for s in plan.associations if s.tracking_domain == found.domain]
-        entries.append((comments, entry_for(found, sending, cdn, region)))
-    return entries, left_out
+        entry = entry_for(found, sending, cdn, region)
+        if cdn is None:  # the merge says where its draft went
+            entries.append(StackEntry(found, comments, None, entry))
+            continue
+        try:
+            writes = first_up_writes(found, declaration(entry))
+        except RefusedDeclaration as exc:  # a guard: every entry above is one the check accepts
+            findings.append(Finding(found.domain, found.subaccount_id, f"cannot be declared as it is ({exc})"))
+            continue
+        if writes:
+            comments.append(f"adopting writes: {writes.sentence()}")
+            findings.append(Finding(found.domain, found.subaccount_id, writes.sentence(), left_out=False,
+                                    writes=writes.calls))
+        entries.append(StackEntry(found, comments, entry, writes=writes))
+    return entries, findings
 
 
-def render(entries: list[tuple[list[str], dict[str, Any]]]) -> str:
-    lines = [HEADER.rstrip("\n"), "config:", f"  {STACK_PROJECT}:{DOMAINS_KEY}:"]
-    if not entries:
-        lines.append("    []")
-    for comments, entry in entries:
-        lines += [f"    # {entry['domain']}: {comment}" for comment in comments]
-        dumped = yaml.safe_dump([entry], sort_keys=False, default_flow_style=False).rstrip("\n")
-        lines += ["    " + line for line in dumped.splitlines()]
-    return "\n".join(lines) + "\n"
+# ---- the file -------------------------------------------------------------------------------------------------
+
+
+def _yaml(indent: tuple[int, int]) -> Any:
+    from ruamel.yaml import YAML  # round-trip: comments, key order, quotes and styles stay as the file has them
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long value onto a second line
+    mapping, offset = indent
+    yaml.indent(mapping=mapping, sequence=mapping + offset, offset=offset)
+    return yaml
+
+
+def _load(text: str, name: str) -> tuple[Any, tuple[int, int]]:
+    from ruamel.yaml import YAMLError
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    try:
+        _, mapping, offset = load_yaml_guess_indent(text)
+        indent = (mapping or NEW_FILE_INDENT[0], NEW_FILE_INDENT[1] if offset is None else offset)
+        document = _yaml(indent).load(text)
+    except YAMLError as exc:
+        raise StackFileError(f"{name} is not YAML that can be merged ({type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0]}); fix it, or give another file") from None
+    return document, indent
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A merge's outcome: the file's new text (None: nothing to add, the file stays as it is), how many entries
+    it added, and what it reports (entries already in the file, drafts)."""
+
+    text: str | None
+    added: int
+    findings: list[Finding]
+
+
+def merge(existing: str | None, entries: list[StackEntry], name: str) -> Merged:
+    """The entries merged into the file's text (``existing``; None when there is no file yet). An entry for a
+    domain that the file declares already is not added: the file's own is kept as it is written.
+
+    Raises ``StackFileError`` when the file is not a mapping with a ``config`` mapping and a list of domains.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    findings: list[Finding] = []
+    if existing is None or not existing.strip():
+        document: Any = CommentedMap()
+        document.yaml_set_start_comment(HEADER)
+        indent, fresh = NEW_FILE_INDENT, True
+    else:
+        document, indent = _load(existing, name)
+        fresh = False
+        if not isinstance(document, CommentedMap):
+            raise StackFileError(f"{name} is not a Pulumi stack file (its top level is not a mapping of keys); "
+                                 "give the stack's Pulumi.<stack>.yaml or a new file")
+    if document.get("config") is None:  # absent, or a key with nothing under it
+        document["config"] = CommentedMap()
+    config = document["config"]
+    if not isinstance(config, CommentedMap):
+        raise StackFileError(f"{name}: 'config' is not a mapping of config keys; fix it, or give another file")
+    domains = config.get(KEY)
+    if domains is not None and not isinstance(domains, CommentedSeq):
+        raise StackFileError(f"{name}: {KEY} is not a list of domain entries; fix it, or give another file")
+    declared = {str(item.get("domain", "")).strip().lower() for item in domains or []
+                if isinstance(item, CommentedMap)}
+    kept = [e for e in entries if e.found.domain in declared]
+    findings += [Finding(e.found.domain, e.found.subaccount_id, f"already declared in {name}: kept as written there, "
+                         "not written again", left_out=False) for e in kept]
+    active = [e for e in entries if e.entry is not None and e.found.domain not in declared]
+    drafts = [e for e in entries if e.entry is None and e.found.domain not in declared]
+    where = (f"written commented out in {name}, for you to finish" if active else
+             f"not written ({name} is left as it was: no other entry of this run could be added)")
+    findings += [Finding(d.found.domain, d.found.subaccount_id, f"{where}: {d.comments[-1].removeprefix(TODO + ': ')}")
+                 for d in drafts]
+    if not active:
+        return Merged(None, 0, findings)
+    if domains is None:
+        domains = config[KEY] = CommentedSeq()
+    column = indent[0] + indent[1]  # the column of an item's dash, under config's keys
+    for index, item in enumerate(active):
+        lines = [*([] if fresh or index else [ADDED]), *([_draft(d, indent) for d in drafts] if index == 0 else []),
+                 *(f"{item.found.domain}: {comment}" for comment in item.comments)]
+        domains.append(CommentedMap(item.entry))
+        domains.yaml_set_comment_before_after_key(len(domains) - 1, before="\n".join(lines), indent=column)
+    out = io.StringIO()
+    _yaml(indent).dump(document, out)
+    text = out.getvalue()
+    _check_kept(existing, text, len(active), name)
+    return Merged(text, len(active), findings)
+
+
+def _check_kept(before: str | None, after: str, added: int, name: str) -> None:
+    """The merge's promise, checked on the values as Pulumi reads them: everything that was in the file is still
+    there, unchanged, and the list of domains only grew by the entries added."""
+    import yaml
+
+    old = (yaml.safe_load(before) if before else None) or {}
+    new = yaml.safe_load(after)
+    old_domains = (old.get("config") or {}).get(KEY) or []
+    new_domains = new["config"][KEY]
+    rest = [{**doc, "config": {k: v for k, v in (doc.get("config") or {}).items() if k != KEY}} for doc in (old, new)]
+    if rest[0] != rest[1] or new_domains[:len(old_domains)] != old_domains \
+            or len(new_domains) != len(old_domains) + added:
+        raise StackFileError(f"merging into {name} would change what it holds; it is left as it was")
+
+
+def _draft(entry: StackEntry, indent: tuple[int, int]) -> str:
+    """A commented-out entry: its comment lines, then the entry as YAML (in the file's indentation) to uncomment
+    once it is complete."""
+    out = io.StringIO()
+    _yaml(indent).dump([entry.draft], out)
+    body = textwrap.dedent(out.getvalue()).rstrip("\n").splitlines()  # a top-level list is indented by its offset
+    return "\n".join([*(f"{entry.found.domain}: {c}" for c in entry.comments), *body])
