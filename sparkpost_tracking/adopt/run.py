@@ -52,7 +52,7 @@ class Report:
                 "stack_entries": self.stack_entries, "written": self.written,
                 "seconds": round(self.seconds, 3), "error": self.error,
                 "findings": [{"domain": f.domain, "subaccount_id": f.subaccount_id, "left_out": f.left_out,
-                              "message": f.message} for f in self.findings]}
+                              "message": f.message, "writes": list(f.writes)} for f in self.findings]}
 
     def text(self) -> str:
         if self.error:
