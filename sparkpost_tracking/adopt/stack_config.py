@@ -213,11 +213,14 @@ def merge(existing: str | None, entries: list[StackEntry], name: str) -> Merged:
     domains = config.get(KEY)
     if domains is not None and not isinstance(domains, CommentedSeq):
         raise StackFileError(f"{name}: {KEY} is not a list of domain entries; fix it, or give another file")
-    declared = {str(item.get("domain", "")).strip().lower() for item in domains or []
+    declared = {str(item.get("domain", "")).strip().lower(): item for item in domains or []
                 if isinstance(item, CommentedMap)}
-    kept = [e for e in entries if e.found.domain in declared]
-    findings += [Finding(e.found.domain, e.found.subaccount_id, f"already declared in {name}: kept as written there, "
-                         "not written again", left_out=False) for e in kept]
+    for kept in (e for e in entries if e.found.domain in declared):
+        adopts = any(declared[kept.found.domain].get(key) is True for key in ("adoptExisting", "adopt_existing"))
+        findings.append(Finding(kept.found.domain, kept.found.subaccount_id, (
+            f"already declared in {name}: kept as written there, not written again" + ("" if adopts else
+            " (without adoptExisting: true, the first up refuses to take the existing domain over)")),
+            left_out=False))
     active = [e for e in entries if e.entry is not None and e.found.domain not in declared]
     drafts = [e for e in entries if e.entry is None and e.found.domain not in declared]
     where = (f"written commented out in {name}, for you to finish" if active else
