@@ -11,7 +11,9 @@ the import names for it (``adopt.writes``), and no more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,20 +33,32 @@ from tests.check.fake_dns import FakeDns
 
 KEY = "adopting-writes-key-0a1b2c3d4e5f"
 KINDS = {**DOMAINS, **UNSTEADY}
-#: Every secure domain of the account that DNS shows behind no CDN is shown behind CloudFront here, so that each one
-#: has a stack entry to measure (the SparkPost side of a CDN's entry is what this tier can run).
-CDN_DNS = {**{domain: [("CNAME", "d111111abcdef8.cloudfront.net")] for domain, (_, fields) in DOMAINS.items()
-              if not fields.get("uses_managed_certificate")},
+#: Every secure domain without a managed certificate whose DNS the seed leaves empty is shown behind CloudFront here,
+#: so that each one has a stack entry to measure (the SparkPost side of a CDN's entry is what this tier can run).
+CDN_DNS = {**{domain: [("CNAME", "d111111abcdef8.cloudfront.net")] for domain, (_, fields) in KINDS.items()
+              if not fields.get("uses_managed_certificate") and domain not in UNSTEADY_DNS},
            "d111111abcdef8.cloudfront.net": [("A", "192.0.2.10")], **UNSTEADY_DNS}
-#: What the first up sends for each kind that is not steady, as measured here (the docs' table says the same).
-EXPECTED = {
-    "m.example.com": {"plugin": ["verify"], "stack": ["verify"]},
-    "click.brand-c.com": {"plugin": ["verify"], "stack": ["verify", "certificate/check", "certificate/enable"]},
-    "expired.brand-c.com": {"plugin": ["certificate/check", "certificate/enable"],
-                            "stack": ["certificate/check", "certificate/enable"]},
-    "v2.brand-c.com": {"plugin": [], "stack": ["certificate/check", "certificate/enable"]},
-    "v2new.brand-c.com": {"plugin": [], "stack": ["verify", "certificate/check", "certificate/enable"]},
-}
+DOC = Path(__file__).resolve().parents[2] / "docs" / "adopting.md"
+TABLE = "<!-- adopting-writes: read by tests/adopt/test_adopting_writes.py -->\n"
+LEFT_OUT = None
+
+
+def documented() -> dict[str, dict[str, list[str] | None]]:
+    """docs/adopting.md's table of what adopting writes: example domain -> each path's calls (None: left out)."""
+    rows = DOC.read_text().split(TABLE, 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+
+    def calls(cell: str) -> list[str] | None:
+        return LEFT_OUT if cell.startswith("left out") else re.findall(
+            r"`(verify|certificate/check|certificate/enable)`", cell)
+
+    table: dict[str, dict[str, list[str] | None]] = {}
+    for row in rows:
+        _, example, plugin, stack = (cell.strip() for cell in row.strip().strip("|").split("|"))
+        table[example.strip("`")] = {"plugin": calls(plugin), "stack": calls(stack)}
+    return table
+
+
+EXPECTED = documented()
 
 
 @pytest.fixture
@@ -63,8 +77,14 @@ def account_plan(emu: Emulator) -> tuple[Account, Plan]:
     return account, plan_import(account, Selection())
 
 
-def calls(domain: str, names: list[str]) -> list[str]:
-    return [f"{'POST' if name != 'PUT' else 'PUT'} /tracking-domains/{domain}/{name}" for name in names]
+def calls(domain: str, names: list[str] | None) -> list[str]:
+    return [f"POST /tracking-domains/{domain}/{name}" for name in names or []]
+
+
+def test_the_table_documents_each_kind_with_a_domain_of_the_account() -> None:
+    assert len(EXPECTED) == 13 and set(EXPECTED) <= set(KINDS)
+    assert EXPECTED["m.example.com"] == {"plugin": ["verify"], "stack": ["verify"]}
+    assert EXPECTED["legacy.example.com"] == {"plugin": [], "stack": LEFT_OUT}
 
 
 @pytest.mark.parametrize("domain", sorted(KINDS))
@@ -84,7 +104,7 @@ def test_the_plugin_path_writes_only_what_import_announces(emu: Emulator, domain
     if diff.changes:  # the first up
         service.update(imported.id, imported.outputs, checked.inputs)
     measured = writes_by_domain(emu.requests()).get(domain, [])
-    assert measured == list(announced) == calls(domain, EXPECTED.get(domain, {}).get("plugin", []))
+    assert measured == list(announced) == calls(domain, EXPECTED.get(domain, {}).get("plugin"))
     assert len(writes(emu.requests())) == len(measured)
 
 
@@ -107,7 +127,7 @@ def test_the_stack_path_writes_only_what_import_announces(emu: Emulator, domain:
     emu.clear_requests()
     TrackingDomainService().create(inputs)
     measured = writes_by_domain(emu.requests()).get(domain, [])
-    assert measured == list(entry.writes.calls) == calls(domain, EXPECTED.get(domain, {}).get("stack", []))
+    assert measured == list(entry.writes.calls) == calls(domain, EXPECTED.get(domain, {}).get("stack"))
     assert len(writes(emu.requests())) == len(measured)
     # The adopting create read the name and took the domain over: it never posted a create.
     assert not [r for r in emu.requests() if r.method == "POST" and r.path.endswith("/tracking-domains")]
@@ -140,4 +160,5 @@ def test_a_secure_false_domain_with_a_managed_certificate_is_declared_as_it_serv
     found = next(d for d in plan.domains if d.domain == "plain.brand-c.com")
     declared = plugin_declaration(found)
     assert (declared["secure"], declared["managed_certificate"], declared["verify"]) == (False, False, True)
-    assert "plain.brand-c.com" not in made
+    left_out = {d for d, paths in EXPECTED.items() if paths["stack"] is LEFT_OUT}
+    assert left_out == {"plain.brand-c.com", "legacy.example.com"} and not left_out & set(made)
