@@ -1,0 +1,346 @@
+"""The parts of ``import`` that decide what is written, in process (fast, and what mutation testing runs): the
+selection options, one file under two names, the write that replaces a file, the writes a declaration costs, the
+stack entries, and the merge into a stack file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sparkpost_tracking.adopt.account import FoundDomain, FoundSending
+from sparkpost_tracking.adopt.bulk_file import OutFileError, announcements, bulk_import, check_replaceable
+from sparkpost_tracking.adopt.cdn_inference import Inference
+from sparkpost_tracking.adopt.files import same_file, write_replacing
+from sparkpost_tracking.adopt.options import UsageError, add_arguments, options_from
+from sparkpost_tracking.adopt.plan import Plan
+from sparkpost_tracking.adopt.stack_config import (
+    ADDED,
+    HEADER,
+    KEY,
+    StackEntry,
+    StackFileError,
+    cdn_for,
+    declaration,
+    entry_for,
+    merge,
+    stack_entries,
+)
+from sparkpost_tracking.adopt.writes import RefusedDeclaration, first_up_writes, plugin_declaration
+
+
+def found(name: str, sub: int | None = None, *, secure: bool = True, verified: bool = True, default: bool = False,
+          managed: bool = False, tls: str | None = None) -> FoundDomain:
+    status: dict[str, Any] = {"verified": verified}
+    if tls is not None:
+        status["tls_status"] = tls
+    item: dict[str, Any] = {"domain": name, "secure": secure, "default": default, "status": status,
+                            "uses_managed_certificate": managed}
+    if sub:
+        item["subaccount_id"] = sub
+    return FoundDomain.from_api(item)
+
+
+# ---- options ----------------------------------------------------------------------------------------------------
+
+
+def options(*argv: str) -> Any:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return options_from(parser.parse_args(argv))
+
+
+def test_selections_are_read_from_every_spelling() -> None:
+    chosen = options("--out", "a.json", "--subaccount", "12, 31", "--subaccount", "0", "--domains", "M.*,click.*",
+                     "--domains", "x.example.com")
+    assert chosen.subaccounts == frozenset({0, 12, 31})
+    assert chosen.domains == ("m.*", "click.*", "x.example.com")
+    assert options("--out", "a.json").subaccounts == frozenset() and options("--out", "a.json").domains == ()
+
+
+@pytest.mark.parametrize("argv", [("--subaccount", ""), ("--subaccount", ","), ("--subaccount", " , 12"),
+                                  ("--domains", ""), ("--domains", "a.*,"), ("--domains", "a.*", "--domains", " ")])
+def test_an_empty_value_in_a_selection_is_refused(argv: tuple[str, ...]) -> None:
+    option = argv[0]
+    with pytest.raises(UsageError) as refused:
+        options("--out", "a.json", *argv)
+    message = str(refused.value)
+    assert message.startswith(f"{option}: an empty value selects nothing") and f"Leave {option} out" in message
+    assert ("every scope" if option == "--subaccount" else "every domain") in message
+
+
+def test_out_and_stack_config_naming_one_file_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--out and --stack-config name the same file"):
+        options("--out", str(tmp_path / "x.yaml"), "--stack-config", str(tmp_path / "X.yaml"))
+    assert options("--out", str(tmp_path / "x.json"), "--stack-config", str(tmp_path / "x.yaml")).out
+
+
+# ---- files ------------------------------------------------------------------------------------------------------
+
+
+def test_same_file_in_every_spelling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("a")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "sub")
+    os.link(tmp_path / "a.yaml", tmp_path / "sub" / "hard.yaml")
+    for other in ("a.yaml", "./a.yaml", str(tmp_path / "a.yaml"), "sub/../a.yaml", "A.yaml", "sub/hard.yaml"):
+        assert same_file("a.yaml", other) and same_file(other, "a.yaml"), other
+    assert same_file("sub/new.yaml", "link/NEW.yaml")  # not there yet: one directory, one name in another case
+    for other in ("b.yaml", "sub/a.yaml", "a.yml", "a.yaml.bak"):
+        assert not same_file("a.yaml", other), other
+    assert not same_file("sub/new.yaml", "other/new.yaml")
+
+
+def test_a_replacing_write_keeps_the_mode_and_the_link_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "stack.yaml"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o640)
+    (tmp_path / "link.yaml").symlink_to(target)
+    write_replacing(str(tmp_path / "link.yaml"), "new")
+    assert target.read_text() == "new" and (tmp_path / "link.yaml").is_symlink()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in target.parent.iterdir()) == ["stack.yaml"]
+    umask = os.umask(0o027)
+    try:
+        write_replacing(str(tmp_path / "deep" / "new.yaml"), "x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "deep" / "new.yaml").stat().st_mode) == 0o640
+    with pytest.raises(UnicodeEncodeError):
+        write_replacing(str(target), "\ud800")  # a write that fails leaves the file as it was, and no litter
+    assert target.read_text() == "new" and sorted(p.name for p in target.parent.iterdir()) == ["stack.yaml"]
+
+
+def test_out_replaces_only_a_bulk_import_file(tmp_path: Path) -> None:
+    check_replaceable(str(tmp_path / "absent.json"))
+    for text in ("", "  \n", '{"resources": []}', '{"resources": [{"type": "t", "name": "n", "id": "i"}]}'):
+        (tmp_path / "f.json").write_text(text)
+        check_replaceable(str(tmp_path / "f.json"))
+    for text in ("config:\n  a: 1\n", "[]", '{"resources": [], "other": 1}', '{"name": "x"}', "not json"):
+        (tmp_path / "f.json").write_text(text)
+        with pytest.raises(OutFileError, match="is not a Pulumi bulk-import file"):
+            check_replaceable(str(tmp_path / "f.json"))
+
+
+# ---- what a declaration writes ----------------------------------------------------------------------------------
+
+
+def calls(domain: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"POST /tracking-domains/{domain}/{name}" for name in names)
+
+
+@pytest.mark.parametrize(("kind", "plugin", "stack"), [
+    (found("a.example.com"), (), ()),
+    (found("a.example.com", verified=False), (), ()),
+    (found("a.example.com", default=True), (), ()),
+    (found("a.example.com", managed=True, tls="valid"), (), ()),
+    (found("a.example.com", managed=True, tls="pending"), (), ()),  # on its way: a wait, no write
+    (found("a.example.com", managed=True, tls="valid", verified=False), ("verify",), ("verify",)),
+    (found("a.example.com", default=True, verified=False), ("verify",), ("verify",)),
+    (found("a.example.com", managed=True, tls="expired"), ("certificate/check", "certificate/enable"),
+     ("certificate/check", "certificate/enable")),
+    (found("a.example.com", managed=True, tls="failed", verified=False),
+     ("verify", "certificate/check", "certificate/enable"), ("verify", "certificate/check", "certificate/enable")),
+])
+def test_the_writes_of_each_kind(kind: FoundDomain, plugin: tuple[str, ...], stack: tuple[str, ...]) -> None:
+    assert first_up_writes(kind, plugin_declaration(kind)).calls == calls(kind.domain, *plugin)
+    entry = entry_for(kind, [], "managed" if kind.uses_managed_certificate else "cloudfront", None)
+    assert first_up_writes(kind, declaration(entry)).calls == calls(kind.domain, *stack)
+
+
+def test_writes_say_why_and_a_changed_setting_is_one_put() -> None:
+    lapsed = first_up_writes(found("m.example.com", managed=True, tls="valid", verified=False),
+                             {"domain": "m.example.com", "managed_certificate": True})
+    assert lapsed.sentence() == ("the first up sends POST /tracking-domains/m.example.com/verify (SparkPost shows it "
+                                 "unverified, and a managed certificate is renewed only for a verified domain)")
+    default = first_up_writes(found("d.example.com", default=True, verified=False),
+                              {"domain": "d.example.com", "default": True})
+    assert default.reasons == ("SparkPost shows it unverified, and SparkPost keeps only a verified domain as the "
+                               "default",)
+    plain = first_up_writes(found("p.example.com", verified=False), {"domain": "p.example.com"})
+    assert plain.reasons == ("SparkPost shows it unverified, and it is declared with verify: true",)
+    renewal = first_up_writes(found("r.example.com", managed=True, tls="expired"),
+                              {"domain": "r.example.com", "managed_certificate": True})
+    assert renewal.reasons == ("its managed certificate is expired: it is requested again",)
+    enable = first_up_writes(found("e.example.com"), {"domain": "e.example.com", "managed_certificate": True})
+    assert enable.reasons == ("it is declared with managed HTTPS, and SparkPost manages no certificate for it yet",)
+    both = first_up_writes(found("s.example.com", secure=False), {"domain": "s.example.com", "secure": True,
+                                                                   "default": True})
+    assert both.calls == ("PUT /tracking-domains/s.example.com",)
+    assert both.reasons == ("SparkPost shows secure: false", "SparkPost shows default: false")
+    assert not first_up_writes(found("q.example.com"), {"domain": "q.example.com"})
+
+
+@pytest.mark.parametrize("declared", [{"managed_certificate": True, "verify": False},
+                                      {"default": True, "verify": False},
+                                      {"managed_certificate": True, "secure": False}])
+def test_a_declaration_the_check_refuses_is_never_written(declared: dict[str, Any]) -> None:
+    with pytest.raises(RefusedDeclaration):
+        first_up_writes(found("a.example.com"), {"domain": "a.example.com", **declared})
+
+
+def test_the_plugin_declares_a_managed_certificate_only_where_it_serves() -> None:
+    http = plugin_declaration(found("h.example.com", secure=False, managed=True, tls="valid"))
+    assert (http["secure"], http["managed_certificate"], http["verify"]) == (False, False, True)
+    lapsed = plugin_declaration(found("m.example.com", managed=True, tls="valid", verified=False))
+    assert (lapsed["managed_certificate"], lapsed["verify"]) == (True, True)
+    assert plugin_declaration(found("n.example.com", verified=False))["verify"] is False
+
+
+def test_out_announces_each_domain_that_writes_and_the_one_declared_other_than_found() -> None:
+    plan = Plan([found("a.example.com"), found("m.example.com", managed=True, tls="valid", verified=False),
+                 found("h.example.com", 7, secure=False, managed=True, tls="valid")],
+                [FoundSending("example.com", None, "a.example.com")])
+    said = {f.domain: f for f in announcements(plan)}
+    assert set(said) == {"m.example.com", "h.example.com"} and not any(f.left_out for f in said.values())
+    assert said["m.example.com"].writes == calls("m.example.com", "verify")
+    assert said["m.example.com"].message.startswith("after pulumi import -f, the first up sends POST")
+    assert said["h.example.com"].writes == () and "secure: false without managedCertificate" in said[
+        "h.example.com"].message
+    ids = [r["id"] for r in bulk_import(plan, frozenset({"a.example.com"}))["resources"]]
+    assert ids == ["m.example.com", "h.example.com,7", "example.com"]
+
+
+# ---- stack entries ----------------------------------------------------------------------------------------------
+
+
+def test_the_cdn_of_an_entry_and_what_to_fill_in() -> None:
+    managed = found("m.example.com", managed=True)
+    assert cdn_for(managed, None) == ("managed", ["SparkPost manages its certificate; DNS not asked"])
+    assert cdn_for(managed, Inference("m.example.com", "managed", "CNAME v2.spgo.io"))[0] == "managed"
+    cdn, comments = cdn_for(managed, Inference("m.example.com", "fastly", "CNAME x.fastly.net"))
+    assert cdn is None and comments[0].startswith("TODO: SparkPost manages its certificate, but DNS shows CNAME")
+    cdn, comments = cdn_for(found("n.example.com", verified=False), Inference("n.example.com", None, "no CNAME"))
+    assert cdn is None and "(no CNAME)" in comments[0] and "drop verify: false" in comments[0]
+    assert "or to managed once its CNAME points at SparkPost's V2 host" in comments[0]
+    cdn, comments = cdn_for(found("v.example.com"), None)
+    assert cdn is None and "drop verify" not in comments[0] and "enables a certificate" in comments[0]
+    assert cdn_for(found("v.example.com"), Inference("v.example.com", "managed", "CNAME v2.spgo.io")) == (
+        "managed", ["CNAME v2.spgo.io: managed HTTPS, and SparkPost manages no certificate for it yet"])
+    cdn, comments = cdn_for(found("c.example.com"), Inference("c.example.com", "cloudfront", "CNAME d.cloudfront.net"))
+    assert cdn == "cloudfront" and comments[0].startswith("TODO CNAME d.cloudfront.net: the stack builds its own "
+                                                          "cloudfront configuration")
+
+
+def test_an_entry_declares_what_was_found() -> None:
+    assert entry_for(found("a.example.com", 12, default=True), ["brand.com"], "managed", "eu") == {
+        "domain": "a.example.com", "cdn": "managed", "region": "eu", "subaccountId": 12, "adoptExisting": True,
+        "makeDefault": True, "sendingDomains": ["brand.com"]}
+    assert entry_for(found("a.example.com", verified=False), [], "fastly", "us") == {
+        "domain": "a.example.com", "cdn": "fastly", "adoptExisting": True, "verify": False}
+    assert "verify" not in entry_for(found("a.example.com", verified=False), [], "managed", None)
+    assert "verify" not in entry_for(found("a.example.com", verified=False, default=True), [], "fastly", None)
+    assert entry_for(found("a.example.com"), [], None, None) == {"domain": "a.example.com", "adoptExisting": True}
+    assert declaration({"domain": "a.example.com", "cdn": "managed", "subaccountId": 3, "region": "eu",
+                        "makeDefault": True, "adoptExisting": True}) == {
+        "domain": "a.example.com", "secure": True, "default": True, "verify": True, "managed_certificate": True,
+        "adopt_existing": True, "subaccount_id": 3, "region": "eu"}
+    assert declaration({"domain": "b.example.com", "cdn": "fastly", "verify": False}) == {
+        "domain": "b.example.com", "secure": True, "default": False, "verify": False, "managed_certificate": False,
+        "adopt_existing": False}
+
+
+def plan_of(*domains: FoundDomain) -> Plan:
+    return Plan(list(domains), [FoundSending("brand.com", 12, "m.brand.com")])
+
+
+def test_stack_entries_leave_out_http_draft_the_undecided_and_announce_writes() -> None:
+    plan = plan_of(found("http.example.com", secure=False), found("hm.example.com", secure=False, managed=True),
+                   found("m.brand.com", 12, managed=True, tls="valid", verified=False), found("n.example.com"))
+    entries, findings = stack_entries(plan, {}, None)
+    assert [(e.found.domain, e.entry is None) for e in entries] == [("m.brand.com", False), ("n.example.com", True)]
+    said = {f.domain: f for f in findings}
+    assert said["http.example.com"].left_out and "secure: false in SparkPost, and" in said["http.example.com"].message
+    assert "(though SparkPost manages a certificate for it)" in said["hm.example.com"].message
+    assert not said["m.brand.com"].left_out and said["m.brand.com"].writes == calls("m.brand.com", "verify")
+    assert "n.example.com" not in said  # the merge says where its draft went
+    lapsed = entries[0]
+    assert lapsed.entry == {"domain": "m.brand.com", "cdn": "managed", "subaccountId": 12, "adoptExisting": True,
+                            "sendingDomains": ["brand.com"]}
+    assert lapsed.comments[-1].startswith("adopting writes: the first up sends POST /tracking-domains/m.brand.com/")
+    assert entries[1].draft == {"domain": "n.example.com", "adoptExisting": True}
+
+
+# ---- the merge --------------------------------------------------------------------------------------------------
+
+
+def entry(name: str, *comments: str) -> StackEntry:
+    domain = found(name, managed=True)
+    return StackEntry(domain, list(comments), {"domain": name, "cdn": "managed", "adoptExisting": True})
+
+
+def draft(name: str) -> StackEntry:
+    domain = found(name)
+    return StackEntry(domain, ["TODO: choose"], None, {"domain": name, "adoptExisting": True,
+                                                        "sendingDomains": ["x.com"]})
+
+
+def domains_of(text: str) -> list[Any]:
+    return list(yaml.safe_load(text)["config"][KEY])
+
+
+def test_a_new_file_has_the_header_and_the_drafts_before_the_entries() -> None:
+    merged = merge(None, [entry("a.example.com", "shown"), draft("d.example.com"), entry("b.example.com")], "f.yaml")
+    assert merged.text is not None and merged.added == 2
+    assert merged.text.startswith("".join(f"# {line}\n" for line in HEADER.splitlines()) + "config:\n  " + KEY)
+    assert ADDED not in merged.text
+    assert domains_of(merged.text) == [{"domain": "a.example.com", "cdn": "managed", "adoptExisting": True},
+                                       {"domain": "b.example.com", "cdn": "managed", "adoptExisting": True}]
+    assert ("    # d.example.com: TODO: choose\n    # - domain: d.example.com\n    #   adoptExisting: true\n"
+            "    #   sendingDomains:\n    #     - x.com\n    # a.example.com: shown\n    - domain: a.example.com\n"
+            ) in merged.text
+    [said] = merged.findings
+    assert (said.domain, said.left_out) == ("d.example.com", True)
+    assert said.message == "written commented out in f.yaml, for you to finish: choose"
+
+
+@pytest.mark.parametrize("existing", [None, "", "  \n", "config:\n", "config: null\n", "encryptionsalt: s\n"])
+def test_a_run_with_only_drafts_writes_nothing(existing: str | None) -> None:
+    merged = merge(existing, [draft("d.example.com")], "f.yaml")
+    assert (merged.text, merged.added) == (None, 0)
+    assert merged.findings[0].message.startswith("not written (f.yaml is left as it was")
+
+
+@pytest.mark.parametrize("existing", ["config:\n", "config: null\n", "encryptionsalt: s\n"])
+def test_a_file_without_config_gains_it(existing: str) -> None:
+    merged = merge(existing, [entry("a.example.com")], "f.yaml")
+    assert merged.text is not None and domains_of(merged.text) == [
+        {"domain": "a.example.com", "cdn": "managed", "adoptExisting": True}]
+    assert ADDED in merged.text
+
+
+def test_an_existing_style_is_kept_and_declared_domains_are_not_written_again() -> None:
+    existing = ("config:\n    sparkpost-tracking:domains:\n    -   domain: A.example.com\n        cdn: managed\n"
+                "        adopt_existing: true\n    -   domain: b.example.com\n        cdn: managed\n")
+    merged = merge(existing, [entry("a.example.com"), entry("b.example.com"), entry("c.example.com")], "s.yaml")
+    assert merged.text == existing + (f"    # {ADDED}\n    -   domain: c.example.com\n        cdn: managed\n"
+                                      "        adoptExisting: true\n")
+    assert [d["domain"] for d in domains_of(merged.text)] == ["A.example.com", "b.example.com", "c.example.com"]
+    said = {f.domain: f.message for f in merged.findings}
+    assert said["a.example.com"] == "already declared in s.yaml: kept as written there, not written again"
+    assert said["b.example.com"].endswith("(without adoptExisting: true, the first up refuses to take the existing "
+                                          "domain over)")
+    assert merged.added == 1
+
+
+@pytest.mark.parametrize(("existing", "words"), [
+    ("a: [", "s.yaml is not YAML that can be merged (ParserError"),
+    ("- a\n", "s.yaml is not a Pulumi stack file"),
+    ("just text\n", "s.yaml is not a Pulumi stack file"),
+    ("config: [a]\n", "s.yaml: 'config' is not a mapping"),
+    (f"config:\n  {KEY}: 5\n", f"s.yaml: {KEY} is not a list of domain entries"),
+    ("config:\n  a: 1\n  a: 2\n", "s.yaml is not YAML that can be merged (DuplicateKeyError"),
+    # A round-trip that would change a value as Pulumi reads it (YAML 1.1's octal) is refused too.
+    ("%YAML 1.1\n---\nconfig:\n  x:mode: 010\n", "merging into s.yaml would change what it holds"),
+])
+def test_a_file_that_cannot_be_merged_safely_is_refused(existing: str, words: str) -> None:
+    with pytest.raises(StackFileError) as refused:
+        merge(existing, [entry("a.example.com")], "s.yaml")
+    assert str(refused.value).startswith(words)
