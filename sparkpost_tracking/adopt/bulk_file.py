@@ -63,7 +63,10 @@ def check_replaceable(path: str) -> None:
     target = Path(path)
     if not target.exists():
         return
-    text = target.read_text(errors="replace")
+    try:
+        text = target.read_text(errors="replace")
+    except OSError as exc:
+        raise OutFileError(f"--out: cannot read {path} ({exc.strerror}); give a file") from None
     if not text.strip():
         return
     try:

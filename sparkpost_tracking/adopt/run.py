@@ -95,8 +95,8 @@ def run_import(options: ImportOptions, environ: Mapping[str, str] | None = None)
         try:
             write_replacing(path, text)
         except OSError as exc:
-            report.error = f"cannot write {path} ({exc})" + (f"; wrote {', '.join(report.written)}"
-                                                              if report.written else "")
+            report.error = f"cannot write {path} ({exc.strerror or exc})" + (
+                f"; wrote {', '.join(report.written)}" if report.written else "")
             return report
         report.written.append(path)
     report.seconds = time.monotonic() - started

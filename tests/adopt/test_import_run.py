@@ -1,0 +1,85 @@
+"""One ``import`` run in process against the emulator (``adopt.run.run_import``): what it writes, how each finding
+is labelled with its option, and that a run writes all of its files or none."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sparkpost_tracking.adopt.options import ImportOptions
+from sparkpost_tracking.adopt.run import Report, run_import
+from sparkpost_tracking.emulator import Emulator
+from tests.adopt.account_seed import DOMAINS, SENDING, seed_account
+
+KEY = "import-run-key-0f1e2d3c4b5a6978"
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_keys=[KEY]) as emulator:
+        seed_account(emulator)
+        emulator.clear_requests()
+        yield emulator
+
+
+def run(emu: Emulator, **options: Any) -> Report:
+    return run_import(ImportOptions(api_url=emu.base_url, dns=False, **options),
+                      environ={"SPARKPOST_API_KEY": KEY})
+
+
+def test_both_files_are_written_and_every_finding_names_its_option(emu: Emulator, tmp_path: Path) -> None:
+    out, stack = tmp_path / "import.json", tmp_path / "Pulumi.prod.yaml"
+    report = run(emu, out=str(out), stack_config=str(stack))
+    assert report.error is None and report.written == [str(out), str(stack)]
+    assert report.exit_code == 1
+    assert (report.domains, report.associations) == (len(DOMAINS), len(SENDING))
+    assert report.stack_entries == 5
+    assert len(json.loads(out.read_text())["resources"]) == len(DOMAINS) + len(SENDING)
+    assert len(yaml.safe_load(stack.read_text())["config"]["sparkpost-tracking:domains"]) == 5
+    labels = {(f.domain, f.message.split(":")[0], f.left_out) for f in report.findings}
+    assert ("m.example.com", "--out", False) in labels and ("m.example.com", "--stack-config", False) in labels
+    assert ("legacy.example.com", "--stack-config", True) in labels
+    assert not any(label == "--out" and left for _, label, left in labels)
+    text = report.text()
+    assert f"Wrote {out}\nWrote {stack}\n" in text
+    assert "  warning: m.example.com (primary account): --out: after pulumi import -f, the first up sends" in text
+    as_json = report.to_json()
+    assert [f["writes"] for f in as_json["findings"] if f["domain"] == "m.example.com"] == [
+        ["POST /tracking-domains/m.example.com/verify"]] * 2
+
+
+def test_a_file_that_cannot_be_written_safely_stops_the_run_before_any_file_is_written(
+        emu: Emulator, tmp_path: Path) -> None:
+    out, stack = tmp_path / "import.json", tmp_path / "Pulumi.prod.yaml"
+    stack.write_text("- not a stack file\n")
+    report = run(emu, out=str(out), stack_config=str(stack))
+    assert report.exit_code == 2 and report.written == []
+    assert report.error and report.error.endswith(". Nothing was written")
+    assert not out.exists() and stack.read_text() == "- not a stack file\n"
+    (tmp_path / "dir.yaml").mkdir()
+    report = run(emu, stack_config=str(tmp_path / "dir.yaml"))
+    assert report.error and report.error.startswith(f"--stack-config: cannot read {tmp_path / 'dir.yaml'}")
+    stack.write_text("config: {}\n")
+    (tmp_path / "out.json").mkdir()
+    report = run(emu, out=str(tmp_path / "out.json"), stack_config=str(stack))
+    assert report.error and report.error.startswith(f"--out: cannot read {tmp_path / 'out.json'} (Is a directory)")
+    assert stack.read_text() == "config: {}\n"
+    (tmp_path / "plain").write_text("")  # a file where the folder of --out should be: the write fails
+    report = run(emu, out=str(tmp_path / "plain" / "import.json"), stack_config=str(stack))
+    assert report.error and report.error.startswith(f"cannot write {tmp_path / 'plain' / 'import.json'} (")
+    assert "wrote" not in report.error and report.written == []
+    assert stack.read_text() == "config: {}\n"
+    report = run(emu, stack_config=str(stack), out=str(tmp_path / "ok.json"), domains=("nothing.*",))
+    assert report.error is None and report.written == [str(tmp_path / "ok.json")]
+    assert stack.read_text() == "config: {}\n"  # no entry to add: the stack file is not rewritten
+
+
+def test_no_key_no_request(emu: Emulator, tmp_path: Path) -> None:
+    report = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "x.json")), environ={})
+    assert report.exit_code == 2 and "SPARKPOST_API_KEY" in (report.error or "")
+    assert emu.count() == 0 and not (tmp_path / "x.json").exists()
