@@ -18,16 +18,16 @@ from sparkpost_tracking.plugin.native import ASSOCIATION, TRACKING_DOMAIN
 
 from .names import association_name, domain_name
 from .plan import Finding, Plan
-from .writes import RefusedDeclaration, first_up_writes, plugin_declaration
+from .writes import first_up_writes, plugin_declaration
 
 
 class OutFileError(ValueError):
     """``--out`` names a file that is not a bulk-import file: it is left as it was."""
 
 
-def bulk_import(plan: Plan, left_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+def bulk_import(plan: Plan) -> dict[str, Any]:
     resources = [{"type": TRACKING_DOMAIN.token, "name": domain_name(d.domain),
-                  "id": str(ImportId(d.domain, d.subaccount_id))} for d in plan.domains if d.domain not in left_out]
+                  "id": str(ImportId(d.domain, d.subaccount_id))} for d in plan.domains]
     resources += [{"type": ASSOCIATION.token, "name": association_name(s.domain),
                    "id": str(ImportId(s.domain, s.subaccount_id, "sending_domain"))} for s in plan.associations]
     return {"resources": resources}
@@ -45,12 +45,7 @@ def announcements(plan: Plan) -> list[Finding]:
                 "declared as it is, secure: false without managedCertificate (the check refuses the two together). "
                 "To serve its links over https: secure: true and managedCertificate: true (the next up sends PUT "
                 f"/tracking-domains/{found.domain})"), left_out=False))
-        try:
-            writes = first_up_writes(found, declared)
-        except RefusedDeclaration as exc:  # a guard: the plugin's read declares only what its check accepts
-            findings.append(Finding(found.domain, found.subaccount_id, f"cannot be declared as it is ({exc}); left "
-                                                                       "out of the file"))
-            continue
+        writes = first_up_writes(found, declared)  # the plugin's read declares only what its check accepts
         if writes:
             findings.append(Finding(found.domain, found.subaccount_id, f"after pulumi import -f, {writes.sentence()}",
                                     left_out=False, writes=writes.calls))
@@ -64,15 +59,17 @@ def check_replaceable(path: str) -> None:
     if not target.exists():
         return
     try:
-        text = target.read_text(errors="replace")
+        text = target.read_text(errors="replace")  # a binary file is no bulk-import file either
     except OSError as exc:
         raise OutFileError(f"--out: cannot read {path} ({exc.strerror}); give a file") from None
-    if not text.strip():
-        return
+    if text.strip() and not _is_bulk_import(text):
+        raise OutFileError(f"--out: {path} exists and is not a Pulumi bulk-import file; it is left as it was. Give "
+                           "a new file (or delete that one first)")
+
+
+def _is_bulk_import(text: str) -> bool:
     try:
         document = json.loads(text)
     except ValueError:
-        document = None
-    if not (isinstance(document, dict) and set(document) == {"resources"}):
-        raise OutFileError(f"--out: {path} exists and is not a Pulumi bulk-import file; it is left as it was. Give "
-                           "a new file (or delete that one first)")
+        return False
+    return isinstance(document, dict) and set(document) == {"resources"}

@@ -109,10 +109,8 @@ def _outputs(options: ImportOptions, plan: Plan, report: Report) -> list[tuple[s
     outputs: list[tuple[str, str]] = []
     if options.out:
         check_replaceable(options.out)
-        findings = announcements(plan)
-        report.findings += [_labelled("--out", f) for f in findings]
-        left_out = frozenset(f.domain for f in findings if f.left_out)
-        outputs.append((options.out, json.dumps(bulk_import(plan, left_out), indent=2) + "\n"))
+        report.findings += [_labelled("--out", f) for f in announcements(plan)]
+        outputs.append((options.out, json.dumps(bulk_import(plan), indent=2) + "\n"))
     if options.stack_config:
         # SparkPost's managed certificate names the CDN already: DNS is asked about the others only.
         asked = [d.domain for d in plan.domains if not d.uses_managed_certificate]

@@ -29,7 +29,7 @@ from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION
 from .account import FoundDomain
 from .cdn_inference import Inference
 from .plan import Finding, Plan
-from .writes import RefusedDeclaration, Writes, first_up_writes
+from .writes import Writes, first_up_writes
 
 TODO: Final[str] = "TODO"
 KEY: Final[str] = f"{STACK_PROJECT}:{DOMAINS_KEY}"
@@ -38,8 +38,9 @@ HEADER: Final[str] = (
     "repository's stack program, each adopted as SparkPost shows it. Fill in every TODO and review (docs/adopting.md).")
 ADDED: Final[str] = ("Added by `sparkpost-tracking import --stack-config`: each entry adopts a domain as SparkPost "
                      "shows it; fill in every TODO and review (docs/adopting.md).")
-#: Indentation of a new file: entries two spaces under the key, as Pulumi writes its stack files.
-NEW_FILE_INDENT: Final[tuple[int, int]] = (2, 2)
+#: Indentation of a new file (mapping, sequence, dash offset): keys two spaces in, entries' dashes two spaces under
+#: their key, as Pulumi writes its stack files.
+NEW_FILE_STYLE: Final[tuple[int, int, int]] = (2, 4, 2)
 
 
 class StackFileError(ValueError):
@@ -105,11 +106,10 @@ def entry_for(found: FoundDomain, sending: list[str], cdn: str | None, region: s
 def declaration(entry: dict[str, Any]) -> dict[str, Any]:
     """The ``TrackingDomain`` inputs that the stack program's component declares for an entry: https always, a
     managed certificate for ``cdn: managed`` (``components.chain.read_common``)."""
-    inputs: dict[str, Any] = {"domain": entry["domain"], "secure": True,
-                              "default": bool(entry.get("makeDefault", False)),
-                              "verify": bool(entry.get("verify", True)),
+    inputs: dict[str, Any] = {"domain": entry["domain"], "secure": True, "default": bool(entry.get("makeDefault")),
+                              "verify": entry.get("verify") is not False,
                               "managed_certificate": entry.get("cdn") == "managed",
-                              "adopt_existing": bool(entry.get("adoptExisting", False))}
+                              "adopt_existing": bool(entry.get("adoptExisting"))}
     for key, prop in (("subaccountId", "subaccount_id"), ("region", "region")):
         if entry.get(key) is not None:
             inputs[prop] = entry[key]
@@ -135,11 +135,7 @@ def stack_entries(plan: Plan, inferences: dict[str, Inference],
         if cdn is None:  # the merge says where its draft went
             entries.append(StackEntry(found, comments, None, entry))
             continue
-        try:
-            writes = first_up_writes(found, declaration(entry))
-        except RefusedDeclaration as exc:  # a guard: every entry above is one the check accepts
-            findings.append(Finding(found.domain, found.subaccount_id, f"cannot be declared as it is ({exc})"))
-            continue
+        writes = first_up_writes(found, declaration(entry))  # every entry_for is one the check accepts
         if writes:
             comments.append(f"adopting writes: {writes.sentence()}")
             findings.append(Finding(found.domain, found.subaccount_id, writes.sentence(), left_out=False,
@@ -151,29 +147,32 @@ def stack_entries(plan: Plan, inferences: dict[str, Inference],
 # ---- the file -------------------------------------------------------------------------------------------------
 
 
-def _yaml(indent: tuple[int, int]) -> Any:
+def _yaml(style: tuple[int, int, int]) -> Any:
     from ruamel.yaml import YAML  # round-trip: comments, key order, quotes and styles stay as the file has them
 
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long value onto a second line
-    mapping, offset = indent
-    yaml.indent(mapping=mapping, sequence=mapping + offset, offset=offset)
+    mapping, sequence, offset = style
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
 
 
-def _load(text: str, name: str) -> tuple[Any, tuple[int, int]]:
+def _load(text: str, name: str) -> tuple[Any, tuple[int, int, int]]:
+    """The document, and the file's own indentation (a dump in another one would rewrite every line)."""
     from ruamel.yaml import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
 
     try:
-        _, mapping, offset = load_yaml_guess_indent(text)
-        indent = (mapping or NEW_FILE_INDENT[0], NEW_FILE_INDENT[1] if offset is None else offset)
-        document = _yaml(indent).load(text)
+        _, sequence, offset = load_yaml_guess_indent(text)
+        mapping = next((len(line) - len(line.lstrip(" ")) for line in text.splitlines()
+                        if line.startswith(" ") and not line.lstrip().startswith(("#", "-"))), NEW_FILE_STYLE[0])
+        style = (mapping, sequence, offset) if offset is not None else (mapping, mapping + 2, 2)
+        document = _yaml(style).load(text)
     except YAMLError as exc:
         raise StackFileError(f"{name} is not YAML that can be merged ({type(exc).__name__}: "
                              f"{str(exc).splitlines()[0]}); fix it, or give another file") from None
-    return document, indent
+    return document, style
 
 
 @dataclass(frozen=True)
@@ -195,13 +194,13 @@ def merge(existing: str | None, entries: list[StackEntry], name: str) -> Merged:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     findings: list[Finding] = []
-    if existing is None or not existing.strip():
+    fresh = existing is None or not existing.strip()
+    if fresh:
         document: Any = CommentedMap()
         document.yaml_set_start_comment(HEADER)
-        indent, fresh = NEW_FILE_INDENT, True
+        style = NEW_FILE_STYLE
     else:
-        document, indent = _load(existing, name)
-        fresh = False
+        document, style = _load(str(existing), name)
         if not isinstance(document, CommentedMap):
             raise StackFileError(f"{name} is not a Pulumi stack file (its top level is not a mapping of keys); "
                                  "give the stack's Pulumi.<stack>.yaml or a new file")
@@ -213,8 +212,8 @@ def merge(existing: str | None, entries: list[StackEntry], name: str) -> Merged:
     domains = config.get(KEY)
     if domains is not None and not isinstance(domains, CommentedSeq):
         raise StackFileError(f"{name}: {KEY} is not a list of domain entries; fix it, or give another file")
-    declared = {str(item.get("domain", "")).strip().lower(): item for item in domains or []
-                if isinstance(item, CommentedMap)}
+    declared = {domain.strip().lower(): item for item in domains or []
+                if isinstance(item, CommentedMap) and isinstance(domain := item.get("domain"), str)}
     for kept in (e for e in entries if e.found.domain in declared):
         adopts = any(declared[kept.found.domain].get(key) is True for key in ("adoptExisting", "adopt_existing"))
         findings.append(Finding(kept.found.domain, kept.found.subaccount_id, (
@@ -231,38 +230,37 @@ def merge(existing: str | None, entries: list[StackEntry], name: str) -> Merged:
         return Merged(None, 0, findings)
     if domains is None:
         domains = config[KEY] = CommentedSeq()
-    column = indent[0] + indent[1]  # the column of an item's dash, under config's keys
-    for index, item in enumerate(active):
-        lines = [*([] if fresh or index else [ADDED]), *([_draft(d, indent) for d in drafts] if index == 0 else []),
-                 *(f"{item.found.domain}: {comment}" for comment in item.comments)]
+    column = style[0] + style[2]  # the column of an item's dash, under config's keys
+    # Above the first entry added: where it came from (in a file of the user's), then the drafts.
+    lines = [*([] if fresh else [ADDED]), *(_draft(d, style) for d in drafts)]
+    for item in active:
+        lines += [f"{item.found.domain}: {comment}" for comment in item.comments]
         domains.append(CommentedMap(item.entry))
         domains.yaml_set_comment_before_after_key(len(domains) - 1, before="\n".join(lines), indent=column)
+        lines = []
     out = io.StringIO()
-    _yaml(indent).dump(document, out)
+    _yaml(style).dump(document, out)
     text = out.getvalue()
-    _check_kept(existing, text, len(active), name)
+    _check_kept(existing, text, [dict(e.entry or {}) for e in active], name)
     return Merged(text, len(active), findings)
 
 
-def _check_kept(before: str | None, after: str, added: int, name: str) -> None:
-    """The merge's promise, checked on the values as Pulumi reads them: everything that was in the file is still
-    there, unchanged, and the list of domains only grew by the entries added."""
+def _check_kept(before: str | None, after: str, added: list[dict[str, Any]], name: str) -> None:
+    """The merge's promise, checked on the values as Pulumi reads them: the file holds what it held, and the list
+    of domains only grew by the entries added."""
     import yaml
 
-    old = (yaml.safe_load(before) if before else None) or {}
-    new = yaml.safe_load(after)
-    old_domains = (old.get("config") or {}).get(KEY) or []
-    new_domains = new["config"][KEY]
-    rest = [{**doc, "config": {k: v for k, v in (doc.get("config") or {}).items() if k != KEY}} for doc in (old, new)]
-    if rest[0] != rest[1] or new_domains[:len(old_domains)] != old_domains \
-            or len(new_domains) != len(old_domains) + added:
+    expected = (yaml.safe_load(before) if before else None) or {}
+    config = expected["config"] = expected.get("config") or {}
+    config[KEY] = [*(config.get(KEY) or []), *added]
+    if yaml.safe_load(after) != expected:
         raise StackFileError(f"merging into {name} would change what it holds; it is left as it was")
 
 
-def _draft(entry: StackEntry, indent: tuple[int, int]) -> str:
+def _draft(entry: StackEntry, style: tuple[int, int, int]) -> str:
     """A commented-out entry: its comment lines, then the entry as YAML (in the file's indentation) to uncomment
     once it is complete."""
     out = io.StringIO()
-    _yaml(indent).dump([entry.draft], out)
-    body = textwrap.dedent(out.getvalue()).rstrip("\n").splitlines()  # a top-level list is indented by its offset
+    _yaml(style).dump([entry.draft], out)
+    body = textwrap.dedent(out.getvalue()).splitlines()  # a top-level list is indented by its offset
     return "\n".join([*(f"{entry.found.domain}: {c}" for c in entry.comments), *body])

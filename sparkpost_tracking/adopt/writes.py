@@ -71,7 +71,7 @@ def _tracking_domain_why(prop: str, seen: Mapping[str, Any], inputs: Mapping[str
         return f"SparkPost shows it unverified, and {needs}"
     if prop == "managed_certificate":
         if seen.get("uses_managed_certificate"):
-            return f"its managed certificate is {seen.get('tls_status') or 'not valid'}: it is requested again"
+            return f"its managed certificate is {seen.get('tls_status')}: it is requested again"
         return "it is declared with managed HTTPS, and SparkPost manages no certificate for it yet"
     return f"SparkPost shows {prop}: {str(bool(seen.get(prop))).lower()}"
 

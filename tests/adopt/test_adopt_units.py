@@ -32,6 +32,7 @@ from sparkpost_tracking.adopt.stack_config import (
     stack_entries,
 )
 from sparkpost_tracking.adopt.writes import RefusedDeclaration, first_up_writes, plugin_declaration
+from sparkpost_tracking.dynamic_providers.validation import MAX_SUBACCOUNT_ID
 
 
 def found(name: str, sub: int | None = None, *, secure: bool = True, verified: bool = True, default: bool = False,
@@ -204,8 +205,16 @@ def test_out_announces_each_domain_that_writes_and_the_one_declared_other_than_f
     assert said["m.example.com"].message.startswith("after pulumi import -f, the first up sends POST")
     assert said["h.example.com"].writes == () and "secure: false without managedCertificate" in said[
         "h.example.com"].message
-    ids = [r["id"] for r in bulk_import(plan, frozenset({"a.example.com"}))["resources"]]
-    assert ids == ["m.example.com", "h.example.com,7", "example.com"]
+    assert said["h.example.com"].subaccount_id == 7 and said["m.example.com"].subaccount_id is None
+    assert bulk_import(plan)["resources"] == [
+        {"type": "sparkpost-tracking:index:TrackingDomain", "name": "a_example_com", "id": "a.example.com"},
+        {"type": "sparkpost-tracking:index:TrackingDomain", "name": "m_example_com", "id": "m.example.com"},
+        {"type": "sparkpost-tracking:index:TrackingDomain", "name": "h_example_com", "id": "h.example.com,7"},
+        {"type": "sparkpost-tracking:index:TrackingDomainAssociation", "name": "example_com__association",
+         "id": "example.com"}]
+    plan.associations = [FoundSending("brand.com", 7, "h.example.com")]
+    assert bulk_import(plan)["resources"][-1] == {"type": "sparkpost-tracking:index:TrackingDomainAssociation",
+                                                  "name": "brand_com__association", "id": "brand.com,7"}
 
 
 # ---- stack entries ----------------------------------------------------------------------------------------------
@@ -344,3 +353,143 @@ def test_a_file_that_cannot_be_merged_safely_is_refused(existing: str, words: st
     with pytest.raises(StackFileError) as refused:
         merge(existing, [entry("a.example.com")], "s.yaml")
     assert str(refused.value).startswith(words)
+
+
+# ---- what mutation testing asked for: each rule pinned where it can be seen ---------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    ((), "give --out FILE (a bulk-import file for pulumi import -f) and/or --stack-config FILE (entries for this "
+         "repository's stack program)"),
+    (("--out", "a", "--api-url", "ftp://x"), "--api-url"),
+    (("--out", "a", "--timeout", "0"), "--timeout: must be a positive number of seconds, got 0"),
+    (("--out", "a", "--timeout", "-1"), "--timeout: must be a positive number of seconds, got -1"),
+    (("--out", "a", "--no-dns", "--dns-server", "127.0.0.1"), "--dns-server: means nothing with --no-dns"),
+    (("--out", "a", "--subaccount", "abc"), f"--subaccount: must be a subaccount id 1-{MAX_SUBACCOUNT_ID}, or 0 "
+                                            "for the primary account; got 'abc'"),
+    (("--out", "a", "--subaccount", "-3"), "--subaccount: must be a subaccount id"),
+    (("--out", "a", "--subaccount", str(MAX_SUBACCOUNT_ID + 1)), "--subaccount: must be a subaccount id"),
+    (("--out", "a", "--subaccount", "12", "--subaccount", ""),
+     "--subaccount: an empty value selects nothing and is refused (given '12', ''; is a shell variable unset?). "
+     "Leave --subaccount out to select every scope"),
+])
+def test_every_bad_option_is_named(argv: tuple[str, ...], message: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        options(*argv)
+    assert str(refused.value).startswith(message), str(refused.value)
+
+
+def test_good_options_are_kept() -> None:
+    chosen = options("--stack-config", "s.yaml", "--region", "eu", "--api-url", "https://x.example/api/v1",
+                     "--timeout", "0.5", "--dns-server", "127.0.0.1:5353", "--subaccount", str(MAX_SUBACCOUNT_ID),
+                     "--json")
+    assert (chosen.out, chosen.stack_config, chosen.region, chosen.api_url) == (
+        None, "s.yaml", "eu", "https://x.example/api/v1")
+    assert (chosen.timeout, chosen.dns_server, chosen.dns, chosen.json) == (0.5, ("127.0.0.1", 5353), True, True)
+    assert chosen.subaccounts == frozenset({MAX_SUBACCOUNT_ID})
+    assert options("--out", "a", "--no-dns").dns is False
+
+
+def test_deep_new_files_get_the_mode_open_would_give(tmp_path: Path) -> None:
+    umask = os.umask(0o002)
+    try:
+        write_replacing(str(tmp_path / "a" / "b" / "new.yaml"), "x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "a" / "b" / "new.yaml").stat().st_mode) == 0o664
+
+
+def test_a_binary_file_is_no_bulk_import_file(tmp_path: Path) -> None:
+    (tmp_path / "f.bin").write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(OutFileError, match="is not a Pulumi bulk-import file"):
+        check_replaceable(str(tmp_path / "f.bin"))
+
+
+def test_the_words_of_writes() -> None:
+    both = first_up_writes(found("b.example.com", verified=False, managed=True, tls="expired"),
+                           {"domain": "b.example.com", "managed_certificate": True})
+    assert both.sentence() == (
+        "the first up sends POST /tracking-domains/b.example.com/verify, POST /tracking-domains/b.example.com/"
+        "certificate/check, POST /tracking-domains/b.example.com/certificate/enable (SparkPost shows it unverified, "
+        "and a managed certificate is renewed only for a verified domain; its managed certificate is expired: it is "
+        "requested again)")
+    off = first_up_writes(found("s.example.com", default=True), {"domain": "s.example.com", "secure": False,
+                                                                  "default": True})
+    assert off.reasons == ("SparkPost shows secure: true",)
+    with pytest.raises(RefusedDeclaration) as refused:
+        first_up_writes(found("a.example.com"), {"domain": "a.example.com", "default": True, "verify": False})
+    assert str(refused.value) == "default: needs verify: true; SparkPost accepts only a verified domain as the default"
+
+
+KNOWN_CALLS = {"verify", "certificate/check", "certificate/enable"}
+
+
+@pytest.mark.parametrize("secure", [True, False])
+@pytest.mark.parametrize("verified", [True, False])
+@pytest.mark.parametrize("default", [True, False])
+@pytest.mark.parametrize(("managed", "tls"), [(False, None), (True, "valid"), (True, "pending"), (True, "failed"),
+                                              (True, "expired"), (True, None)])
+def test_every_state_of_a_domain_has_a_declaration_the_check_accepts(
+        secure: bool, verified: bool, default: bool, managed: bool, tls: str | None) -> None:
+    """Whatever SparkPost shows, neither output declares a combination the input check refuses (first_up_writes
+    would raise), and adopting never sends a PUT: secure and default are declared as found."""
+    kind = found("a.example.com", 5, secure=secure, verified=verified, default=default, managed=managed, tls=tls)
+    said = [first_up_writes(kind, plugin_declaration(kind))]
+    entries, _ = stack_entries(plan_of(kind), {}, None)
+    if entries and entries[0].entry is not None:
+        said.append(first_up_writes(kind, declaration(entries[0].entry)))
+    assert bool(entries) is secure
+    for writes in said:
+        assert {call.rsplit("/a.example.com/", 1)[1] for call in writes.calls} <= KNOWN_CALLS
+
+
+def test_the_words_of_the_stack_entries() -> None:
+    managed = found("m.example.com", managed=True)
+    assert cdn_for(managed, Inference("m.example.com", "fastly", "CNAME x.fastly.net"))[1] == [
+        "TODO: SparkPost manages its certificate, but DNS shows CNAME x.fastly.net. Check which one serves the host, "
+        "set cdn, then uncomment the entry"]
+    assert cdn_for(found("n.example.com", verified=False), None)[1] == [
+        "TODO: DNS names no CDN this stack knows (DNS not asked). Set cdn to cloudflare, cloudfront or fastly with its "
+        "options (docs/components.md), or to managed once its CNAME points at SparkPost's V2 host and drop verify: "
+        "false (managed HTTPS needs a verified domain: the first up then verifies it and enables a certificate); then "
+        "uncomment the entry"]
+    assert cdn_for(found("v.example.com"), None)[1][0].endswith(
+        "or to managed once its CNAME points at SparkPost's V2 host (the first up then enables a certificate); then "
+        "uncomment the entry")
+    assert cdn_for(found("c.example.com"), Inference("c.example.com", "fastly", "CNAME x.fastly.net"))[1] == [
+        "TODO CNAME x.fastly.net: the stack builds its own fastly configuration for the host; give its options, and "
+        "move the live host onto it without a gap (docs/migration.md)"]
+    entries, findings = stack_entries(plan_of(found("h.example.com", 4, secure=False),
+                                              found("m.brand.com", 12, managed=True, tls="valid", verified=False)),
+                                      {}, "eu")
+    assert [e.entry for e in entries] == [{"domain": "m.brand.com", "cdn": "managed", "region": "eu",
+                                           "subaccountId": 12, "adoptExisting": True,
+                                           "sendingDomains": ["brand.com"]}]
+    assert [(f.domain, f.subaccount_id, f.left_out) for f in findings] == [("h.example.com", 4, True),
+                                                                          ("m.brand.com", 12, False)]
+    assert findings[0].message == (
+        "secure: false in SparkPost, and the stack's components serve https only: adopting it would switch its links "
+        "to https. Build its HTTPS chain first (docs/migration.md), or keep it out of this stack")
+    assert findings[1].message == entries[0].writes.sentence()
+
+
+def test_the_merge_keeps_quotes_and_long_values_and_writes_the_drafts_once() -> None:
+    long = " ".join(["word"] * 40)
+    existing = (f"config:\n  x:quoted: 'single'\n  x:double: \"double\"\n  x:long: {long}\n"
+                f"  {KEY}:\n    - domain: a.example.com\n      adoptExisting: true\n")
+    merged = merge(existing, [entry("a.example.com"), draft("d.example.com"), entry("b.example.com"),
+                              entry("c.example.com")], "s.yaml")
+    assert merged.text is not None and merged.text.startswith(existing)
+    assert merged.text.count("# - domain: d.example.com") == 1 and merged.text.count(ADDED) == 1
+    assert merged.text.index(ADDED) < merged.text.index("d.example.com") < merged.text.index("b.example.com")
+    kept = merged.findings[0]
+    assert (kept.domain, kept.left_out, kept.message) == (
+        "a.example.com", False, "already declared in s.yaml: kept as written there, not written again")
+    assert merged.findings[1].message.startswith("written commented out in s.yaml, for you to finish: choose")
+
+
+def test_a_file_that_is_not_yaml_is_named_with_what_the_parser_said() -> None:
+    with pytest.raises(StackFileError) as refused:
+        merge("config:\n  a: [1,\n", [entry("a.example.com")], "s.yaml")
+    assert str(refused.value).startswith("s.yaml is not YAML that can be merged (ParserError: while parsing a flow "
+                                         "node); fix it, or give another file")

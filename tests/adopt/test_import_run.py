@@ -83,3 +83,33 @@ def test_no_key_no_request(emu: Emulator, tmp_path: Path) -> None:
     report = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "x.json")), environ={})
     assert report.exit_code == 2 and "SPARKPOST_API_KEY" in (report.error or "")
     assert emu.count() == 0 and not (tmp_path / "x.json").exists()
+
+
+def test_dns_is_asked_about_domains_without_a_managed_certificate_only(emu: Emulator, tmp_path: Path) -> None:
+    from tests.check.fake_dns import FakeDns
+
+    emu.add_domain("apex.example", secure=True)  # left out of every file: the plan's own finding stays in the report
+    records = {"track.example.com": [("CNAME", "d1.cloudfront.net")], "d1.cloudfront.net": [("A", "192.0.2.1")]}
+    with FakeDns(records) as dns:
+        host, port = dns.address.split(":")
+        report = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "i.json"),
+                                          stack_config=str(tmp_path / "s.yaml"), dns_server=(host, int(port)),
+                                          timeout=3, region="us", domains=("*.example.com", "apex.*")),
+                            environ={"SPARKPOST_API_KEY": KEY})
+        asked = sorted({name.rstrip(".") for name, _ in dns.queries})
+    assert asked == ["legacy.example.com", "new.example.com", "track.example.com"]  # FakeDns follows the CNAME
+    entries = yaml.safe_load((tmp_path / "s.yaml").read_text())["config"]["sparkpost-tracking:domains"]
+    assert {e["domain"]: e["cdn"] for e in entries}["track.example.com"] == "cloudfront"
+    assert "region" not in entries[0]  # us is the default region: not written
+    apex = [f for f in report.findings if f.domain == "apex.example"]
+    assert len(apex) == 1 and apex[0].left_out and not apex[0].message.startswith("--")
+    text = (tmp_path / "i.json").read_text()
+    assert text == json.dumps(json.loads(text), indent=2) + "\n"
+
+
+def test_an_eu_account_writes_its_region_into_each_entry(emu: Emulator, tmp_path: Path) -> None:
+    report = run(emu, stack_config=str(tmp_path / "s.yaml"), region="eu", domains=("m.*",))
+    assert report.error is None
+    entries = yaml.safe_load((tmp_path / "s.yaml").read_text())["config"]["sparkpost-tracking:domains"]
+    assert {e["region"] for e in entries} == {"eu"} and len(entries) == 3
+    assert not any(f.left_out for f in report.findings)
