@@ -29,7 +29,7 @@ def bulk_import(plan: Plan) -> dict[str, Any]:
     resources = [{"type": TRACKING_DOMAIN.token, "name": domain_name(d.domain),
                   "id": str(ImportId(d.domain, d.subaccount_id))} for d in plan.domains]
     resources += [{"type": ASSOCIATION.token, "name": association_name(s.domain),
-                   "id": str(ImportId(s.domain, s.subaccount_id, "sending_domain"))} for s in plan.associations]
+                   "id": str(ImportId(s.domain, s.subaccount_id))} for s in plan.associations]
     return {"resources": resources}
 
 

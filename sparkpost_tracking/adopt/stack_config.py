@@ -167,7 +167,7 @@ def _load(text: str, name: str) -> tuple[Any, tuple[int, int, int]]:
         _, sequence, offset = load_yaml_guess_indent(text)
         mapping = next((len(line) - len(line.lstrip(" ")) for line in text.splitlines()
                         if line.startswith(" ") and not line.lstrip().startswith(("#", "-"))), NEW_FILE_STYLE[0])
-        style = (mapping, sequence, offset) if offset is not None else (mapping, mapping + 2, 2)
+        style = (mapping, sequence, offset) if offset is not None else (mapping, *NEW_FILE_STYLE[1:])
         document = _yaml(style).load(text)
     except YAMLError as exc:
         raise StackFileError(f"{name} is not YAML that can be merged ({type(exc).__name__}: "

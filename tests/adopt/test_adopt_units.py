@@ -126,8 +126,10 @@ def test_out_replaces_only_a_bulk_import_file(tmp_path: Path) -> None:
         check_replaceable(str(tmp_path / "f.json"))
     for text in ("config:\n  a: 1\n", "[]", '{"resources": [], "other": 1}', '{"name": "x"}', "not json"):
         (tmp_path / "f.json").write_text(text)
-        with pytest.raises(OutFileError, match="is not a Pulumi bulk-import file"):
+        with pytest.raises(OutFileError) as refused:
             check_replaceable(str(tmp_path / "f.json"))
+        assert str(refused.value) == (f"--out: {tmp_path / 'f.json'} exists and is not a Pulumi bulk-import file; it "
+                                      "is left as it was. Give a new file (or delete that one first)")
 
 
 # ---- what a declaration writes ----------------------------------------------------------------------------------
@@ -206,6 +208,13 @@ def test_out_announces_each_domain_that_writes_and_the_one_declared_other_than_f
     assert said["h.example.com"].writes == () and "secure: false without managedCertificate" in said[
         "h.example.com"].message
     assert said["h.example.com"].subaccount_id == 7 and said["m.example.com"].subaccount_id is None
+    assert said["h.example.com"].left_out is False and said["m.example.com"].left_out is False
+    assert said["h.example.com"].message == (
+        "SparkPost manages a certificate for it, but it is secure: false (its links are written http): it is declared "
+        "as it is, secure: false without managedCertificate (the check refuses the two together). To serve its links "
+        "over https: secure: true and managedCertificate: true (the next up sends PUT /tracking-domains/h.example.com)")
+    [lapsed] = announcements(Plan([found("m.brand.com", 12, managed=True, tls="valid", verified=False)]))
+    assert (lapsed.subaccount_id, lapsed.writes) == (12, calls("m.brand.com", "verify"))
     assert bulk_import(plan)["resources"] == [
         {"type": "sparkpost-tracking:index:TrackingDomain", "name": "a_example_com", "id": "a.example.com"},
         {"type": "sparkpost-tracking:index:TrackingDomain", "name": "m_example_com", "id": "m.example.com"},
@@ -417,8 +426,13 @@ def test_the_words_of_writes() -> None:
                                                                   "default": True})
     assert off.reasons == ("SparkPost shows secure: true",)
     with pytest.raises(RefusedDeclaration) as refused:
-        first_up_writes(found("a.example.com"), {"domain": "a.example.com", "default": True, "verify": False})
-    assert str(refused.value) == "default: needs verify: true; SparkPost accepts only a verified domain as the default"
+        first_up_writes(found("a.example.com"), {"domain": "a.example.com", "default": True, "verify": False,
+                                                 "secure": False, "managed_certificate": True})
+    assert str(refused.value) == (
+        "secure: cannot be false with managed_certificate: true; SparkPost serves a managed-certificate domain over "
+        "https only. Drop 'secure' or the managed certificate; verify: cannot be false with managed_certificate: true; "
+        "SparkPost issues a managed certificate only for a verified domain; default: needs verify: true; SparkPost "
+        "accepts only a verified domain as the default")
 
 
 KNOWN_CALLS = {"verify", "certificate/check", "certificate/enable"}
@@ -459,6 +473,11 @@ def test_the_words_of_the_stack_entries() -> None:
     assert cdn_for(found("c.example.com"), Inference("c.example.com", "fastly", "CNAME x.fastly.net"))[1] == [
         "TODO CNAME x.fastly.net: the stack builds its own fastly configuration for the host; give its options, and "
         "move the live host onto it without a gap (docs/migration.md)"]
+    _, [http] = stack_entries(plan_of(found("hm.example.com", secure=False, managed=True)), {}, None)
+    assert http.message == (
+        "secure: false in SparkPost (though SparkPost manages a certificate for it), and the stack's components serve "
+        "https only: adopting it would switch its links to https. Build its HTTPS chain first (docs/migration.md), or "
+        "keep it out of this stack")
     entries, findings = stack_entries(plan_of(found("h.example.com", 4, secure=False),
                                               found("m.brand.com", 12, managed=True, tls="valid", verified=False)),
                                       {}, "eu")
@@ -493,3 +512,29 @@ def test_a_file_that_is_not_yaml_is_named_with_what_the_parser_said() -> None:
         merge("config:\n  a: [1,\n", [entry("a.example.com")], "s.yaml")
     assert str(refused.value).startswith("s.yaml is not YAML that can be merged (ParserError: while parsing a flow "
                                          "node); fix it, or give another file")
+
+
+@pytest.mark.parametrize(("existing", "merged"), [
+    # No indented line: a new config takes the new file's indentation, and its list Pulumi's.
+    ("encryptionsalt: s\n", "encryptionsalt: s\nconfig:\n  {key}:\n    # {added}\n    - domain: a.example.com\n"),
+    # Keys but no list: the list as Pulumi writes it, under the file's own keys.
+    ("config:\n   x:a: 1\n", "config:\n   x:a: 1\n   {key}:\n     # {added}\n     - domain: a.example.com\n"),
+    # A comment or a list item that comes first says nothing of the keys' indentation.
+    ("    # note\nhosts:\n    - a\nconfig:\n  x:a: 1\n",
+     "    # note\nhosts:\n    - a\nconfig:\n  x:a: 1\n  {key}:\n      # {added}\n      - domain: a.example.com\n"),
+])
+def test_a_merge_writes_in_the_files_own_indentation(existing: str, merged: str) -> None:
+    one = StackEntry(found("a.example.com"), [], {"domain": "a.example.com"})
+    assert merge(existing, [one], "s.yaml").text == merged.format(key=KEY, added=ADDED)
+
+
+def test_kept_and_drafted_domains_keep_their_scope_and_a_bad_file_says_what_to_give() -> None:
+    kept = StackEntry(found("a.example.com", 12, managed=True), [], {"domain": "a.example.com"})
+    later = StackEntry(found("d.example.com", 31), ["TODO: choose"], None, {"domain": "d.example.com"})
+    existing = f"config:\n  {KEY}:\n    - domain: a.example.com\n      adoptExisting: true\n"
+    merged = merge(existing, [kept, later, entry("b.example.com")], "s.yaml")
+    assert [(f.domain, f.subaccount_id) for f in merged.findings] == [("a.example.com", 12), ("d.example.com", 31)]
+    with pytest.raises(StackFileError) as refused:
+        merge("[1]\n", [kept], "s.yaml")
+    assert str(refused.value) == ("s.yaml is not a Pulumi stack file (its top level is not a mapping of keys); give "
+                                  "the stack's Pulumi.<stack>.yaml or a new file")

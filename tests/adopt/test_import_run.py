@@ -113,3 +113,54 @@ def test_an_eu_account_writes_its_region_into_each_entry(emu: Emulator, tmp_path
     entries = yaml.safe_load((tmp_path / "s.yaml").read_text())["config"]["sparkpost-tracking:domains"]
     assert {e["region"] for e in entries} == {"eu"} and len(entries) == 3
     assert not any(f.left_out for f in report.findings)
+
+
+def test_a_write_that_fails_half_way_says_what_was_written(emu: Emulator, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up between the two files: the report names the file it could not write and the one it did."""
+    import errno
+    import os
+
+    stack, rename = tmp_path / "s.yaml", os.replace
+
+    def replace(source: str, target: object) -> None:
+        if Path(str(target)) == stack:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        rename(source, str(target))
+
+    monkeypatch.setattr("sparkpost_tracking.adopt.files.os.replace", replace)
+    report = run(emu, out=str(tmp_path / "i.json"), stack_config=str(stack), subaccounts=frozenset({12}))
+    assert report.error == f"cannot write {stack} (No space left on device); wrote {tmp_path / 'i.json'}"
+    assert report.written == [str(tmp_path / "i.json")] and not stack.exists()
+    assert [r["id"] for r in json.loads((tmp_path / "i.json").read_text())["resources"]] == [
+        "click.brand-a.com,12", "http.brand-a.com,12", "m.brand-a.com,12", "track.brand-a.com,12", "brand-a.com,12"]
+
+
+def test_the_environment_is_the_processs_unless_given(emu: Emulator, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    report = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "x.json")))
+    assert report.error is None and 0 <= report.seconds < 600
+    bad = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "y.json")),
+                     environ={"SPARKPOST_API_KEY": KEY, "SPARKPOST_REQUEST_TIMEOUT": "soon"})
+    assert bad.exit_code == 2 and "SPARKPOST_REQUEST_TIMEOUT" in (bad.error or "")
+    refused = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "z.json")),
+                         environ={"SPARKPOST_API_KEY": "wrong-key-0123456789abcdef"})
+    assert (refused.error or "").startswith("reading the account failed, nothing was written:")
+    assert "SPARKPOST_API_KEY" in (refused.error or "") and "wrong-key" not in (refused.error or "")
+
+
+def test_the_report_as_text_and_as_json(emu: Emulator, tmp_path: Path) -> None:
+    report = run(emu, stack_config=str(tmp_path / "s.yaml"), subaccounts=frozenset({12}))
+    lines = report.text().splitlines()
+    assert lines[0].startswith(f"Read {emu.base_url} in ") and lines[0].endswith(
+        " s (one list call of each kind): 4 tracking domains, 1 associations selected.")
+    assert lines[1] == f"Wrote {tmp_path / 's.yaml'}"
+    assert lines[2].startswith("  LEFT OUT: http.brand-a.com (subaccount 12): --stack-config: secure: false")
+    document = report.to_json()
+    assert {k: v for k, v in document.items() if k not in ("seconds", "findings")} == {
+        "api_base": emu.base_url, "domains": 4, "associations": 1, "stack_entries": 2,
+        "written": [str(tmp_path / "s.yaml")], "error": None}
+    assert document["seconds"] == round(report.seconds, 3)
+    assert document["findings"][0] == {"domain": "http.brand-a.com", "subaccount_id": 12, "left_out": True,
+                                       "message": report.findings[0].message, "writes": []}
