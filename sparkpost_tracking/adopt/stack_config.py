@@ -250,10 +250,14 @@ def _check_kept(before: str | None, after: str, added: list[dict[str, Any]], nam
     of domains only grew by the entries added."""
     import yaml
 
-    expected = (yaml.safe_load(before) if before else None) or {}
+    try:
+        expected = (yaml.safe_load(before) if before else None) or {}
+        merged = yaml.safe_load(after)
+    except yaml.YAMLError:
+        merged, expected = None, {}
     config = expected["config"] = expected.get("config") or {}
     config[KEY] = [*(config.get(KEY) or []), *added]
-    if yaml.safe_load(after) != expected:
+    if merged != expected:
         raise StackFileError(f"merging into {name} would change what it holds; it is left as it was")
 
 

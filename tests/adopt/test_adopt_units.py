@@ -357,6 +357,8 @@ def test_an_existing_style_is_kept_and_declared_domains_are_not_written_again() 
     ("config:\n  a: 1\n  a: 2\n", "s.yaml is not YAML that can be merged (DuplicateKeyError"),
     # A round-trip that would change a value as Pulumi reads it (YAML 1.1's octal) is refused too.
     ("%YAML 1.1\n---\nconfig:\n  x:mode: 010\n", "merging into s.yaml would change what it holds"),
+    # A value that only a round-trip carries, which a plain reader cannot check, is refused as well.
+    ("config:\n  x:t: !!python/tuple [1, 2]\n", "merging into s.yaml would change what it holds"),
 ])
 def test_a_file_that_cannot_be_merged_safely_is_refused(existing: str, words: str) -> None:
     with pytest.raises(StackFileError) as refused:
