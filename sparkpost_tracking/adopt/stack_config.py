@@ -118,7 +118,7 @@ def declaration(entry: dict[str, Any]) -> dict[str, Any]:
 
 def stack_entries(plan: Plan, inferences: dict[str, Inference],
                   region: str | None) -> tuple[list[StackEntry], list[Finding]]:
-    """Each domain's entry with its comment lines, and the findings: what is left out, drafted or announced."""
+    """Each domain's entry with its comment lines, and what is left out (the merge reports the rest)."""
     entries: list[StackEntry] = []
     findings: list[Finding] = []
     for found in plan.domains:
@@ -136,10 +136,8 @@ def stack_entries(plan: Plan, inferences: dict[str, Inference],
             entries.append(StackEntry(found, comments, None, entry))
             continue
         writes = first_up_writes(found, declaration(entry))  # every entry_for is one the check accepts
-        if writes:
+        if writes:  # the merge announces it, if the entry is added
             comments.append(f"adopting writes: {writes.sentence()}")
-            findings.append(Finding(found.domain, found.subaccount_id, writes.sentence(), left_out=False,
-                                    writes=writes.calls))
         entries.append(StackEntry(found, comments, entry, writes=writes))
     return entries, findings
 
@@ -226,6 +224,8 @@ def merge(existing: str | None, entries: list[StackEntry], name: str) -> Merged:
              f"not written ({name} is left as it was: no other entry of this run could be added)")
     findings += [Finding(d.found.domain, d.found.subaccount_id, f"{where}: {d.comments[-1].removeprefix(TODO + ': ')}")
                  for d in drafts]
+    findings += [Finding(e.found.domain, e.found.subaccount_id, e.writes.sentence(), left_out=False,
+                         writes=e.writes.calls) for e in active if e.writes]
     if not active:
         return Merged(None, 0, findings)
     if domains is None:

@@ -72,7 +72,7 @@ def test_a_file_that_cannot_be_written_safely_stops_the_run_before_any_file_is_w
     (tmp_path / "plain").write_text("")  # a file where the folder of --out should be: the write fails
     report = run(emu, out=str(tmp_path / "plain" / "import.json"), stack_config=str(stack))
     assert report.error and report.error.startswith(f"cannot write {tmp_path / 'plain' / 'import.json'} (")
-    assert "wrote" not in report.error and report.written == []
+    assert report.error.endswith(")") and report.written == []  # nothing written before it: no "; wrote ..."
     assert stack.read_text() == "config: {}\n"
     report = run(emu, stack_config=str(stack), out=str(tmp_path / "ok.json"), domains=("nothing.*",))
     assert report.error is None and report.written == [str(tmp_path / "ok.json")]
@@ -113,6 +113,10 @@ def test_an_eu_account_writes_its_region_into_each_entry(emu: Emulator, tmp_path
     entries = yaml.safe_load((tmp_path / "s.yaml").read_text())["config"]["sparkpost-tracking:domains"]
     assert {e["region"] for e in entries} == {"eu"} and len(entries) == 3
     assert not any(f.left_out for f in report.findings)
+    again = run(emu, stack_config=str(tmp_path / "s.yaml"), region="eu", domains=("m.*",))
+    assert again.written == [] and again.stack_entries == 0
+    assert {f.message for f in again.findings} == {
+        f"--stack-config: already declared in {tmp_path / 's.yaml'}: kept as written there, not written again"}
 
 
 def test_a_write_that_fails_half_way_says_what_was_written(emu: Emulator, tmp_path: Path,
