@@ -35,8 +35,10 @@ class TrackingDomainService(Service):
     def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         # The outcomes are declared as found too: verify or a managed certificate that has not happened yet would
         # otherwise be a change on the first preview after an import. A default or a managed-certificate domain
-        # needs verify (check refuses it off): one found unverified declares verify, and previews a re-verify.
-        managed = bool(outs.get("uses_managed_certificate"))
+        # needs verify (check refuses it off): one found unverified declares verify, and previews a re-verify
+        # (docs/adopting.md says why that rule does not yield). A managed certificate on a domain switched back to
+        # secure: false is not declared (check refuses the two together): the domain is declared as it serves.
+        managed = bool(outs.get("uses_managed_certificate")) and outs.get("secure") is not False
         return {**super().declared_from(outs), "managed_certificate": managed,
                 "verify": bool(outs.get("verified") or outs.get("default") or managed)}
 

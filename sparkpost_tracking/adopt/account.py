@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sparkpost_tracking.dynamic_providers import errors
@@ -30,6 +30,9 @@ class FoundDomain:
     verified: bool
     uses_managed_certificate: bool
     tls_status: str | None
+    #: SparkPost's object as listed: what the core reads of it (``lifecycle.observed_from_api``) says what a
+    #: declaration of it sends on the first ``up`` (``writes``).
+    reported: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> FoundDomain:
@@ -40,7 +43,8 @@ class FoundDomain:
                    default=bool(item.get("default", False)),
                    verified=bool(status.get("verified", False)),
                    uses_managed_certificate=bool(item.get("uses_managed_certificate", False)),
-                   tls_status=status.get("tls_status"))
+                   tls_status=status.get("tls_status"),
+                   reported=dict(item))
 
     @property
     def scope(self) -> int:

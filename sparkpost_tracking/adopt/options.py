@@ -17,6 +17,8 @@ from sparkpost_tracking.dynamic_providers.validation import (
     validate_region,
 )
 
+from .files import same_file
+
 __all__ = ["ImportOptions", "UsageError", "add_arguments", "options_from"]
 
 DEFAULT_TIMEOUT = 5.0
@@ -66,8 +68,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def _listed(values: list[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+def _listed(option: str, values: list[str]) -> list[str]:
+    """Every comma-separated part of a repeatable option. A blank part is refused: an unset shell variable
+    (``--subaccount "$BRAND"``) would otherwise select the whole account, which is the one thing a selection
+    exists to prevent."""
+    parts = [part.strip() for value in values for part in value.split(",")]
+    if any(not part for part in parts):
+        given = ", ".join(repr(value) for value in values)
+        raise UsageError(f"{option}: an empty value selects nothing and is refused (given {given}; is a shell "
+                         f"variable unset?). Leave {option} out to select every "
+                         f"{'scope' if option == '--subaccount' else 'domain'}")
+    return parts
 
 
 def _subaccount(value: str) -> int:
@@ -91,12 +102,16 @@ def options_from(args: argparse.Namespace) -> ImportOptions:
         raise UsageError(f"--timeout: must be a positive number of seconds, got {args.timeout:g}")
     if args.no_dns and args.dns_server:
         raise UsageError("--dns-server: means nothing with --no-dns")
-    patterns = tuple(pattern.lower() for pattern in _listed(args.domains))
+    patterns = tuple(pattern.lower() for pattern in _listed("--domains", args.domains))
+    subaccounts = frozenset(_subaccount(value) for value in _listed("--subaccount", args.subaccount))
+    if args.out and args.stack_config and same_file(args.out, args.stack_config):
+        raise UsageError(f"--out and --stack-config name the same file ({args.out!r}, "
+                         f"{args.stack_config!r}): one would overwrite the other; give two files")
     return ImportOptions(
         out=args.out,
         stack_config=args.stack_config,
         domains=patterns,
-        subaccounts=frozenset(_subaccount(value) for value in _listed(args.subaccount)),
+        subaccounts=subaccounts,
         region=region,
         api_url=api_url,
         dns=not args.no_dns,

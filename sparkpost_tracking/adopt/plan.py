@@ -25,6 +25,8 @@ class Finding:
     subaccount_id: int | None
     message: str
     left_out: bool = True
+    #: The SparkPost calls the first ``up`` sends for it (``writes``), when the finding announces them.
+    writes: tuple[str, ...] = ()
 
     def where(self) -> str:
         return "every scope" if self.domain == ALL_SENDING else where(self.subaccount_id)
@@ -52,17 +54,6 @@ def _name_problem(domain: str, validate: Callable[[Any, str], str]) -> str | Non
     return None
 
 
-def _warnings(found: FoundDomain) -> list[str]:
-    said: list[str] = []
-    if not found.verified and (found.default or found.uses_managed_certificate):
-        what = "the default" if found.default else "a managed-certificate domain"
-        said.append(f"{what}, but not verified in SparkPost: it is declared with verify: true (SparkPost needs it), "
-                    "so the first preview shows a verify, which re-checks the chain")
-    if found.uses_managed_certificate and found.tls_status in ("failed", "expired"):
-        said.append(f"its managed certificate is {found.tls_status}: the first preview shows its renewal")
-    return said
-
-
 def plan_import(account: Account, selection: Selection) -> Plan:
     """Every selected tracking domain, and every association that names one of them."""
     plan = Plan()
@@ -77,7 +68,6 @@ def plan_import(account: Account, selection: Selection) -> Plan:
             continue
         plan.domains.append(found)
         adopted[found.domain] = found
-        plan.findings.extend(Finding(found.domain, found.subaccount_id, w, left_out=False) for w in _warnings(found))
     if account.sending_error:
         plan.findings.append(Finding(ALL_SENDING, None, f"associations not read: {account.sending_error}"))
     for sending in sorted(account.sending, key=lambda s: (s.scope, s.domain)):

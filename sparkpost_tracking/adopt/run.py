@@ -10,7 +10,7 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,12 @@ from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, effective
 from sparkpost_tracking.dynamic_providers.settings import settings_from
 
 from .account import Selection, read_account
-from .bulk_file import bulk_import
+from .bulk_file import OutFileError, announcements, bulk_import, check_replaceable
 from .cdn_inference import infer_cdns
+from .files import write_replacing
 from .options import ImportOptions
-from .plan import Finding, plan_import
-from .stack_config import render, stack_entries
+from .plan import Finding, Plan, plan_import
+from .stack_config import StackFileError, merge, stack_entries
 
 FAILED = 2
 
@@ -51,7 +52,7 @@ class Report:
                 "stack_entries": self.stack_entries, "written": self.written,
                 "seconds": round(self.seconds, 3), "error": self.error,
                 "findings": [{"domain": f.domain, "subaccount_id": f.subaccount_id, "left_out": f.left_out,
-                              "message": f.message} for f in self.findings]}
+                              "message": f.message, "writes": list(f.writes)} for f in self.findings]}
 
     def text(self) -> str:
         if self.error:
@@ -85,24 +86,53 @@ def run_import(options: ImportOptions, environ: Mapping[str, str] | None = None)
     plan = plan_import(account, Selection(options.domains, options.subaccounts))
     report.domains, report.associations = len(plan.domains), len(plan.associations)
     report.findings = list(plan.findings)
+    try:
+        outputs = _outputs(options, plan, report)
+    except (OutFileError, StackFileError) as exc:
+        report.error = f"{exc}. Nothing was written"
+        return report
+    for path, text in outputs:
+        try:
+            write_replacing(path, text)
+        except OSError as exc:
+            report.error = f"cannot write {path} ({exc.strerror or exc})" + (
+                f"; wrote {', '.join(report.written)}" if report.written else "")
+            return report
+        report.written.append(path)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _outputs(options: ImportOptions, plan: Plan, report: Report) -> list[tuple[str, str]]:
+    """Each file to write and its text, every finding in the report; raises before anything is written when a
+    file cannot be written safely, so a run writes all of its files or none."""
+    outputs: list[tuple[str, str]] = []
     if options.out:
-        _write(options.out, json.dumps(bulk_import(plan), indent=2) + "\n")
-        report.written.append(options.out)
+        check_replaceable(options.out)
+        report.findings += [_labelled("--out", f) for f in announcements(plan)]
+        outputs.append((options.out, json.dumps(bulk_import(plan), indent=2) + "\n"))
     if options.stack_config:
         # SparkPost's managed certificate names the CDN already: DNS is asked about the others only.
         asked = [d.domain for d in plan.domains if not d.uses_managed_certificate]
         inferences = infer_cdns(asked, dns_server=options.dns_server,
                                 timeout=options.timeout) if options.dns else {}
-        entries, left_out = stack_entries(plan, inferences, options.region)
-        report.stack_entries = len(entries)
-        report.findings += [Finding(f.domain, f.subaccount_id, f"--stack-config: {f.message}") for f in left_out]
-        _write(options.stack_config, render(entries))
-        report.written.append(options.stack_config)
-    report.seconds = time.monotonic() - started
-    return report
+        entries, findings = stack_entries(plan, inferences, options.region)
+        merged = merge(_read(options.stack_config), entries, options.stack_config)
+        report.findings += [_labelled("--stack-config", f) for f in [*findings, *merged.findings]]
+        report.stack_entries = merged.added
+        if merged.text is not None:
+            outputs.append((options.stack_config, merged.text))
+    return outputs
 
 
-def _write(path: str, text: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StackFileError(f"--stack-config: cannot read {path} ({exc})") from None
+
+
+def _labelled(option: str, finding: Finding) -> Finding:
+    return replace(finding, message=f"{option}: {finding.message}")
