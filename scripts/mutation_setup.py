@@ -49,8 +49,6 @@ def prepare(package: str, work: Path) -> None:
         "also_copy": linked,
         "pytest_add_cli_args_test_selection": TESTS[package],
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
-        # Tests start servers in threads and the policy pack talks gRPC: fork each worker from a clean process.
-        "process_isolation": "forkserver",
     }
     text = (REPO / "pyproject.toml").read_text()
     tomllib.loads(text)  # the repository's own file must parse before anything is added to it
