@@ -33,7 +33,9 @@ SKIPPED = {".git", ".venv", "build", "mutants", "__pycache__", ".pytest_cache", 
 
 
 def prepare(package: str, work: Path) -> None:
-    work.mkdir(parents=True, exist_ok=True)
+    # mutants/ must exist before mutmut starts: it is on PYTHONPATH, and Python remembers a path entry that was
+    # missing at its first import as having nothing, so the mutated copy would never be imported.
+    (work / "mutants").mkdir(parents=True, exist_ok=True)
     linked = []
     for entry in sorted(REPO.iterdir()):
         if entry.name in SKIPPED or entry.name == "pyproject.toml":

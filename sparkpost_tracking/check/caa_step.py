@@ -154,9 +154,9 @@ def _forbidden(owner: str, issue: list[Property], issuer: str) -> str:
     detail = f"CAA at {owner} allows {', '.join(allowed) or 'no CA'}, not {issuer}"
     malformed = [str(r) for r in issue if not r.well_formed]
     if malformed:
-        one = len(malformed) == 1
-        detail += (f"; {', '.join(malformed)} {'is' if one else 'are'} not an issuer name as RFC 8659 writes it, "
-                   f"so {'it allows' if one else 'they allow'} no CA")
+        detail += (f"; {malformed[0]} is not an issuer name as RFC 8659 writes it, so it allows no CA"
+                   if len(malformed) == 1 else
+                   f"; {', '.join(malformed)} are not issuer names as RFC 8659 writes them, so they allow no CA")
     if any(name.lower() == issuer for name in allowed):
         detail += "; the CA compares the name exactly"
     return detail

@@ -21,7 +21,7 @@ from sparkpost_tracking.check.tls_step import Served, chain_result, expiry_resul
 from sparkpost_tracking.emulator import Emulator
 from tests.check.conftest import DOMAIN, MakeChain, Outcome, days
 from tests.check.dated_chain import INTERMEDIATE_NAME, issue_chain
-from tests.check.fake_chain import closed_port
+from tests.check.fake_chain import CdnBehaviour, closed_port
 
 Run = Callable[[list[str]], Outcome]
 KEY = "check-pins-key-9a8b7c6d5e4f"
@@ -121,10 +121,10 @@ def test_a_passing_run_names_its_warnings_and_short_step_names_keep_the_header_w
     steps = tuple(s for s in STEPS if s.step != "https")
     assert render_table(Report(DOMAIN, steps)).splitlines()[-1] == \
         "PASS: all 5 required steps passed (tls.expiry with a warning)"
-    clean = tuple(passed(name, "fine") for name in ("dns", "http"))
-    lines = render_table(Report(DOMAIN, clean)).splitlines()
-    assert lines[1:] == ["STEP  RESULT  DETAIL", "dns   pass    fine", "http  pass    fine",
-                         "PASS: all 2 required steps passed"]
+    two = (*steps, warned("http", "-> 301", "redirected_to_https", "pass http through"))
+    assert render_table(Report(DOMAIN, two)).splitlines()[-1].endswith("(tls.expiry, http with a warning)")
+    lines = render_table(Report(DOMAIN, (passed("dns", "fine"),))).splitlines()
+    assert lines[1:] == ["STEP  RESULT  DETAIL", "dns   pass    fine", "PASS: all 1 required steps passed"]
 
 
 def test_a_hint_is_shown_only_on_a_row_that_does_not_pass() -> None:
@@ -152,6 +152,9 @@ def test_the_all_table_has_a_row_per_domain_and_the_failures_below() -> None:
         "b.example.com https: gone",
         "FAIL: 1 of 2 tracking domains did not pass: b.example.com"]
     assert render_all_table([good]).splitlines()[-1] == "PASS: all 1 tracking domains passed"
+    worse = Report("c.example.com", bad.steps)
+    assert render_all_table([bad, good, worse]).splitlines()[-1] == \
+        "FAIL: 2 of 3 tracking domains did not pass: b.example.com, c.example.com"
 
 
 # ---- a Cloudflare record -------------------------------------------------------------------------------------
@@ -225,3 +228,119 @@ def test_the_key_comes_from_the_environment_it_is_given(sparkpost: Emulator) -> 
                               {"SPARKPOST_API_KEY": KEY, "SPARKPOST_REQUEST_TIMEOUT": "soon"})
     assert timeout.code == "bad_setting" and "SPARKPOST_REQUEST_TIMEOUT" in timeout.detail
     assert main(["check", DOMAIN, "--sparkpost-verify", "--api-url", sparkpost.base_url, *OFFLINE]) == 1
+
+
+# ---- more rows found unpinned ----------------------------------------------------------------------------------
+
+def test_an_alias_to_a_target_that_does_not_resolve_is_named(make_chain: MakeChain, run_check: Run) -> None:
+    records = {DOMAIN: [("A", "192.0.2.10")]}  # the target is not in DNS at all
+    dns = run_check(make_chain(records=records).args("--skip", "tls", "--skip", "https", "--skip", "http",
+                                                     expect_target="gone.cloudfront.net")).steps["dns"]
+    assert (dns["status"], dns["code"]) == ("fail", "target_unresolved")
+    assert dns["detail"] == "192.0.2.10; the expected target gone.cloudfront.net does not resolve (NXDOMAIN)"
+    assert dns["hint"] == f"check the target name, or point {DOMAIN} at it with a CNAME"
+    assert dns["data"] == {"cnames": [], "addresses": ["192.0.2.10"], "expected": "gone.cloudfront.net"}
+
+
+@pytest.mark.parametrize(("records", "status", "data"), [
+    ({DOMAIN: [("A", "192.0.2.10")], "d1.cloudfront.net": [("A", "192.0.2.10"), ("A", "192.0.2.11")]}, "pass",
+     {"target_addresses": ["192.0.2.10", "192.0.2.11"]}),
+    ({DOMAIN: [("A", "192.0.2.99")], "d1.cloudfront.net": [("A", "192.0.2.10"), ("A", "192.0.2.11")]}, "fail",
+     {"target_addresses": ["192.0.2.10", "192.0.2.11"]}),
+])
+def test_an_alias_row_shows_both_sides_addresses(make_chain: MakeChain, run_check: Run, records: dict,
+                                                 status: str, data: dict) -> None:
+    dns = run_check(make_chain(records=records).args("--skip", "tls", "--skip", "https", "--skip", "http",
+                                                     expect_target="d1.cloudfront.net")).steps["dns"]
+    address = records[DOMAIN][0][1]
+    assert dns["status"] == status
+    assert dns["data"] == {"cnames": [], "addresses": [address], "expected": "d1.cloudfront.net", **data}
+    if status == "fail":
+        assert dns["detail"] == f"{address}; not the addresses of d1.cloudfront.net (192.0.2.10, 192.0.2.11)"
+
+
+@pytest.mark.parametrize(("records", "cdn", "code"), [
+    ({DOMAIN: [("A", "104.16.0.1")]}, "cloudflare", None),  # proxied: addresses only
+    ({DOMAIN: [("CNAME", "spgo.io")], "spgo.io": [("A", "192.0.2.30")]}, "cloudflare", "not_proxied"),
+    ({DOMAIN: [("A", "104.16.0.1")]}, "managed", "proxied"),
+    ({DOMAIN: [("A", "198.51.100.7")]}, "managed", "not_cname"),
+])
+def test_proxy_and_cname_rows_keep_what_dns_said(make_chain: MakeChain, run_check: Run, records: dict, cdn: str,
+                                                 code: str | None) -> None:
+    target = "v2.spgo.io" if cdn == "managed" else "spgo.io"
+    dns = run_check(make_chain(records=records).args("--cdn", cdn, "--skip", "tls", "--skip", "https", "--skip",
+                                                     "http", expect_target=target)).steps["dns"]
+    assert dns["code"] == code
+    cnames = [value for kind, value in records[DOMAIN] if kind == "CNAME"]
+    assert dns["data"]["cnames"] == cnames and dns["data"]["expected"] == target
+    hints = {"not_proxied": "turn the record's proxy status to Proxied, so the CDN terminates TLS for the host",
+             "proxied": f"set the Cloudflare record of {DOMAIN} to DNS only (grey cloud): SparkPost cannot get its "
+                        "certificate through the proxy",
+             "not_cname": f"replace the A/AAAA records with {DOMAIN} CNAME {target}"}
+    assert dns["hint"] == hints.get(str(code))
+
+
+def test_malformed_values_and_no_ca_are_named_in_the_caa_row(make_chain: MakeChain, run_check: Run) -> None:
+    records = {DOMAIN: [("CNAME", "v2.spgo.io")], "v2.spgo.io": [("A", "192.0.2.20")],
+               "example.com": [("CAA", '0 issue "letsencrypt.org."'), ("CAA", '0 issue "letsencrypt.org;x"')]}
+    caa = run_check(make_chain(records=records).args("--cdn", "managed", "--skip", "tls", "--skip", "https",
+                                                     "--skip", "http", expect_target=None)).steps["caa"]
+    assert caa["detail"] == ('CAA at example.com allows no CA, not letsencrypt.org; 0 issue "letsencrypt.org.", '
+                             '0 issue "letsencrypt.org;x" are not issuer names as RFC 8659 writes them, so they '
+                             'allow no CA')
+
+
+def test_an_http_redirect_is_a_warning_only_to_https_on_the_same_host(make_chain: MakeChain, run_check: Run) -> None:
+    elsewhere = run_check(make_chain(behaviour=CdnBehaviour(redirect_to="https://elsewhere.example.net/f",
+                                                            redirect_status=301)).args("--skip", "dns")).steps
+    assert (elsewhere["http"]["status"], elsewhere["http"]["code"]) == ("fail", "redirected_elsewhere")
+    bare = run_check(make_chain(behaviour=CdnBehaviour(edge_status={"http": 301})).args("--skip", "dns")).steps
+    assert (bare["http"]["status"], bare["http"]["code"]) == ("fail", "redirected_elsewhere")  # no Location at all
+
+
+def test_a_missing_certificate_leaves_name_and_expiry_unchecked(make_chain: MakeChain, run_check: Run) -> None:
+    steps = run_check(make_chain(https=False).args("--skip", "dns", "--skip", "http")).steps
+    assert [steps[name]["detail"] for name in ("tls.name", "tls.expiry")] == ["no certificate to check"] * 2
+
+
+@pytest.mark.parametrize(("tls_status", "code", "expected"), [
+    ("failed", None, "certificate_failed"),  # failed without a code: the status names it
+    ("expired", None, "certificate_expired"),
+    ("pending", None, None),  # still being issued: nothing to report yet
+])
+def test_a_managed_certificate_s_status_is_reported_with_its_dates(run_check: Run, sparkpost: Emulator,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   tls_status: str, code: str | None,
+                                                                   expected: str | None) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    sparkpost.mutate(DOMAIN, uses_managed_certificate=True, tls_status=tls_status,
+                     tls_certificate={"issued_at": "2026-01-01T00:00:00Z", "expires_at": "2026-04-01T00:00:00Z",
+                                      "error_code": code})
+    step = run_check(["check", DOMAIN, "--sparkpost-verify", "--api-url", sparkpost.base_url,
+                      *OFFLINE]).steps["sparkpost"]
+    assert step["code"] == expected
+    if expected is not None:
+        assert step["detail"] == f"verified, but SparkPost's managed certificate is {tls_status}"
+        assert step["data"]["certificate_expires_at"] == "2026-04-01T00:00:00Z"
+        assert step["data"]["certificate_error"] is None
+
+
+def test_a_failed_issuance_names_the_domain_and_its_code(run_check: Run, sparkpost: Emulator,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    sparkpost.mutate(DOMAIN, uses_managed_certificate=True, tls_status="failed",
+                     tls_certificate={"issued_at": None, "expires_at": None, "error_code": "acme:dns"})
+    step = run_check(["check", DOMAIN, "--sparkpost-verify", "--api-url", sparkpost.base_url,
+                      *OFFLINE]).steps["sparkpost"]
+    assert step["code"] == "certificate_failed"
+    assert step["detail"] == f"SparkPost could not issue the managed certificate for '{DOMAIN}' (error_code acme:dns)"
+
+
+def test_a_domain_missing_from_the_primary_account_is_named_without_a_subaccount(run_check: Run,
+                                                                                 sparkpost: Emulator,
+                                                                                 monkeypatch: pytest.MonkeyPatch
+                                                                                 ) -> None:
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    step = run_check(["check", "other.example.com", "--sparkpost-verify", "--api-url", sparkpost.base_url,
+                      *OFFLINE]).steps["sparkpost"]
+    assert step["detail"] == f"other.example.com is not a tracking domain of {sparkpost.base_url}"
