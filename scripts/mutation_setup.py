@@ -14,6 +14,7 @@ mutated: the editable install's mapping still serves them, from the repository.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -33,9 +34,7 @@ SKIPPED = {".git", ".venv", "build", "mutants", "__pycache__", ".pytest_cache", 
 
 
 def prepare(package: str, work: Path) -> None:
-    # mutants/ must exist before mutmut starts: it is on PYTHONPATH, and Python remembers a path entry that was
-    # missing at its first import as having nothing, so the mutated copy would never be imported.
-    (work / "mutants").mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
     linked = []
     for entry in sorted(REPO.iterdir()):
         if entry.name in SKIPPED or entry.name == "pyproject.toml":
@@ -45,6 +44,7 @@ def prepare(package: str, work: Path) -> None:
             link.symlink_to(entry)
         if entry.name not in ("sparkpost_tracking", "tests"):  # mutmut copies these two itself
             linked.append(entry.name)
+    _refresh(package, work / "mutants")
     settings = {
         "source_paths": ["sparkpost_tracking"],
         "only_mutate": [f"sparkpost_tracking/{package}/*"],
@@ -56,6 +56,23 @@ def prepare(package: str, work: Path) -> None:
     tomllib.loads(text)  # the repository's own file must parse before anything is added to it
     (work / "pyproject.toml").write_text(text + "\n[tool.mutmut]\n" + "".join(
         f"{key} = {json.dumps(value)}\n" for key, value in settings.items()))
+
+
+def _refresh(package: str, mutants: Path) -> None:
+    """mutmut copies the source into ``mutants/`` once: bring back in line what changed since. A file of the
+    package that changed is removed with its results (mutmut mutates it afresh); any other file is copied."""
+    for source in (REPO / "sparkpost_tracking").rglob("*.py"):
+        relative = source.relative_to(REPO)
+        copy = mutants / relative
+        if not copy.exists():
+            continue
+        if relative.parts[1] == package:
+            meta = copy.with_name(copy.name + ".meta")
+            if not meta.exists() or source.stat().st_mtime > meta.stat().st_mtime:
+                for stale in (copy, meta, copy.with_name(copy.name + ".spans")):
+                    stale.unlink(missing_ok=True)
+        elif copy.read_bytes() != source.read_bytes():
+            shutil.copy2(source, copy)
 
 
 def score(package: str, work: Path) -> None:
