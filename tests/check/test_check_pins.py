@@ -285,9 +285,10 @@ def test_malformed_values_and_no_ca_are_named_in_the_caa_row(make_chain: MakeCha
                "example.com": [("CAA", '0 issue "letsencrypt.org."'), ("CAA", '0 issue "letsencrypt.org;x"')]}
     caa = run_check(make_chain(records=records).args("--cdn", "managed", "--skip", "tls", "--skip", "https",
                                                      "--skip", "http", expect_target=None)).steps["caa"]
-    assert caa["detail"] == ('CAA at example.com allows no CA, not letsencrypt.org; 0 issue "letsencrypt.org.", '
-                             '0 issue "letsencrypt.org;x" are not issuer names as RFC 8659 writes them, so they '
-                             'allow no CA')
+    first, second = '0 issue "letsencrypt.org."', '0 issue "letsencrypt.org;x"'  # in the order DNS answers
+    assert caa["detail"] in [f"CAA at example.com allows no CA, not letsencrypt.org; {one}, {two} are not issuer "
+                             "names as RFC 8659 writes them, so they allow no CA"
+                             for one, two in ((first, second), (second, first))]
 
 
 def test_an_http_redirect_is_a_warning_only_to_https_on_the_same_host(make_chain: MakeChain, run_check: Run) -> None:
@@ -344,3 +345,19 @@ def test_a_domain_missing_from_the_primary_account_is_named_without_a_subaccount
     step = run_check(["check", "other.example.com", "--sparkpost-verify", "--api-url", sparkpost.base_url,
                       *OFFLINE]).steps["sparkpost"]
     assert step["detail"] == f"other.example.com is not a tracking domain of {sparkpost.base_url}"
+
+
+def test_a_caa_lookup_without_an_answer_is_a_timeout(make_chain: MakeChain, run_check: Run) -> None:
+    args = make_chain(silent_dns=True).args("--cdn", "managed", "--skip", "tls", "--skip", "https", "--skip", "http",
+                                            expect_target=None)
+    args[args.index("--timeout") + 1] = "1"
+    caa = run_check(args).steps["caa"]
+    assert (caa["status"], caa["code"], caa["detail"]) == ("fail", "timeout", "no CAA answer within 1 s")
+    assert caa["hint"] == "a CA that cannot read CAA records refuses to issue: check the zone's name servers"
+
+
+def test_a_refused_connection_names_where_it_went(make_chain: MakeChain, run_check: Run) -> None:
+    chain = make_chain(https=False)
+    row = run_check(chain.args("--skip", "dns", "--skip", "http")).steps["tls.chain"]
+    assert row["detail"] == f"connection to {DOMAIN}:{chain.cdn.https_port} (at 127.0.0.1) refused"
+    assert row["hint"] == "nothing listens on this port: the CDN must serve both http (80) and https (443)"
