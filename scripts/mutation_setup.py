@@ -80,11 +80,13 @@ def score(package: str, work: Path) -> None:
                    capture_output=True)
     stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
     detected = stats["killed"] + stats["timeout"]
-    judged = stats["total"] - stats["skipped"]
+    judged = detected + stats["survived"] + stats["no_tests"] + stats["suspicious"] + stats["segfault"]
     share = f"{100 * detected / judged:.1f}%" if judged else "n/a"
+    unrun = stats["total"] - stats["skipped"] - judged  # an interrupted run: the next one goes on with these
     print(f"mutation score of sparkpost_tracking/{package}/: {detected}/{judged} detected ({share}); "
           f"killed {stats['killed']}, timeout {stats['timeout']}, survived {stats['survived']}, "
-          f"no tests {stats['no_tests']}, suspicious {stats['suspicious']}")
+          f"no tests {stats['no_tests']}, suspicious {stats['suspicious']}"
+          + (f"; {unrun} of {stats['total']} not run yet" if unrun else ""))
     survivors = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results"], cwd=work, check=True,
                                capture_output=True, text=True).stdout
     if survivors.strip():
