@@ -154,3 +154,20 @@ def test_a_critical_property_no_ca_knows_forbids_issuance(make_chain: MakeChain,
                                                           expected: tuple[str, str | None]) -> None:
     row = caa_row(make_chain, run_check, *values)
     assert verdict(row) == expected, row["detail"]
+
+
+@pytest.mark.parametrize(("values", "code"), [
+    (('128 tbs "unknown"',), "caa_critical"),
+    (('0 issue "digicert.com"',), "caa_forbids"),
+    (('0 issue "letsencrypt.org; validationmethods=dns-01"', '0 issue "letsencrypt.org; validationmethods="'),
+     "caa_parameters"),
+    ((f'0 issue "letsencrypt.org; accounturi={ACCOUNT}"',), "caa_account"),
+    (('0 issue "letsencrypt.org"',), None),
+])
+def test_the_row_keeps_the_records_that_decided(make_chain: MakeChain, run_check: Run, values: tuple[str, ...],
+                                                code: str | None) -> None:
+    row = caa_row(make_chain, run_check, *values)
+    assert row["code"] == code
+    assert row["data"]["owner"] == PARENT and sorted(row["data"]["records"]) == sorted(values)
+    if code == "caa_parameters":
+        assert all(value in str(row["detail"]) for value in values) and "; 0 issue" in str(row["detail"])
