@@ -1,18 +1,22 @@
 """The TLS steps: the certificate the host serves for its own name (SNI), judged three ways.
 
-- ``tls.chain``: it leads to a trusted root (the system's store, or only ``--ca-file``);
+- ``tls.chain``: it leads to a trusted root (the system's store, or only ``--ca-file``), through CA
+  certificates that are all within their dates (each one that is not is named);
 - ``tls.name``: it names the host (subjectAltName, one-label wildcards as browsers match them);
-- ``tls.expiry``: it is valid now, with the days left (a warning under ``--warn-days``).
+- ``tls.expiry``: it is valid now, with the days left (a warning with ``--warn-days`` days left or fewer).
 
 Each is its own row, so an expired certificate is not reported as an untrusted one. OpenSSL verifies the
-chain; the certificate itself is read with ``cryptography``, because the standard library gives no details
-of a certificate it did not verify.
+chain; the certificates themselves are read with ``cryptography``, because the standard library gives no details
+of a certificate. OpenSSL stops at the first certificate outside its dates, so when it finds one the chain is
+verified again without dates, and every certificate of it is judged here: an expired host certificate does not
+hide an expired intermediate.
 """
 
 from __future__ import annotations
 
 import datetime
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -26,6 +30,9 @@ CHAIN, NAME, EXPIRY = "tls.chain", "tls.name", "tls.expiry"
 STEPS = (CHAIN, NAME, EXPIRY)
 #: OpenSSL's verify codes for a certificate outside its validity dates (the chain itself was trusted).
 _DATE_CODES = frozenset({9, 10})  # X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CERT_HAS_EXPIRED
+#: OpenSSL's X509_V_FLAG_NO_CHECK_TIME: verify trust alone, leaving every certificate's dates to be judged here.
+_NO_CHECK_TIME = 0x200000
+_DER = 2  # the standard library's ENCODING_DER, for the certificates of the verified chain before Python 3.13
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,9 @@ class Served:
 
     certificate: x509.Certificate
     verify_error: ssl.SSLCertVerificationError | None
+    #: After a date error: the chain OpenSSL verified to a trusted root without dates, the host's certificate
+    #: first (empty when it is not trusted even so).
+    chain: tuple[x509.Certificate, ...] = ()
 
 
 def check_tls(options: CheckOptions, now: datetime.datetime | None = None) -> list[StepResult]:
@@ -56,22 +66,46 @@ def _unchecked() -> list[StepResult]:
 
 
 def fetch(options: CheckOptions, deadline: Deadline) -> Served:
-    """One verifying handshake; when it fails, a second one that accepts anything, to read the certificate."""
+    """One verifying handshake. When it fails on a date, a second one that verifies trust without dates, to read
+    the whole chain; when it fails otherwise, one that accepts anything, to read the certificate."""
+    try:
+        return Served(_handshake(options, _verifying(options), deadline)[0], None)
+    except ssl.SSLCertVerificationError as exc:
+        error = exc
+    if error.verify_code in _DATE_CODES:
+        try:
+            chain = _handshake(options, _verifying(options, check_dates=False), deadline)
+            return Served(chain[0], error, chain)
+        except ssl.SSLCertVerificationError as exc:
+            error = exc  # not trusted even without dates: that is what the row reports
+    return Served(_handshake(options, unverified_context(), deadline)[0], error)
+
+
+def _verifying(options: CheckOptions, *, check_dates: bool = True) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=options.ca_file)
     context.check_hostname = False  # the name is judged on its own row
-    try:
-        return Served(_handshake(options, context, deadline), None)
-    except ssl.SSLCertVerificationError as exc:
-        return Served(_handshake(options, unverified_context(), deadline), exc)
+    if not check_dates:
+        context.verify_flags |= _NO_CHECK_TIME
+    return context
 
 
-def _handshake(options: CheckOptions, context: ssl.SSLContext, deadline: Deadline) -> x509.Certificate:
+def _handshake(options: CheckOptions, context: ssl.SSLContext, deadline: Deadline) -> tuple[x509.Certificate, ...]:
+    """The host's certificate, followed (when ``context`` verifies) by the rest of the chain OpenSSL verified."""
     with open_socket(options, options.https_port, deadline) as raw, \
             tls_socket(context, raw, options.domain, deadline) as tls:
         der = tls.getpeercert(binary_form=True)
+        rest = _verified_chain(tls)[1:] if context.verify_mode == ssl.CERT_REQUIRED else []
     if not der:
         raise ssl.SSLError("the server sent no certificate")
-    return x509.load_der_x509_certificate(der)
+    return x509.load_der_x509_certificate(der), *(x509.load_der_x509_certificate(c) for c in rest)
+
+
+def _verified_chain(tls: ssl.SSLSocket) -> Sequence[bytes]:
+    """The chain OpenSSL verified, as DER: a public method from Python 3.13, on the private object before."""
+    public = getattr(tls, "get_verified_chain", None)
+    if public is not None:
+        return list(public())
+    return [certificate.public_bytes(_DER) for certificate in tls._sslobj.get_verified_chain()]  # type: ignore[attr-defined]
 
 
 def chain_result(options: CheckOptions, served: Served, now: datetime.datetime) -> StepResult:
@@ -80,14 +114,18 @@ def chain_result(options: CheckOptions, served: Served, now: datetime.datetime) 
     error = served.verify_error
     if error is None:
         return passed(CHAIN, f"trusted by {trust}; issued by {issuer}", issuer=issuer)
-    # OpenSSL checks dates after trust, so a date error means the chain itself was trusted. The host's
-    # own dates are the expiry row's; a date error with a current host certificate is a CA in the chain.
-    if error.verify_code in _DATE_CODES and not _current(served.certificate, now):
-        return passed(CHAIN, f"trusted by {trust}; issued by {issuer} (dates: see {EXPIRY})", issuer=issuer)
-    if error.verify_code in _DATE_CODES:
+    hint = "serve the CA's current intermediate certificate with the host's"
+    if served.chain:  # trusted: only dates are wrong, the host's on the expiry row and the CAs' here
+        outdated = [certificate for certificate in served.chain[1:] if not _current(certificate, now)]
+        if outdated:
+            named = ", ".join(f"{_common_name(c.subject)} ({_dates_wrong(c, now)})" for c in outdated)
+            return failed(CHAIN, f"a CA certificate in the chain is outside its dates: {named}", "chain_expired",
+                          hint, issuer=issuer, outdated=[_dates(c) for c in outdated])
+        if not _current(served.certificate, now):
+            return passed(CHAIN, f"trusted by {trust}; issued by {issuer} (dates: see {EXPIRY})", issuer=issuer)
+        # OpenSSL saw a date error that no certificate shows at ``now``: its clock read a moment on the other side.
         return failed(CHAIN, f"a CA certificate in the chain is outside its dates: {error.verify_message}",
-                      "chain_expired", "serve the CA's current intermediate certificate with the host's",
-                      issuer=issuer)
+                      "chain_expired", hint, issuer=issuer)
     return failed(CHAIN, f"not trusted by {trust}: {error.verify_message}; issued by {issuer}", "untrusted",
                   "serve a certificate from a public CA with its intermediates (a private CA: pass --ca-file)",
                   issuer=issuer)
@@ -122,8 +160,8 @@ def expiry_result(certificate: x509.Certificate, now: datetime.datetime, warn_da
         return failed(EXPIRY, f"expired {(now - not_after).days} days ago ({not_after:%Y-%m-%d})", "expired",
                       "renew the certificate (or let the CDN's managed renewal finish) and deploy it",
                       days_left=days, **facts)
-    if days < warn_days:
-        return warned(EXPIRY, f"expires in {days} days ({not_after:%Y-%m-%d}), under the {warn_days}-day "
+    if days <= warn_days:
+        return warned(EXPIRY, f"expires in {days} days ({not_after:%Y-%m-%d}), within the {warn_days}-day "
                               f"threshold of a {facts['lifetime_days']}-day certificate", "expires_soon",
                       "renew it now; a managed certificate that is not renewed by now needs attention (SparkPost's "
                       "tls_status and tls_certificate.error_code say why)", days_left=days, **facts)
@@ -149,6 +187,17 @@ def name_matches(host: str, pattern: str) -> bool:
 
 def _current(certificate: x509.Certificate, now: datetime.datetime) -> bool:
     return certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc
+
+
+def _dates(certificate: x509.Certificate) -> dict[str, str]:
+    return {"name": _common_name(certificate.subject), "not_before": f"{certificate.not_valid_before_utc:%Y-%m-%d}",
+            "not_after": f"{certificate.not_valid_after_utc:%Y-%m-%d}"}
+
+
+def _dates_wrong(certificate: x509.Certificate, now: datetime.datetime) -> str:
+    if now > certificate.not_valid_after_utc:
+        return f"expired {certificate.not_valid_after_utc:%Y-%m-%d}"
+    return f"not valid before {certificate.not_valid_before_utc:%Y-%m-%d}"
 
 
 def _common_name(name: x509.Name) -> str:

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import trustme
 
 from sparkpost_tracking.__main__ import main
+from sparkpost_tracking.check.report import JSON_SCHEMA
 from tests.check.fake_chain import CdnBehaviour, FakeCdn, FakeSparkPost
 from tests.check.fake_dns import FakeDns, Records
 
@@ -102,11 +104,21 @@ def make_chain(ca: trustme.CA, ca_file: Path, good_leaf: trustme.LeafCert) -> It
 
 @pytest.fixture
 def run_check(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], Outcome]:
-    """Runs ``main(args + ['--json'])`` and parses what it printed."""
+    """Runs ``main(args + ['--json'])``, parses what it printed and holds it to what every report promises: the
+    published schema, the exit code of its verdict, and on every row a detail, and a code and a hint exactly when
+    it does not pass (a skip has neither)."""
     def run(args: list[str]) -> Outcome:
         code = main([*args, "--json"])
         out, err = capsys.readouterr()
-        return Outcome(code, json.loads(out), out, err)
+        report = json.loads(out)
+        jsonschema.validate(report, JSON_SCHEMA, cls=jsonschema.Draft202012Validator)
+        assert report["ok"] is (code == 0) and code in (0, 1), (code, out)
+        for step in report["steps"]:
+            assert isinstance(step["detail"], str) and step["detail"].strip(), step
+            judged = step["status"] in ("warn", "fail")
+            assert (isinstance(step["code"], str) and bool(step["code"])) is judged, step
+            assert (isinstance(step["hint"], str) and bool(step["hint"].strip())) is judged, step
+        return Outcome(code, report, out, err)
 
     return run
 

@@ -109,6 +109,7 @@ class CdnBehaviour:
     edge_status: dict[str, int] = field(default_factory=dict)  # scheme -> a status the edge answers itself
     http_redirects_to_https: bool = False  # Cloudflare's "Always Use HTTPS"
     redirect_to: str | None = None  # answer 302 to this Location (``{url}`` = the request's own URL, a loop)
+    redirect_status: int = 302  # the status of that redirect (SparkPost's is 302; a CDN rule may send 301)
     trickle_every: float | None = None  # send the answer one byte at a time, this many seconds apart, forever
 
 
@@ -124,7 +125,7 @@ class _CdnHandler(QuietHandler):
             return self._trickle(behaviour.trickle_every)
         if behaviour.redirect_to is not None:
             location = behaviour.redirect_to.format(url=f"{scheme}://{host}{self.path}")
-            return self._answer(302, {"Server": "msys-http", "Location": location})
+            return self._answer(behaviour.redirect_status, {"Server": "msys-http", "Location": location})
         if scheme == "http" and behaviour.http_redirects_to_https:
             return self._answer(301, {"Server": "cloudflare", "Location": f"https://{host}{self.path}"})
         headers = {"Host": cdn.origin.host if behaviour.rewrite_host else host, "X-Forwarded-For": LOOPBACK}
