@@ -99,7 +99,7 @@ def _cpu() -> float:
 def python_stack(root: Path, cli: Path, emu: Emulator, kind: str, n: int, parallel: int) -> Stack:
     workdir = root / f"python-{kind}-{n}"
     workdir.mkdir(parents=True)
-    program = "tracking_domains" if kind == "ours" else "trivial"
+    program = {"ours": "tracking_domains"}.get(kind, kind)
     (workdir / "__main__.py").write_text(f"from bench.fleet_program import {program}\n\n{program}()\n")
     project = PulumiProject(workdir, cli, source=workdir)
     project.env["PYTHONPATH"] = str(REPO)  # bench.fleet_program, in the program and the provider process

@@ -56,3 +56,43 @@ def tracking_domains() -> None:
     opts = pulumi.ResourceOptions(protect=config.get_bool("protect"))
     for entry in domains:
         TrackingDomain(entry["domain"], {"domain": entry["domain"], "api_url": api_url}, opts)
+
+
+class ShapedProvider(TrivialProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(str(props["domain"]), {**props, "port": 443, "verified": True, "cname_status": "valid",
+                                                    "compliance_status": "valid", "tls_status": "unavailable",
+                                                    "uses_managed_certificate": False})
+
+
+class Shaped(Resource, module="bench", name="Shaped"):
+    def __init__(self, name: str, domain: str, api_url: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(ShapedProvider(), name, {"domain": domain, "api_url": api_url, "secure": True, "default": False,
+                                                  "region": "us", "verify": True, "managed_certificate": False,
+                                                  "adopt_existing": False}, opts)
+
+
+def shaped() -> None:
+    config, domains = _domains()
+    for entry in domains:
+        Shaped(entry["domain"], entry["domain"], config.require("apiUrl"))
+
+
+class LeanProvider(TrivialProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(str(props["domain"]), {**props, "secure": True, "default": False, "region": "us",
+                                                    "verify": True, "managed_certificate": False,
+                                                    "adopt_existing": False, "port": 443, "verified": True,
+                                                    "cname_status": "valid", "compliance_status": "valid",
+                                                    "tls_status": "unavailable", "uses_managed_certificate": False})
+
+
+class Lean(Resource, module="bench", name="Lean"):
+    def __init__(self, name: str, domain: str, api_url: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(LeanProvider(), name, {"domain": domain, "api_url": api_url}, opts)
+
+
+def lean() -> None:
+    config, domains = _domains()
+    for entry in domains:
+        Lean(entry["domain"], entry["domain"], config.require("apiUrl"))

@@ -23,7 +23,7 @@ from sparkpost_tracking.dynamic_providers.types import package_token
 from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
 from .args import ArgReader, CommonArgs, DnsRecord, arg_keys
-from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
+from .dns import DnsSettings, DnsStrategy, dns_strategy, known, read_dns
 
 if TYPE_CHECKING:
     pass
@@ -227,23 +227,26 @@ class TrackingDomainComponent(pulumi.ComponentResource):
                                                       self._opts(waits_for, serves=True))
             self.associations = self._associate(resource_name, common, self.tracking_domain)
 
+        records = dns.records if dns else []
+        certificate = {key: getattr(self.tracking_domain, key) if self.tracking_domain else None
+                       for key in CERTIFICATE_OUTPUTS}
         self.domain = pulumi.Output.from_input(common.domain)
         self.cname_target = pulumi.Output.from_input(built.cname_target)
-        self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
+        self.dns_records = records if isinstance(records, pulumi.Output) else known(records)
         self.verified = (self.tracking_domain.verified.apply(bool) if self.tracking_domain
                          else pulumi.Output.from_input(False))
-        certificate = {key: getattr(self.tracking_domain, key) if self.tracking_domain
-                       else pulumi.Output.from_input(None) for key in CERTIFICATE_OUTPUTS}
         for key, value in certificate.items():
-            setattr(self, key, value)
+            setattr(self, key, pulumi.Output.from_input(value) if value is None else value)
         #: The lines about records to create by hand that this run should say (empty when there are none).
         self.dns_announcement: pulumi.Output[list[str]] = (
             dns.announcement(self.tracking_domain.verified if self.tracking_domain else None) if dns
             else pulumi.Output.from_input([]))
         if self._announces_dns:
             self.dns_announcement.apply(self._say)
+        # Values known in the program are registered as they are: the same state, without an Output to await
+        # for each (a program may build thousands of these).
         self.register_outputs({
-            "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
+            "domain": common.domain, "cname_target": built.cname_target, "dns_records": records,
             "verified": self.verified, "tracking_domain": self.tracking_domain, **certificate,
         })
 
