@@ -67,9 +67,9 @@ class ShapedProvider(TrivialProvider):
 
 class Shaped(Resource, module="bench", name="Shaped"):
     def __init__(self, name: str, domain: str, api_url: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(ShapedProvider(), name, {"domain": domain, "api_url": api_url, "secure": True, "default": False,
-                                                  "region": "us", "verify": True, "managed_certificate": False,
-                                                  "adopt_existing": False}, opts)
+        super().__init__(ShapedProvider(), name, {"domain": domain, "api_url": api_url, "secure": True,
+                                                  "default": False, "region": "us", "verify": True,
+                                                  "managed_certificate": False, "adopt_existing": False}, opts)
 
 
 def shaped() -> None:

@@ -114,7 +114,13 @@ def run_import_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from sparkpost_tracking.shards.command import passes_through
+
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and not (passes_through(args) and rest[0] == "--"):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.check_args = rest[1:]
     if args.command == "import":
         return run_import_command(args)
     if args.command == "review":

@@ -40,16 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("--parallel", type=int, metavar="N", help="the engine's --parallel")
     review = action("review", "review one stack's preview; write its result for 'sum'", shard=True)
     review.add_argument("--parallel", type=int, metavar="N", help="the engine's --parallel")
-    check = action("check", "check --all --from-stack of one stack; write its result for 'sum' (check's own options "
-                            "follow '--')", shard=True)
+    check = action("check", "check --all --from-stack of one stack; write its result for 'sum' (options of "
+                            "`sparkpost-tracking check` follow '--', e.g. -- --dns-server 10.0.0.2)", shard=True)
     for sub in (review, check):
         sub.add_argument("--out", metavar="FILE", help="write the result here (default: standard output)")
-    check.add_argument("check_args", nargs=argparse.REMAINDER, metavar="-- CHECK OPTIONS")
     total = action("sum", "sum the stacks' review or check results into the fleet's verdict")
     total.add_argument("results", nargs="+", metavar="RESULT", help="the result files of 'review' or 'check'")
     total.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     total.add_argument("--fail-on", choices=("breaks-links", "risky"), metavar="VERDICT",
                        help="review results: exit 1 when the fleet's worst verdict reaches this level")
+
+
+def passes_through(args: argparse.Namespace) -> bool:
+    """Whether the command takes the options after ``--`` for another command (``shards check``)."""
+    return getattr(args, "command", None) == "shards" and getattr(args, "action", None) == "check"
 
 
 def _emit(document: dict[str, Any], out: str | None) -> None:
@@ -107,7 +111,7 @@ def _on_stack(args: argparse.Namespace, fleet: Any, shard: Any) -> int:
         elif args.action == "review":
             return _review(args, fleet, shard)
         else:
-            done = stacks.check_all(fleet, shard, [a for a in args.check_args if a != "--"])
+            done = stacks.check_all(fleet, shard, [a for a in getattr(args, "check_args", []) if a != "--"])
             try:
                 result = json.loads(done.stdout) if done.returncode in (0, 1) else None
             except ValueError:
