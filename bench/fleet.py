@@ -1,15 +1,22 @@
 """A fleet of tracking domains in one stack, on both paths, against Pulumi's own cost per resource.
 
 ``python -m bench.fleet`` (``--sizes 250,500,1000,2000 --paths python,plugin``): for each N and path, one stack of
-N tracking domains and, beside it in the same run, one stack of N resources that do nothing (the reference:
-``bench.fleet_program.Trivial`` on the Python path, ``bench.trivial_plugin``'s native resource on the plugin path).
-Each stack goes through ``up``, a no-change ``preview``, ``refresh`` and ``destroy`` (protection off) under the real
-CLI with a local file backend, against the emulator; the two stacks alternate command by command so they share the
-machine's luck. It prints, per N and path, the seconds of each command, ms per domain and ours ÷ reference.
+N tracking domains and, beside it in the same run, stacks of N resources that do nothing:
 
-It is also the engine test of thousands of domains (run as a bench command, not in CI): every command must
-succeed, the preview must show no change, the emulator must hold exactly the N domains after ``up`` and
-``refresh`` and none after ``destroy``, and state must hold N resources and then none; otherwise it exits 1.
+- ``trivial``: one property (``bench.fleet_program.Trivial`` on the Python path, ``bench.trivial_plugin``'s
+  ``Thing`` on the plugin path): Pulumi's own cost per resource;
+- ``same shape``: the state of a tracking domain, no work (``SameShape`` on both paths): Pulumi's cost for a resource
+  with our properties, so ours ÷ same shape is what our code adds.
+
+Each stack goes through ``up``, a no-change ``preview``, ``refresh`` and ``destroy`` (protection off; the same-shape
+stack is not destroyed) under the real CLI with a local file backend, against the emulator; the stacks alternate
+command by command so they share the machine's luck. It prints, per N, path and command, wall and CPU seconds (the
+CLI and all it started, plus the emulator: CPU time is what other engineers' load disturbs least), ms per domain and
+the ratios. ``--skip-checkpoints`` runs every stack with ``PULUMI_SKIP_CHECKPOINTS=true`` (docs/scaling.md).
+
+It is also the engine test of thousands of domains (a bench command, not in CI): every command must succeed, the
+preview must show no change, the emulator must hold exactly the N domains after ``up`` and ``refresh`` and none
+after ``destroy``, and state must hold N resources and then none; otherwise it exits 1.
 """
 
 from __future__ import annotations
@@ -33,16 +40,21 @@ from tests.engine.pulumi_cli import REPO, PulumiProject, Result, find_cli
 from tests.engine.yaml_project import PACKAGE, YamlProject, plugin_dir
 
 from . import trivial_plugin
-from .fleet_program import Trivial
+from .fleet_program import SameShape, Trivial
 
 KEY = "bench-fleet-key-0123456789"
 SIZES = (250, 500, 1000, 2000)
 PATHS = ("python", "plugin")
 COMMANDS = ("up", "preview", "refresh", "destroy")
+KINDS = ("trivial", "shape", "ours")
 #: The type each stack's resources must have in state.
 TYPES = {("python", "ours"): TRACKING_DOMAIN.dynamic, ("plugin", "ours"): TRACKING_DOMAIN.native,
          ("python", "trivial"): f"pulumi-python:{Trivial._resource_type_name}",
-         ("plugin", "trivial"): trivial_plugin.TOKEN}
+         ("plugin", "trivial"): trivial_plugin.TOKEN,
+         ("python", "shape"): f"pulumi-python:{SameShape._resource_type_name}",
+         ("plugin", "shape"): trivial_plugin.SAME_SHAPE}
+#: The Python program of each kind (``bench.fleet_program``).
+PROGRAMS = {"ours": "tracking_domains", "trivial": "trivial", "shape": "same_shape"}
 
 
 class FleetFailure(AssertionError):
@@ -55,7 +67,7 @@ def domains(n: int, tag: str) -> list[str]:
 
 @dataclass
 class Stack:
-    """One stack of the fleet: ``ours`` or ``trivial`` on the ``python`` or ``plugin`` path."""
+    """One stack of the fleet: ``ours``, ``trivial`` or ``shape`` on the ``python`` or ``plugin`` path."""
 
     path: str
     kind: str
@@ -99,7 +111,7 @@ def _cpu() -> float:
 def python_stack(root: Path, cli: Path, emu: Emulator, kind: str, n: int, parallel: int) -> Stack:
     workdir = root / f"python-{kind}-{n}"
     workdir.mkdir(parents=True)
-    program = {"ours": "tracking_domains"}.get(kind, kind)
+    program = PROGRAMS[kind]
     (workdir / "__main__.py").write_text(f"from bench.fleet_program import {program}\n\n{program}()\n")
     project = PulumiProject(workdir, cli, source=workdir)
     project.env["PYTHONPATH"] = str(REPO)  # bench.fleet_program, in the program and the provider process
@@ -132,19 +144,26 @@ def plugin_stack(root: Path, cli: Path, emu: Emulator, kind: str, n: int, parall
     else:
         launcher = trivial_plugin.launcher(root / "trivial-plugin")
         TrivialYamlProject.plugin_path = launcher.parent
-        resources = {f"d{i}": {"type": f"{trivial_plugin.PACKAGE}:Thing", "properties": {"domain": d}}
+        token = (trivial_plugin.TOKEN if kind == "trivial" else trivial_plugin.SAME_SHAPE).replace(":index:", ":")
+        properties = {"apiUrl": emu.base_url} if kind == "shape" else {}
+        resources = {f"d{i}": {"type": token, "properties": {"domain": d, **properties}}
                      for i, d in enumerate(names)}
         project = TrivialYamlProject(workdir, cli, resources)
         project.run("stack", "init", project.stack)
     return Stack("plugin", kind, n, project, parallel)
 
 
-def run_pair(root: Path, cli: Path, emu: Emulator, path: str, n: int, parallel: int) -> dict[str, Stack]:
+def run_set(root: Path, cli: Path, emu: Emulator, path: str, n: int, parallel: int, kinds: tuple[str, ...],
+            env: dict[str, str]) -> dict[str, Stack]:
     make = python_stack if path == "python" else plugin_stack
-    stacks = {kind: make(root, cli, emu, kind, n, parallel) for kind in ("trivial", "ours")}
+    stacks = {kind: make(root, cli, emu, kind, n, parallel) for kind in kinds}
+    for stack in stacks.values():
+        stack.project.env.update(env)
     emu.reset()
     for name in COMMANDS:
-        for stack in stacks.values():  # the reference first, then ours, command by command
+        for stack in stacks.values():  # the references first, then ours, command by command
+            if name == "destroy" and stack.kind == "shape":
+                continue  # nothing to learn that the trivial stack does not say; the temporary directory goes
             emu.clear_requests()
             stack.command(name)
             expected = 0 if name == "destroy" else n
@@ -159,18 +178,34 @@ def run_pair(root: Path, cli: Path, emu: Emulator, path: str, n: int, parallel: 
     return stacks
 
 
-HEADER = ("path", "N", "command", "ours: s (CPU s)", "reference: s (CPU s)", "ours ms/domain", "reference ms/domain",
-          "ours ÷ ref (wall)", "ours ÷ ref (CPU)", "SparkPost requests per domain")
+HEADER = ("path", "N", "command", "ours s (CPU)", "trivial s (CPU)", "same shape s (CPU)", "ours ms/domain",
+          "trivial ms/domain", "ours ÷ trivial (wall)", "ours ÷ trivial (CPU)", "ours ÷ same shape (CPU)",
+          "requests/domain")
+
+
+def _cell(stack: Stack | None, name: str) -> str:
+    return f"{stack.seconds[name]:.1f} ({stack.cpu[name]:.1f})" if stack and name in stack.seconds else "-"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a is not None and b else "-"
 
 
 def rows(stacks: dict[str, Stack]) -> list[str]:
-    ours, ref = stacks["ours"], stacks["trivial"]
+    ours, trivial, shape = stacks["ours"], stacks.get("trivial"), stacks.get("shape")
     lines = []
     for name in COMMANDS:
-        a, b, ca, cb = ours.seconds[name], ref.seconds[name], ours.cpu[name], ref.cpu[name]
-        lines.append(f"| {ours.path} | {ours.n} | {name} | {a:.1f} ({ca:.1f}) | {b:.1f} ({cb:.1f}) | "
-                     f"{a / ours.n * 1000:.0f} | {b / ours.n * 1000:.0f} | {a / b:.2f} | {ca / cb:.2f} | "
-                     f"{ours.requests[name] / ours.n:.1f} |")
+        def cpu(stack: Stack | None, name: str = name) -> float | None:
+            return stack.cpu.get(name) if stack else None
+
+        def wall(stack: Stack | None, name: str = name) -> float | None:
+            return stack.seconds.get(name) if stack else None
+
+        ms = f"{wall(trivial) / ours.n * 1000:.0f}" if wall(trivial) else "-"  # type: ignore[operator]
+        lines.append(f"| {ours.path} | {ours.n} | {name} | {_cell(ours, name)} | {_cell(trivial, name)} | "
+                     f"{_cell(shape, name)} | {ours.seconds[name] / ours.n * 1000:.0f} | {ms} | "
+                     f"{_ratio(wall(ours), wall(trivial))} | {_ratio(cpu(ours), cpu(trivial))} | "
+                     f"{_ratio(cpu(ours), cpu(shape))} | {ours.requests[name] / ours.n:.1f} |")
     return lines
 
 
@@ -187,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="numbers of domains (comma-separated)")
     parser.add_argument("--paths", default=",".join(PATHS), help="python, plugin or both")
     parser.add_argument("--parallel", type=int, default=0, help="the engine's --parallel (default 2 x N)")
+    parser.add_argument("--no-shape", action="store_true", help="leave out the same-shape reference")
+    parser.add_argument("--skip-checkpoints", action="store_true",
+                        help="run every stack with PULUMI_SKIP_CHECKPOINTS=true (state written only at the end)")
     options = parser.parse_args(argv)
     cli = find_cli()
     if cli is None or not (cli / "pulumi-language-yaml").exists():
@@ -201,14 +239,17 @@ def main(argv: list[str] | None = None) -> int:
             for path in options.paths.split(","):
                 print(f"bench.fleet: {path}, N={n} ...", file=sys.stderr, flush=True)
                 try:
-                    results.append(run_pair(Path(tmp), cli, emu, path, n, options.parallel or 2 * n))
+                    kinds = tuple(k for k in KINDS if not (options.no_shape and k == "shape"))
+                    env = {"PULUMI_SKIP_CHECKPOINTS": "true"} if options.skip_checkpoints else {}
+                    results.append(run_set(Path(tmp), cli, emu, path, n, options.parallel or 2 * n, kinds, env))
                     print("\n".join(rows(results[-1])), file=sys.stderr, flush=True)
                 except FleetFailure as exc:
                     print(f"bench.fleet: FAILED: {exc}", file=sys.stderr)
                     return 1
     load = os.getloadavg()[0]
     print(f"Measured {datetime.date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, load average {load:.1f} at the end.\n")
+          f"Python {platform.python_version()}, load average {load:.1f} at the end"
+          + (", PULUMI_SKIP_CHECKPOINTS=true" if options.skip_checkpoints else "") + ".\n")
     print(render(results))
     return 0
 

@@ -1,14 +1,18 @@
-"""The Python programs of ``bench.fleet``: N tracking domains, and the reference of N resources that do nothing.
+"""The Python programs of ``bench.fleet``: N tracking domains, and two references of N resources that do nothing.
 
-Both read the same stack config (``engine-test:domains``, ``engine-test:apiUrl``, ``engine-test:protect``: the
-engine project's) and register one resource per domain, with no stack outputs, so they differ only in the
-resource:
+All read the same stack config (``engine-test:domains``, ``engine-test:apiUrl``, ``engine-test:protect``: the
+engine project's) and register one resource per domain, with no stack outputs, so they differ only in the resource:
 
 - ``tracking_domains()``: a ``TrackingDomain`` per domain;
-- ``trivial()``: a ``Trivial`` per domain, a dynamic resource whose provider keeps Pulumi's defaults (no check,
-  no diff of its own, a read that returns what it was given) and whose create answers at once. Its provider
-  pickles by reference and holds no state, like ours, and is not a secret (``serialize_as_secret_always =
-  False``, as ours): what is left is Pulumi's own cost per dynamic resource.
+- ``trivial()``: a ``Trivial`` per domain: a dynamic resource whose provider keeps Pulumi's defaults (no check, no
+  diff of its own, a read that returns what it was given) and whose create answers at once, with one property.
+  What is left is Pulumi's own cost per dynamic resource;
+- ``same_shape()``: a ``SameShape`` per domain: no work either, but the state of a ``TrackingDomain`` (its check
+  fills in the same defaults, its create returns the same outputs). Pulumi's cost for a resource of our shape: the
+  engine's work per property (every checkpoint rewrites them all) is in it, our code is not.
+
+The providers pickle by reference and hold no state, like ours, and are not secrets (``serialize_as_secret_always =
+False``, as ours).
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, Resource, ResourceProvider
+from pulumi.dynamic import CheckResult, CreateResult, Resource, ResourceProvider
+
+from sparkpost_tracking.dynamic_providers.schema import INPUT_DEFAULTS
 
 #: The project's config namespace: the one tests/engine/project reads.
 NAMESPACE = "engine-test"
+#: What SparkPost reports of a verified domain behind a CDN: the outputs a ``TrackingDomain`` adds to its inputs.
+REPORTED: dict[str, Any] = {"port": 443, "verified": True, "cname_status": "valid", "compliance_status": "valid",
+                            "tls_status": "unavailable", "uses_managed_certificate": False}
 
 
 class TrivialProvider(ResourceProvider):
@@ -37,6 +46,20 @@ class Trivial(Resource, module="bench", name="Trivial"):
         super().__init__(TrivialProvider(), name, {"domain": domain}, opts)
 
 
+class SameShapeProvider(TrivialProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        defaults = {k: v for k, v in INPUT_DEFAULTS.items() if v is not None}
+        return CheckResult({**defaults, **news}, [])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(str(props["domain"]), {**props, **REPORTED})
+
+
+class SameShape(Resource, module="bench", name="SameShape"):
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(SameShapeProvider(), name, props, opts)
+
+
 def _domains() -> tuple[pulumi.Config, list[dict[str, Any]]]:
     config = pulumi.Config(NAMESPACE)
     return config, list(config.require_object("domains"))
@@ -48,6 +71,12 @@ def trivial() -> None:
         Trivial(entry["domain"], entry["domain"])
 
 
+def same_shape() -> None:
+    config, domains = _domains()
+    for entry in domains:
+        SameShape(entry["domain"], {"domain": entry["domain"], "api_url": config.require("apiUrl")})
+
+
 def tracking_domains() -> None:
     from sparkpost_tracking.dynamic_providers import TrackingDomain
 
@@ -56,43 +85,3 @@ def tracking_domains() -> None:
     opts = pulumi.ResourceOptions(protect=config.get_bool("protect"))
     for entry in domains:
         TrackingDomain(entry["domain"], {"domain": entry["domain"], "api_url": api_url}, opts)
-
-
-class ShapedProvider(TrivialProvider):
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(str(props["domain"]), {**props, "port": 443, "verified": True, "cname_status": "valid",
-                                                    "compliance_status": "valid", "tls_status": "unavailable",
-                                                    "uses_managed_certificate": False})
-
-
-class Shaped(Resource, module="bench", name="Shaped"):
-    def __init__(self, name: str, domain: str, api_url: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(ShapedProvider(), name, {"domain": domain, "api_url": api_url, "secure": True,
-                                                  "default": False, "region": "us", "verify": True,
-                                                  "managed_certificate": False, "adopt_existing": False}, opts)
-
-
-def shaped() -> None:
-    config, domains = _domains()
-    for entry in domains:
-        Shaped(entry["domain"], entry["domain"], config.require("apiUrl"))
-
-
-class LeanProvider(TrivialProvider):
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(str(props["domain"]), {**props, "secure": True, "default": False, "region": "us",
-                                                    "verify": True, "managed_certificate": False,
-                                                    "adopt_existing": False, "port": 443, "verified": True,
-                                                    "cname_status": "valid", "compliance_status": "valid",
-                                                    "tls_status": "unavailable", "uses_managed_certificate": False})
-
-
-class Lean(Resource, module="bench", name="Lean"):
-    def __init__(self, name: str, domain: str, api_url: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(LeanProvider(), name, {"domain": domain, "api_url": api_url}, opts)
-
-
-def lean() -> None:
-    config, domains = _domains()
-    for entry in domains:
-        Lean(entry["domain"], entry["domain"], config.require("apiUrl"))
