@@ -1,8 +1,9 @@
 """``sparkpost-tracking shards``: a fleet of tracking domains split across stacks (docs/scaling.md).
 
-Exit codes: 0 done (``sum``: below ``--fail-on``, or every domain passed); 1 the operation failed (``sum``: at or
-above ``--fail-on``, or a domain did not pass); 2 bad input (the fleet file, a domain, a result document, or a
-stack whose result is missing).
+Exit codes: 0 done (``review``/``check``: the stack's result is written, a failed run included, which the sum then
+reports; ``sum``: below ``--fail-on``, or every domain passed); 1 the operation failed (``sum``: at or above
+``--fail-on``, or a domain did not pass); 2 bad input (the fleet file, a domain, a result document, or a stack
+whose result is missing or failed).
 """
 
 from __future__ import annotations
@@ -67,27 +68,28 @@ def _emit(document: dict[str, Any], out: str | None) -> None:
 def run(args: argparse.Namespace) -> int:
     from sparkpost_tracking.config import StackConfigError
 
-    from .plan import plan, shard_named
+    from .plan import ORPHANED, plan, shard_named, with_existing
     from .summary import BadResult
 
     try:
         fleet = read_fleet(Path(args.fleet))
-        shards = plan(fleet)
+        planned = plan(fleet)
+        if args.action == "sum":  # no backend needed: the results name the stacks beyond the plan
+            return _sum(args, [s.stack for s in planned])
+        shards = with_existing(planned, _existing(fleet))
         if args.action == "plan":
             rows = [{"stack": s.stack, "domains": [str(d.get("domain")) for d in s.domains]} for s in shards]
             if args.json:
                 print(json.dumps({"by": fleet.sharding.by, "stacks": rows}, indent=2))
             else:
-                print(f"{len(fleet.domains)} tracking domains in {len(shards)} stacks (by {fleet.sharding.by}):")
+                print(f"{len(fleet.domains)} tracking domains in {len(planned)} stacks (by {fleet.sharding.by}):")
                 for row in rows:
-                    print(f"  {row['stack']}: {len(row['domains'])}")
+                    print(f"  {row['stack']}: {len(row['domains']) or 'none (' + ORPHANED + ')'}")
             return 0
         if args.action == "list":
             names = [s.stack for s in shards]
             print(json.dumps(names) if args.json else "\n".join(names))
             return 0
-        if args.action == "sum":
-            return _sum(args, [s.stack for s in shards])
         shard = shard_named(shards, args.shard)
     except (FleetError, StackConfigError, BadResult, LookupError) as exc:
         print(f"sparkpost-tracking shards {args.action}: {exc}", file=sys.stderr)
@@ -95,12 +97,34 @@ def run(args: argparse.Namespace) -> int:
     return _on_stack(args, fleet, shard)
 
 
+def _existing(fleet: Any) -> list[str]:
+    from pulumi import automation as auto
+
+    from . import stacks
+
+    try:
+        return stacks.existing(fleet)
+    except FileNotFoundError:
+        raise LookupError("the pulumi CLI is not on PATH (the Automation API runs it): install it") from None
+    except auto.errors.CommandError as exc:
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        raise LookupError(f"the fleet's backend {fleet.backend} could not list its stacks: "
+                          f"{lines[-1] if lines else exc}") from None
+
+
 def _on_stack(args: argparse.Namespace, fleet: Any, shard: Any) -> int:
     from pulumi import automation as auto
 
     from . import stacks
+    from .plan import ORPHANED
     from .summary import shard_document
 
+    if shard.orphaned:  # nothing may run on it; what cannot be seen is never summed as safe
+        print(f"sparkpost-tracking shards {args.action} {shard.stack}: {ORPHANED}", file=sys.stderr)
+        if args.action in ("review", "check"):
+            _emit(shard_document(shard.stack, args.action, None, ORPHANED), args.out)
+            return 0  # the result says it, and the sum cannot give a verdict
+        return FAILED
     try:
         if args.action == "up":
             stacks.up(fleet, shard, parallel=args.parallel, on_output=print)
@@ -118,7 +142,6 @@ def _on_stack(args: argparse.Namespace, fleet: Any, shard: Any) -> int:
                 result = None
             error = "" if result is not None else (done.stderr.strip().splitlines() or ["check did not run"])[-1]
             _emit(shard_document(shard.stack, "check", result, error), args.out)
-            return 0 if result is not None else FAILED
     except auto.errors.CommandError as exc:
         # The CLI's own output went to the terminal already; its last line says what failed.
         lines = [line for line in str(exc).splitlines() if line.strip()]
@@ -142,7 +165,7 @@ def _review(args: argparse.Namespace, fleet: Any, shard: Any) -> int:
     except BadPreview as exc:
         result, error = None, f"the preview could not be reviewed: {exc}"
     _emit(shard_document(shard.stack, "review", result, error), args.out)
-    return 0 if result is not None else FAILED
+    return 0
 
 
 def _sum(args: argparse.Namespace, stacks: list[str]) -> int:

@@ -30,8 +30,19 @@ from .fleet import Fleet, Sharding
 @dataclass(frozen=True)
 class Shard:
     stack: str
-    #: The fleet's entries for this stack, as written, in the fleet's order.
+    #: The fleet's entries for this stack, as written, in the fleet's order; none for a stack the backend holds
+    #: but the fleet no longer fills (``orphaned``).
     domains: tuple[dict[str, Any], ...]
+
+    @property
+    def orphaned(self) -> bool:
+        return not self.domains
+
+
+#: What an orphaned stack's review and check say, and why ``up`` refuses it.
+ORPHANED = ("the fleet lists none of this stack's domains any more, and an up would delete them all (links in mail "
+            "already sent break): give them back to the fleet, or retire them deliberately (docs/retiring.md) and "
+            "remove the stack")
 
 
 def bucket(key: str, count: int) -> int:
@@ -64,6 +75,12 @@ def plan(fleet: Fleet) -> list[Shard]:
         by_stack[stack_name(fleet.sharding, common.domain, common.region, api_base, common.subaccount_id)].append(
             entry)
     return [Shard(stack, tuple(entries)) for stack, entries in sorted(by_stack.items())]
+
+
+def with_existing(shards: list[Shard], existing: list[str]) -> list[Shard]:
+    """The planned shards and, without domains, every stack of the fleet that the backend holds beyond them."""
+    planned = {s.stack for s in shards}
+    return sorted([*shards, *(Shard(name, ()) for name in existing if name not in planned)], key=lambda s: s.stack)
 
 
 def shard_named(shards: list[Shard], stack: str) -> Shard:

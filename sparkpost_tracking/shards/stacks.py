@@ -34,6 +34,14 @@ def environment(fleet: Fleet) -> dict[str, str]:
     return {"PULUMI_BACKEND_URL": str(fleet.backend)}
 
 
+def existing(fleet: Fleet) -> list[str]:
+    """The fleet's stacks that the backend holds (names with the fleet's prefix), planned or not."""
+    workspace = auto.LocalWorkspace(work_dir=str(fleet.project), env_vars=environment(fleet))
+    prefix = f"{fleet.sharding.prefix}-"
+    return sorted(s.name.rsplit("/", 1)[-1] for s in workspace.list_stacks() if s.name.rsplit("/", 1)[-1]
+                  .startswith(prefix))
+
+
 def select(fleet: Fleet, shard: Shard) -> auto.Stack:
     """The shard's stack (created on first use) with its config written."""
     stack = auto.create_or_select_stack(stack_name=shard.stack, work_dir=str(fleet.project),

@@ -5,8 +5,9 @@ Each shard's run writes one result document (``shards review|check --shard S --j
     {"schema": "sparkpost-tracking/shard/1", "stack": "fleet-0", "kind": "review" | "check",
      "result": <review's sparkpost-tracking/review/1, or check's sparkpost-tracking/check-all/1>}
 
-``summarize`` takes the documents of one kind and the fleet's list of stacks. A stack without a document, or with
-one that says its run failed, is something the sum cannot see: it is never summed as safe or passing.
+``summarize`` takes the documents of one kind and the fleet's planned stacks. A stack without a document, or with
+one that says its run failed (an orphaned stack's always does), is something the sum cannot see: it is never summed
+as safe or passing.
 """
 
 from __future__ import annotations
@@ -110,7 +111,6 @@ def summarize(documents: list[dict[str, Any]], stacks: list[str]) -> Summary:
     if kind not in KINDS:
         raise BadResult(f"unknown result kind {kind!r}")
     by_stack = {str(d["stack"]): d for d in documents}
-    strangers = sorted(set(by_stack) - set(stacks))
-    if strangers:
-        raise BadResult(f"results of stacks that are not in the fleet: {', '.join(strangers)}")
-    return Summary(kind, [_line(kind, by_stack[s]) if s in by_stack else StackLine(s, "missing") for s in stacks])
+    # A result of a stack the plan does not fill is an orphaned stack's (``list`` names those): it counts too.
+    every = [*stacks, *sorted(set(by_stack) - set(stacks))]
+    return Summary(kind, [_line(kind, by_stack[s]) if s in by_stack else StackLine(s, "missing") for s in every])

@@ -217,8 +217,9 @@ def test_results_that_do_not_belong_are_refused() -> None:
     with pytest.raises(BadResult, match="different kinds"):
         summarize([shard_document("a", "review", review_result()), shard_document("b", "check", check_result())],
                   ["a", "b"])
-    with pytest.raises(BadResult, match="not in the fleet: z"):
-        summarize([shard_document("z", "review", review_result())], ["a"])
+    # A stack beyond the plan (an orphaned one, which ``list`` names) is summed, and the missing planned one shows.
+    beyond = summarize([shard_document("z", "review", review_result())], ["a"])
+    assert [(s.stack, s.outcome) for s in beyond.stacks] == [("a", "missing"), ("z", "safe")]
     with pytest.raises(BadResult, match="unknown result kind"):
         summarize([shard_document("a", "audit", {})], ["a"])
 
@@ -226,21 +227,17 @@ def test_results_that_do_not_belong_are_refused() -> None:
 # ---- the command, without a stack ------------------------------------------------------------------------------
 
 
-def test_plan_list_and_sum_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sum_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, domains=entries(12), shards={"by": "hash", "count": 3},
                  config={"sparkpost-tracking:apiUrl": API})
-    assert main(["shards", "list", str(path)]) == 0
-    assert capsys.readouterr().out.split() == ["fleet-0", "fleet-1", "fleet-2"]
-    assert main(["shards", "plan", str(path), "--json"]) == 0
-    planned = json.loads(capsys.readouterr().out)
-    assert planned["by"] == "hash" and sum(len(s["domains"]) for s in planned["stacks"]) == 12
-
     files = []
     for stack, verdict in (("fleet-0", "safe"), ("fleet-1", "risky"), ("fleet-2", "safe")):
         files.append(tmp_path / f"{stack}.json")
         files[-1].write_text(json.dumps(shard_document(stack, "review", review_result(verdict))))
     assert main(["shards", "sum", str(path), *map(str, files), "--fail-on", "breaks-links"]) == 0
+    assert "## Fleet review: risky" in capsys.readouterr().out
     assert main(["shards", "sum", str(path), *map(str, files), "--fail-on", "risky"]) == 1
+    assert main(["shards", "sum", str(path), *map(str, files)]) == 0
     capsys.readouterr()
     assert main(["shards", "sum", str(path), *map(str, files[:2]), "--json"]) == 2
     out = capsys.readouterr()
@@ -248,6 +245,12 @@ def test_plan_list_and_sum_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "no usable result from fleet-2" in out.err
     assert main(["shards", "sum", str(path), str(tmp_path / "absent.json")]) == 2
     assert "absent.json" in capsys.readouterr().err
+    checks = []
+    for stack, ok in (("fleet-0", True), ("fleet-1", False), ("fleet-2", True)):
+        checks.append(tmp_path / f"check-{stack}.json")
+        checks[-1].write_text(json.dumps(shard_document(stack, "check", check_result(True, ok))))
+    assert main(["shards", "sum", str(path), *map(str, checks)]) == 1
+    assert main(["shards", "sum", str(path), *map(str, checks[::2]), str(checks[0])]) == 2
 
 
 def test_a_bad_domain_or_fleet_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -255,6 +258,8 @@ def test_a_bad_domain_or_fleet_is_a_usage_error(tmp_path: Path, capsys: pytest.C
     assert main(["shards", "plan", str(path)]) == 2
     assert "sparkpost-tracking:domains[0].domain" in capsys.readouterr().err
     assert main(["shards", "up", str(tmp_path / "absent.yaml"), "--shard", "x"]) == 2
-    assert main(["shards", "up", str(write(tmp_path, domains=entries(1), config={"sparkpost-tracking:apiUrl": API})),
-                 "--shard", "nope"]) == 2
-    assert "no such stack" in capsys.readouterr().err
+    assert "absent.yaml" in capsys.readouterr().err
+    for action in ("review", "up"):  # only check takes options after --
+        with pytest.raises(SystemExit) as refused:
+            main(["shards", action, str(path), "--shard", "x", "--", "--json"])
+        assert refused.value.code == 2 and "unrecognized arguments: -- --json" in capsys.readouterr().err
