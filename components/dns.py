@@ -19,7 +19,7 @@ strategy is in docs/migration.md.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, NotRequired, TypedDict
+from typing import Any, Final, NotRequired, TypedDict, cast
 
 import pulumi
 
@@ -129,7 +129,8 @@ def _strip_dot(value: pulumi.Input[str]) -> pulumi.Input[str]:
     """``value`` without its trailing dot; a plain string stays a plain string (no Output to resolve)."""
     if isinstance(value, str):
         return value.rstrip(".")
-    return pulumi.Output.from_input(value).apply(lambda v: v.rstrip(".") if isinstance(v, str) else v)
+    output: pulumi.Output[str] = pulumi.Output.from_input(cast(pulumi.Input[str], value))
+    return output.apply(lambda v: v.rstrip(".") if isinstance(v, str) else v)
 
 
 def known(value: Any) -> pulumi.Output[Any]:
@@ -151,7 +152,7 @@ class DnsStrategy:
         self.resources: list[pulumi.Resource] = []
         self._manual: list[dict[str, Any]] = []
         #: What to tell a person about the records to create by hand, one line each (see ``announcement``).
-        self._notes: list[pulumi.Input[str]] = []
+        self._notes: list[str | pulumi.Output[str]] = []
 
     def _opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None, **options)
