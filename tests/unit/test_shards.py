@@ -196,6 +196,9 @@ def test_a_stack_the_sum_cannot_see_is_never_safe() -> None:
     assert "| b | 0 | failed: the preview could not be reviewed |" in failed.markdown()
     check = summarize([shard_document("a", "check", check_result(True))], ["a", "b"])
     assert check.verdict == "incomplete"
+    # A run that says it failed is not summed on whatever partial result it carries.
+    partial = summarize([shard_document("a", "check", check_result(True), "check stopped half way")], ["a"])
+    assert partial.verdict == "incomplete" and partial.stacks[0].error == "check stopped half way"
 
 
 def test_check_sums_pass_only_when_every_domain_of_every_stack_passed() -> None:
