@@ -1,7 +1,9 @@
 """P2: program evaluation under Pulumi mocks, components against hand-written raw programs.
 
 For each CDN and N tracking domains, a fresh process imports what it needs, then times the program
-(registering every resource and waiting for all outputs) and the peak RSS it added. The baseline
+(registering every resource and waiting for all outputs) and the peak RSS it added. The figure is CPU time, the
+least of a few alternating samples: the program is CPU-bound, and on a machine shared with other work its wall time
+swings with their load (it is shown beside it). The baseline
 registers the same raw provider resources a user would write without our components (same SDK
 classes, same inputs, same ordering), each domain's under a plain ComponentResource parent as ours are, so
 both register the same number of resources and the ratio is the components' own overhead.
@@ -17,6 +19,10 @@ from typing import Any
 from .table import Row
 
 SIZES = (1, 10, 50, 200)
+#: Components ÷ raw at the largest size.
+BUDGET = 1.2
+#: Samples of each program; the least is kept.
+REPEATS = 3
 CDNS = ("managed", "cloudflare", "cloudfront", "fastly")
 ZONE = "0123456789abcdef0123456789abcdef"
 API_URL = "http://127.0.0.1:9/api/v1"
@@ -162,11 +168,11 @@ def run_one(kind: str, cdn: str, n: int) -> dict[str, float]:
     def program() -> None:
         build(cdn, n)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     program()
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak_added = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-    return {"seconds": seconds, "peak_added_mib": peak_added / 1024}
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_added_mib": peak_added / 1024}
 
 
 def _measure(kind: str, cdn: str, n: int) -> dict[str, float]:
@@ -175,21 +181,34 @@ def _measure(kind: str, cdn: str, n: int) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def measure(sizes: tuple[int, ...] = SIZES) -> list[Row]:
+def _best(samples: list[dict[str, float]]) -> dict[str, float]:
+    """The least of each figure over the samples: other processes only ever add to them."""
+    return {key: min(s[key] for s in samples) for key in samples[0]}
+
+
+def measure(sizes: tuple[int, ...] = SIZES, repeats: int = REPEATS) -> list[Row]:
     rows: list[Row] = []
     for cdn in CDNS:
         times: dict[int, float] = {}
         for n in sizes:
-            ours, base = _measure("components", cdn, n), _measure("baseline", cdn, n)
-            times[n] = ours["seconds"]
-            rows.append(Row("P2", f"{cdn}, N={n}: program time, components vs raw", round(
-                ours["seconds"] / base["seconds"], 2), 1.0, "ratio",
-                f"{ours['seconds']:.3f} s vs {base['seconds']:.3f} s; peak +{ours['peak_added_mib']:.0f} MiB "
-                f"vs +{base['peak_added_mib']:.0f} MiB"))
+            samples: dict[str, list[dict[str, float]]] = {"components": [], "baseline": []}
+            for _ in range(repeats):  # alternating, so both kinds share the machine's luck
+                for kind, found in samples.items():
+                    found.append(_measure(kind, cdn, n))
+            ours, base = _best(samples["components"]), _best(samples["baseline"])
+            times[n] = ours["cpu_seconds"]
+            ratio = ours["cpu_seconds"] / base["cpu_seconds"]
+            missed = " MISSED" if n == max(sizes) and ratio > BUDGET else ""
+            rows.append(Row("P2", f"{cdn}, N={n}: program CPU time, components vs raw", round(ratio, 2),
+                            BUDGET if n == max(sizes) else 1.0, "ratio",
+                            f"{ours['cpu_seconds']:.3f} s vs {base['cpu_seconds']:.3f} s CPU (wall "
+                            f"{ours['seconds']:.3f} s vs {base['seconds']:.3f} s, "
+                            f"{ours['seconds'] / base['seconds']:.2f}); peak +{ours['peak_added_mib']:.0f} MiB vs "
+                            f"+{base['peak_added_mib']:.0f} MiB; best of {repeats}{missed}"))
         for small in sizes:
             if small * 4 in times:
                 growth = times[small * 4] / times[small]
-                rows.append(Row("P2", f"{cdn}: time growth N={small} -> {small * 4}", round(growth, 2), 4, "x",
+                rows.append(Row("P2", f"{cdn}: CPU time growth N={small} -> {small * 4}", round(growth, 2), 4, "x",
                                 "linear = 4"))
     return rows
 

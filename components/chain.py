@@ -7,41 +7,46 @@ it returns where the host must point and what the SparkPost domain must wait for
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import pulumi
 
-from sparkpost_tracking.dynamic_providers.certificate_outputs import CERTIFICATE_OUTPUTS
-from sparkpost_tracking.dynamic_providers.hosts import cdn_origin
-from sparkpost_tracking.dynamic_providers.schema import (
-    INPUT_KEYS,
-    TrackingDomainArgs,
-    TrackingDomainAssociationArgs,
-    check_inputs,
-)
 from sparkpost_tracking.dynamic_providers.types import package_token
 from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
 from .args import ArgReader, CommonArgs, DnsRecord, arg_keys
-from .dns import DnsSettings, DnsStrategy, dns_strategy, read_dns
+from .dns import DnsSettings, DnsStrategy, dns_strategy, known, read_dns
 
+# The provider's schema, its certificate outputs and its hosts load when the first component is built: importing a
+# component (a program's first line, the plugin describing its schema) does not need them.
 if TYPE_CHECKING:
-    pass
+    from sparkpost_tracking.dynamic_providers.schema import TrackingDomainArgs, TrackingDomainAssociationArgs
 
 
-#: The common arguments that are ``TrackingDomain`` properties, validated by the provider's own ``check_inputs``.
-#: Each has the property's name, except ``make_default`` (``default`` would read as "the default value").
+#: Each common argument that is a ``TrackingDomain`` property has the property's name, except ``make_default``
+#: (``default`` would read as "the default value").
 _RENAMED: dict[str, str] = {"make_default": "default"}
-_TD_PROP_OF_ARG: dict[str, str] = {arg: _RENAMED.get(arg, arg) for arg in sorted(arg_keys(CommonArgs))
-                                   if _RENAMED.get(arg, arg) in INPUT_KEYS}
-_ARG_OF_TD_PROP = {prop: arg for arg, prop in _TD_PROP_OF_ARG.items()}
+
+
+@cache
+def _td_prop_of_arg() -> dict[str, str]:
+    """The common arguments that are ``TrackingDomain`` properties, validated by the provider's own
+    ``check_inputs``: argument name -> property name."""
+    from sparkpost_tracking.dynamic_providers.schema import INPUT_KEYS
+
+    return {arg: _RENAMED.get(arg, arg) for arg in sorted(arg_keys(CommonArgs)) if _RENAMED.get(arg, arg) in INPUT_KEYS}
+
+
+def _arg_of_td_prop(prop: str) -> str:
+    return next((arg for arg, p in _td_prop_of_arg().items() if p == prop), prop)
 
 
 @dataclass(frozen=True)
 class Common:
     """The validated common arguments of one component."""
 
-    sparkpost: TrackingDomainArgs
+    sparkpost: "TrackingDomainArgs"
     """The checked inputs of the SparkPost ``TrackingDomain`` this component ends in (defaults filled in)."""
     enterprise_tenant: str | None
     dns: DnsSettings | None
@@ -72,17 +77,21 @@ class Common:
     @property
     def origin(self) -> str:
         """The SparkPost tracking host a CDN forwards to."""
+        from sparkpost_tracking.dynamic_providers.hosts import cdn_origin
+
         return cdn_origin(self.region, self.enterprise_tenant)
 
 
 def read_common(reader: ArgReader, *, uses_dns: bool, managed_certificate: bool) -> Common:
-    raw: dict[str, Any] = {prop: reader.value(arg) for arg, prop in _TD_PROP_OF_ARG.items()}
+    from sparkpost_tracking.dynamic_providers.schema import check_inputs
+
+    raw: dict[str, Any] = {prop: reader.value(arg) for arg, prop in _td_prop_of_arg().items()}
     raw.update(secure=True, managed_certificate=managed_certificate)
     inputs, failures = check_inputs(raw)
     if failures:
         first, *more = failures
-        also = "".join(f"; also {_ARG_OF_TD_PROP.get(f.prop, f.prop)}: {f.reason}" for f in more)
-        reader.fail(_ARG_OF_TD_PROP.get(first.prop, first.prop), first.reason + also)
+        also = "".join(f"; also {_arg_of_td_prop(f.prop)}: {f.reason}" for f in more)
+        reader.fail(_arg_of_td_prop(first.prop), first.reason + also)
     tenant = reader.validated("enterprise_tenant", validate_enterprise_tenant)
     if tenant and not inputs.get("api_url"):
         reader.fail("api_url", f"is required with enterprise_tenant {tenant!r}: the tenant's API base, e.g. "
@@ -101,7 +110,7 @@ class SparkPostDomain(Protocol):
     certificate_expires_at: pulumi.Output[str | None]
     certificate_error: pulumi.Output[str | None]
 
-    def __init__(self, resource_name: str, args: TrackingDomainArgs, opts: pulumi.ResourceOptions) -> None: ...
+    def __init__(self, resource_name: str, args: "TrackingDomainArgs", opts: pulumi.ResourceOptions) -> None: ...
 
 
 @dataclass
@@ -227,23 +236,28 @@ class TrackingDomainComponent(pulumi.ComponentResource):
                                                       self._opts(waits_for, serves=True))
             self.associations = self._associate(resource_name, common, self.tracking_domain)
 
+        from sparkpost_tracking.dynamic_providers.certificate_outputs import CERTIFICATE_OUTPUTS
+
+        records = dns.records if dns else []
+        certificate = {key: getattr(self.tracking_domain, key) if self.tracking_domain else None
+                       for key in CERTIFICATE_OUTPUTS}
         self.domain = pulumi.Output.from_input(common.domain)
         self.cname_target = pulumi.Output.from_input(built.cname_target)
-        self.dns_records = dns.records_to_create if dns else pulumi.Output.from_input([])
+        self.dns_records = records if isinstance(records, pulumi.Output) else known(records)
         self.verified = (self.tracking_domain.verified.apply(bool) if self.tracking_domain
                          else pulumi.Output.from_input(False))
-        certificate = {key: getattr(self.tracking_domain, key) if self.tracking_domain
-                       else pulumi.Output.from_input(None) for key in CERTIFICATE_OUTPUTS}
         for key, value in certificate.items():
-            setattr(self, key, value)
+            setattr(self, key, pulumi.Output.from_input(value) if value is None else value)
         #: The lines about records to create by hand that this run should say (empty when there are none).
         self.dns_announcement: pulumi.Output[list[str]] = (
             dns.announcement(self.tracking_domain.verified if self.tracking_domain else None) if dns
             else pulumi.Output.from_input([]))
         if self._announces_dns:
             self.dns_announcement.apply(self._say)
+        # Values known in the program are registered as they are: the same state, without an Output to await
+        # for each (a program may build thousands of these).
         self.register_outputs({
-            "domain": self.domain, "cname_target": self.cname_target, "dns_records": self.dns_records,
+            "domain": common.domain, "cname_target": built.cname_target, "dns_records": records,
             "verified": self.verified, "tracking_domain": self.tracking_domain, **certificate,
         })
 

@@ -18,7 +18,7 @@ chain would break, instead of letting ``pulumi up`` leave a host that answers ev
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -27,6 +27,7 @@ import pulumi
 from sparkpost_tracking.extras import OnFirstUse
 
 from .errors import ComponentArgumentError
+from .reads import shared
 
 if TYPE_CHECKING:
     import pulumi_cloudflare as cloudflare
@@ -182,16 +183,25 @@ def checked_zone_id(parent: pulumi.Resource, resource_name: str, zone_id: pulumi
     """
     invoke = pulumi.InvokeOutputOptions(parent=parent)
     nothing: pulumi.Output[Any] = pulumi.Output.from_input(None)
-    zone = cloudflare.get_zone_output(zone_id=zone_id, opts=invoke)
-    ssl = nothing if want.ssl_rule else cloudflare.get_zone_setting_output(
-        zone_id=zone_id, setting_id="ssl", opts=invoke)
-    rulesets = cloudflare.get_rulesets_output(zone_id=zone_id, opts=invoke) if want.rulesets else nothing
+
+    def read(what: str, invoke_read: Callable[[], pulumi.Output[Any]]) -> pulumi.Output[Any]:
+        # Every component in the zone asks the same: one read per zone (and provider) in the program.
+        if not isinstance(zone_id, str):
+            return invoke_read()
+        return shared(parent, f"cloudflare:index/{what}:{what}", (zone_id,), invoke_read)
+
+    zone = read("getZone", lambda: cloudflare.get_zone_output(zone_id=zone_id, opts=invoke))
+    ssl = nothing if want.ssl_rule else read("getZoneSetting", lambda: cloudflare.get_zone_setting_output(
+        zone_id=zone_id, setting_id="ssl", opts=invoke))
+    rulesets = read("getRulesets", lambda: cloudflare.get_rulesets_output(zone_id=zone_id, opts=invoke)) \
+        if want.rulesets else nothing
 
     def certificates(z: Any) -> pulumi.Output[Any]:
         if not needs_own_certificate(want.domain, _facts(z, None, None, None, None)):
             return pulumi.Output.all(None, None)
-        return pulumi.Output.all(cloudflare.get_total_tls_output(zone_id=zone_id, opts=invoke),
-                                 cloudflare.get_certificate_packs_output(zone_id=zone_id, opts=invoke))
+        return pulumi.Output.all(
+            read("getTotalTls", lambda: cloudflare.get_total_tls_output(zone_id=zone_id, opts=invoke)),
+            read("getCertificatePacks", lambda: cloudflare.get_certificate_packs_output(zone_id=zone_id, opts=invoke)))
 
     def check(values: list[Any]) -> str:
         z, s, r, (total_tls, packs), checked = values

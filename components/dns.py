@@ -19,7 +19,7 @@ strategy is in docs/migration.md.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, NotRequired, TypedDict
+from typing import Any, Final, NotRequired, TypedDict, cast
 
 import pulumi
 
@@ -125,8 +125,18 @@ def read_dns(reader: ArgReader) -> DnsSettings:
     return DnsSettings(kind, zone_id, ttl, read_host_record(reader, kind, zone_id))
 
 
-def _strip_dot(value: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.from_input(value).apply(lambda v: v.rstrip(".") if isinstance(v, str) else v)
+def _strip_dot(value: pulumi.Input[str]) -> pulumi.Input[str]:
+    """``value`` without its trailing dot; a plain string stays a plain string (no Output to resolve)."""
+    if isinstance(value, str):
+        return value.rstrip(".")
+    output: pulumi.Output[str] = pulumi.Output.from_input(cast(pulumi.Input[str], value))
+    return output.apply(lambda v: v.rstrip(".") if isinstance(v, str) else v)
+
+
+def known(value: Any) -> pulumi.Output[Any]:
+    """An Output of a value known now, as it is: ``Output.from_input`` would make an Output of every item of a
+    list or dict (hundreds of microseconds each record, in a program of thousands of domains)."""
+    return pulumi.Output.from_input(None).apply(lambda _: value)
 
 
 class DnsStrategy:
@@ -142,7 +152,7 @@ class DnsStrategy:
         self.resources: list[pulumi.Resource] = []
         self._manual: list[dict[str, Any]] = []
         #: What to tell a person about the records to create by hand, one line each (see ``announcement``).
-        self._notes: list[pulumi.Output[str]] = []
+        self._notes: list[str | pulumi.Output[str]] = []
 
     def _opts(self, depends_on: Sequence[pulumi.Resource], **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self.parent, depends_on=list(depends_on) or None, **options)
@@ -186,6 +196,12 @@ class DnsStrategy:
         SparkPost side may be waiting for exactly these records.
         """
         notes = list(self._notes)
+        if all(isinstance(note, str) for note in notes):  # the usual case: every value known in the program
+            lines = [str(note) for note in notes]
+            if verified is None or not lines:
+                return known(lines)
+            # Also in a preview, where an unknown ``verified`` (a domain to create or replace) needs the records.
+            return verified.apply(lambda v: [] if v is True and pulumi.runtime.is_dry_run() else lines, True)
 
         async def still_needed() -> list[str]:
             # In a preview, an unknown ``verified`` (a domain to create or replace) means the records are needed.
@@ -193,22 +209,35 @@ class DnsStrategy:
                 if await verified.future(with_unknowns=True) is True:
                     return []
             # A value known only later (a CDN's hostname, in a first preview) is said by the run that knows it.
-            return [str(await note.future()) for note in notes if await note.is_known()]
+            return [str(await note.future()) if isinstance(note, pulumi.Output) else note for note in notes
+                    if not isinstance(note, pulumi.Output) or await note.is_known()]
 
         return pulumi.Output.from_input(still_needed())
 
     @property
-    def records_to_create(self) -> pulumi.Output[list[DnsRecord]]:
-        """The records a person must create (or, for a live host, change in place) by hand."""
+    def records(self) -> list[DnsRecord] | pulumi.Output[list[DnsRecord]]:
+        """The records a person must create (or, for a live host, change in place) by hand: a plain list when
+        every value is known in the program (the usual case), else an Output."""
+        if all(isinstance(value, str) for record in self._manual for value in record.values()):
+            return [dict(record) for record in self._manual]  # type: ignore[misc]
         return pulumi.Output.from_input(self._manual)  # type: ignore[arg-type]
+
+    @property
+    def records_to_create(self) -> pulumi.Output[list[DnsRecord]]:
+        """``records``, always as an Output."""
+        records = self.records
+        return records if isinstance(records, pulumi.Output) else known(records)
 
 
 class ManualDns(DnsStrategy):
     def _listed(self, name: pulumi.Input[str], value: pulumi.Input[str], what: str) -> list[pulumi.Resource]:
         record = {"name": _strip_dot(name), "type": "CNAME", "value": _strip_dot(value)}
         self._manual.append(record)
-        self._notes.append(pulumi.Output.all(record["name"], record["value"]).apply(
-            lambda nv: f"{what}: {nv[0]} CNAME {nv[1]}"))
+        if isinstance(record["name"], str) and isinstance(record["value"], str):
+            self._notes.append(f"{what}: {record['name']} CNAME {record['value']}")
+        else:
+            self._notes.append(pulumi.Output.all(record["name"], record["value"]).apply(
+                lambda nv: f"{what}: {nv[0]} CNAME {nv[1]}"))
         return []
 
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,

@@ -24,6 +24,7 @@ else:  # loaded when the first resource is made: the class and its schema need n
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy, HostRecordArgs
+from .reads import shared
 
 CERTIFICATE_AUTHORITIES: Final[tuple[str, ...]] = ("lets-encrypt", "globalsign", "certainly")
 FALLBACK_TTL_SECONDS: Final[int] = 10
@@ -128,11 +129,11 @@ class FastlyTrackingDomain(TrackingDomainComponent):
             return fa.cname_target, fa.tls_configuration_id
         # Invoked as a child of this component, so an explicit Fastly provider given to it is used here too.
         invoke = pulumi.InvokeOutputOptions(parent=self)
-        if fa.tls_configuration_id:
-            configuration = fastly.get_tls_configuration_output(id=fa.tls_configuration_id, opts=invoke)
-        else:  # ``id`` excludes every other filter
-            configuration = fastly.get_tls_configuration_output(default=True, opts=invoke)
         name = fa.tls_configuration_id or "default"
+        # One read per configuration (and provider) in the program, however many domains it serves.
+        configuration = shared(self, "fastly:index/getTlsConfiguration:getTlsConfiguration", (name,), lambda: (
+            fastly.get_tls_configuration_output(id=fa.tls_configuration_id, opts=invoke) if fa.tls_configuration_id
+            else fastly.get_tls_configuration_output(default=True, opts=invoke)))  # ``id`` excludes other filters
         # The subscription is pinned to the configuration the target was read from, so the two cannot differ.
         return configuration.dns_records.apply(lambda records: tls_cname_target(records, name)), configuration.id
 

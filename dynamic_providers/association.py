@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from .associations import AssociationService
 from .provider_base import SparkPostProvider
 from .schema import ASSOCIATION, TrackingDomainAssociationArgs, TrackingDomainAssociationAttributes, own_annotations
+from .serialized_provider import SparkPostResource
 from .types import ASSOCIATION as ASSOCIATION_TYPE
 from .types import DYNAMIC_MODULE
 
@@ -20,7 +20,7 @@ class TrackingDomainAssociationProvider(SparkPostProvider):
     service_type = AssociationService
 
 
-class TrackingDomainAssociation(TrackingDomainAssociationAttributes, Resource, module=DYNAMIC_MODULE,
+class TrackingDomainAssociation(TrackingDomainAssociationAttributes, SparkPostResource, module=DYNAMIC_MODULE,
                                 name=ASSOCIATION_TYPE.name):
     """A sending domain's tracking domain, type ``pulumi-python:dynamic/sparkpost:TrackingDomainAssociation``.
 

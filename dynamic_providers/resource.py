@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from sparkpost_tracking.config import check_program_config
 
 from .provider import TrackingDomainProvider
 from .schema import OUTPUT_KEYS, TRACKING_DOMAIN, Schema, TrackingDomainArgs, TrackingDomainAttributes, own_annotations
+from .serialized_provider import SparkPostResource
 from .types import DYNAMIC_MODULE
 from .types import TRACKING_DOMAIN as TRACKING_DOMAIN_TYPE
 from .validation import refuse_unknown_arguments
@@ -29,7 +29,8 @@ def before_registering(kind: str, resource_name: str, schema: Schema, args: Mapp
     check_program_config()
 
 
-class TrackingDomain(TrackingDomainAttributes, Resource, module=DYNAMIC_MODULE, name=TRACKING_DOMAIN_TYPE.name):
+class TrackingDomain(TrackingDomainAttributes, SparkPostResource, module=DYNAMIC_MODULE,
+                     name=TRACKING_DOMAIN_TYPE.name):
     """A SparkPost tracking domain, type ``pulumi-python:dynamic/sparkpost:TrackingDomain``.
 
     Its inputs are ``TrackingDomainArgs`` and its outputs are the inputs plus ``TrackingDomainOutputs``

@@ -4,7 +4,8 @@
   error (a bad option, a missing extra);
 - ``python -m sparkpost_tracking import --out FILE | --stack-config FILE``: exit 0 all written; 1 written, but
   something was left out (reported); 2 nothing written (see ``adopt.run``);
-- ``python -m sparkpost_tracking review``: exit 0 below ``--fail-on``; 1 at or above it; 2 bad input.
+- ``python -m sparkpost_tracking review``: exit 0 below ``--fail-on``; 1 at or above it; 2 bad input;
+- ``python -m sparkpost_tracking shards ACTION FLEET``: see ``shards.command``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "association moves, verification off, a CDN setting SparkPost requires changed) or safe. "
                     "Sends no SparkPost request. Markdown for a pull-request comment, or --json.")
     add_review_arguments(review)
+    from sparkpost_tracking.shards.command import add_arguments as add_shards_arguments
+
+    shards = commands.add_parser(
+        "shards", help="a fleet of tracking domains across stacks: plan, up, review and check each stack, sum them",
+        description="Split the tracking domains of one fleet file into stacks (by subaccount or by a hash of the "
+                    "domain), work on one stack through Pulumi's Automation API, and sum the stacks' review and "
+                    "check results. Run the stacks as parallel processes or CI matrix jobs. See docs/scaling.md.")
+    add_shards_arguments(shards)
     return parser
 
 
@@ -105,13 +114,23 @@ def run_import_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from sparkpost_tracking.shards.command import passes_through
+
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if rest and not (passes_through(args) and rest[0] == "--"):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.check_args = rest[1:]
     if args.command == "import":
         return run_import_command(args)
     if args.command == "review":
         from sparkpost_tracking.review.command import run
 
         return run(args)
+    if args.command == "shards":
+        from sparkpost_tracking.shards.command import run as run_shards
+
+        return run_shards(args)
     return run_check_command(args)
 
 

@@ -18,6 +18,7 @@ program (``refresh``, ``destroy``): it refuses unknown ``sparkpost:`` keys befor
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -31,8 +32,11 @@ from sparkpost_tracking.dynamic_providers.secrets import plain_text_reason
 from sparkpost_tracking.dynamic_providers.settings import (
     API_URL_CONFIG,
     CONFIG_KEYS,
+    CONFIG_NAMESPACE,
     SECRET_CONFIG_KEYS,
+    TUNABLES,
     camel_case,
+    env_var,
     settings_from,
     unknown_key_problems,
 )
@@ -144,12 +148,33 @@ def program_config() -> dict[str, Any]:
     return dict(CONFIG.get()) or get_config_env()
 
 
+#: The environment variables ``settings_from`` reads.
+_SETTINGS_VARIABLES: Final[tuple[str, ...]] = tuple(env_var(name) for name in TUNABLES)
+
+
+def _what_is_checked(config: Mapping[str, Any], project: str) -> tuple[Any, ...]:
+    """Everything ``config_problems`` reads: this package's keys, which of them are secrets, the environment."""
+    ours = sorted((k, str(v)) for k, v in config.items() if k.startswith((CONFIG_NAMESPACE + ":", STACK_PROJECT + ":")))
+    return (project, tuple(ours), tuple(is_config_secret(k) for k in SECRET_CONFIG_KEYS),
+            tuple(map(os.environ.get, _SETTINGS_VARIABLES)))
+
+
+#: What the last check found without a problem: a program of thousands of domains checks the same config for
+#: each component and each ``TrackingDomain``.
+_passed: list[tuple[Any, ...]] = []
+
+
 def check_program_config() -> None:
     """Refuse this package's misspelt, unknown or plain-text keys in the running program's config.
 
-    Raises ``StackConfigError`` (a ``pulumi.RunError``) listing every problem. Cheap: it reads a handful of
-    keys, so the components call it whenever one is built.
+    Raises ``StackConfigError`` (a ``pulumi.RunError``) listing every problem. Cheap: the components and
+    ``TrackingDomain`` call it whenever one is built, and a config that passed is not checked again.
     """
-    problems = config_problems(program_config(), is_config_secret, pulumi.get_project())
+    config, project = program_config(), pulumi.get_project()
+    checked = _what_is_checked(config, project)
+    if checked in _passed:
+        return
+    problems = config_problems(config, is_config_secret, project)
     if problems:
         raise StackConfigError(problems)
+    _passed[:] = [checked]

@@ -86,7 +86,9 @@ class OnFirstUse:
     def __getattr__(self, name: str) -> Any:
         with extra_hint():
             module = importlib.import_module(self._module)
-        return getattr(module, name)
+        value = getattr(module, name)
+        setattr(self, name, value)  # later reads skip this (a fleet reads them thousands of times)
+        return value
 
     def __repr__(self) -> str:
         return f"OnFirstUse({self._module!r})"

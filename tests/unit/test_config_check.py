@@ -109,7 +109,7 @@ def test_stack_defaults_read_their_camel_case_keys() -> None:
     try:
         defaults = StackDefaults.from_config(pulumi.Config(STACK_PROJECT))
     finally:
-        set_all_config({})
+        set_all_config({}, [])
     assert defaults == StackDefaults(region="eu", api_url="http://127.0.0.1:1/api/v1", dns_ttl=600, verify=False)
     assert defaults.for_args() == {"region": "eu", "api_url": "http://127.0.0.1:1/api/v1", "dns_ttl": 600,
                                    "verify": False}
@@ -126,3 +126,36 @@ def test_the_stack_programs_api_url_falls_back_to_the_providers() -> None:
         set_all_config({})
     assert fallback.api_url == "http://127.0.0.1:2/api/v1"
     assert own.api_url == "http://127.0.0.1:3/api/v1"  # the stack program's own key wins
+
+
+def test_a_config_that_passed_is_checked_again_once_anything_it_reads_changes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sparkpost_tracking.config import check_program_config
+
+    monkeypatch.setattr(pulumi.runtime.settings.SETTINGS, "project", STACK_PROJECT)
+    try:
+        set_all_config({"sparkpost:verifyInterval": "0"})
+        check_program_config()
+        check_program_config()  # passed, and not checked again
+        set_all_config({"sparkpost:verifyInterval": "0", f"{STACK_PROJECT}:apiURL": "x"})  # a key added
+        with pytest.raises(StackConfigError, match="apiURL"):
+            check_program_config()
+        with_key = {"sparkpost:verifyInterval": "0", "sparkpost:apiKey": "k"}
+        set_all_config(with_key, ["sparkpost:apiKey"])
+        check_program_config()
+        set_all_config(with_key, [])  # the same keys and values, but the key is no longer a secret
+        with pytest.raises(StackConfigError, match="apiKey"):
+            check_program_config()
+        set_all_config({"sparkpost:verifyInterval": "0"})
+        check_program_config()
+        monkeypatch.setenv("SPARKPOST_VERIFY_TIMEOUT", "soon")  # the environment is read too
+        with pytest.raises(StackConfigError, match=r"VERIFY_TIMEOUT|verifyTimeout"):
+            check_program_config()
+        monkeypatch.delenv("SPARKPOST_VERIFY_TIMEOUT")
+        check_program_config()
+        monkeypatch.setattr(pulumi.runtime.settings.SETTINGS, "project", "another-project")
+        set_all_config({f"{STACK_PROJECT}:region": "us"})
+        with pytest.raises(StackConfigError, match="only the sparkpost-tracking stack program"):
+            check_program_config()
+    finally:
+        set_all_config({}, [])
