@@ -187,10 +187,16 @@ def test_the_plugin_sends_our_error_with_its_notes_in_its_own_words() -> None:
     async def buggy(self: object, request: object, context: object) -> None:
         raise KeyError("domain")
 
+    # A loop of its own, never installed: asyncio.run would leave the thread without a current loop, which the
+    # next test's Pulumi mocks need.
+    loop = asyncio.new_event_loop()
     context = AbortingContext()
-    with pytest.raises(grpc.aio.AbortError):
-        asyncio.run(server._plain_errors(failing)(None, None, context))  # type: ignore[arg-type]
-    assert context.details == ("not verified: raise sparkpost-tracking:verifyTimeout, or set adoptExisting\n"
-                               "SPARKPOST_ADOPT=track.example.com pulumi up keeps it.")
-    with pytest.raises(KeyError):
-        asyncio.run(server._plain_errors(buggy)(None, None, AbortingContext()))  # type: ignore[arg-type]
+    try:
+        with pytest.raises(grpc.aio.AbortError):
+            loop.run_until_complete(server._plain_errors(failing)(None, None, context))  # type: ignore[arg-type]
+        assert context.details == ("not verified: raise sparkpost-tracking:verifyTimeout, or set adoptExisting\n"
+                                   "SPARKPOST_ADOPT=track.example.com pulumi up keeps it.")
+        with pytest.raises(KeyError):
+            loop.run_until_complete(server._plain_errors(buggy)(None, None, AbortingContext()))  # type: ignore[arg-type]
+    finally:
+        loop.close()
