@@ -102,7 +102,9 @@ def test_configure_refuses_a_key_that_is_not_secret_without_showing_it(provider:
         configure(provider, **{name: KEY})
     assert str(caught.value) == (f"sparkpost-tracking:{name}: holds an API key in plain text in the stack config "
                                  "(and so in the stack file and the provider's state); make it a secret: pulumi config "
-                                 f"set --secret sparkpost-tracking:{name} <key>")
+                                 f"set --secret sparkpost-tracking:{name} <key>. On an explicit provider resource, "
+                                 "pass the key as a secret instead of text in the program: fn::secret or a secret "
+                                 "config value in YAML, pulumi.secret(...) or config.requireSecret(...) in code")
     assert KEY not in str(caught.value)
 
 
