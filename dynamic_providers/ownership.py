@@ -92,14 +92,15 @@ def creation_time_evidence(last_seen: Mapping[str, Any], now: Mapping[str, Any])
     return None
 
 
-#: What a tracking domain's shape is, for the evidence: what a new create sets afresh.
-SHAPE: Final[tuple[str, ...]] = ("secure", "default")
+#: A tracking domain's shape, for the evidence: what a create sets (its POST sends ``secure`` and nothing else).
+#: ``default`` is not shape: another domain can take it, and a domain that loses verification may lose it too.
+SHAPE: Final[tuple[str, ...]] = ("secure",)
 
 
 def recreation_evidence(last_seen: Mapping[str, Any], now: Mapping[str, Any]) -> str | None:
     """Why the tracking domain ``now`` (outputs as read) is not the one ``last_seen`` (state) describes, or
-    ``None``. Ordinary drift is no evidence: verification lost alone (a broken chain), a shape changed alone
-    (someone switched ``secure``), a default taken by another domain."""
+    ``None``. Ordinary drift is no evidence: verification lost alone (a broken chain, the default with it or not),
+    ``secure`` switched alone on a domain still verified, a default taken by another domain."""
     found = creation_time_evidence(last_seen, now)
     if found:
         return found

@@ -136,8 +136,8 @@ def add_shape(fields: dict[str, Any]) -> dict[str, Any]:
 RECREATED: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     "verification lost with secure changed": (
         {}, {"secure": False}, "it was verified and is not any more, and at the same time secure True -> False"),
-    "verification lost with the default gone": (
-        {"default": True}, {"secure": True}, "default True -> False"),
+    "verification lost with secure changed, the default gone too": (
+        {"default": True}, {"secure": False}, "secure True -> False"),
     "managed certificate gone": (
         {"managed_certificate": True}, {"secure": True, "verified": True},
         "it had a SparkPost-managed certificate and has none now"),
@@ -183,20 +183,21 @@ def test_accepting_a_recreated_domain_once_lets_up_repair_it(emu: Emulator, depl
     assert repaired["secure"] is True and repaired["verified"] is True
 
 
-@pytest.mark.parametrize(("drift", "repair"), [
-    ({"verified": False}, ("POST", "verify")),  # our own chain broke: verified again
-    ({"secure": False}, ("PUT", DOMAIN)),  # someone switched secure: switched back
-    ({"verified": False, "default": False}, ("POST", "verify")),  # broken chain while not the default anyway
+@pytest.mark.parametrize(("declared", "drift", "repair"), [
+    ({}, {"verified": False}, ("POST", "verify")),  # our own chain broke: verified again
+    ({}, {"secure": False}, ("PUT", DOMAIN)),  # someone switched secure: switched back
+    ({"default": True}, {"verified": False, "default": False}, ("PUT", DOMAIN)),  # a broken chain took the default
+    ({"default": True}, {"default": False}, ("PUT", DOMAIN)),  # another domain took the default
 ])
-def test_ordinary_drift_is_still_repaired(emu: Emulator, deployment: NewDeployment, drift: dict[str, Any],
-                                          repair: tuple[str, str]) -> None:
-    state = deployment().create("tracking_domain", tracking(emu))
+def test_ordinary_drift_is_still_repaired(emu: Emulator, deployment: NewDeployment, declared: dict[str, Any],
+                                          drift: dict[str, Any], repair: tuple[str, str]) -> None:
+    state = deployment().create("tracking_domain", tracking(emu, **declared))
     emu.mutate(DOMAIN, **drift)
     later = deployment()
     refreshed = later.read("tracking_domain", DOMAIN, state)
     assert refreshed is not None
     emu.clear_requests()
-    repaired = later.update("tracking_domain", DOMAIN, refreshed, tracking(emu))
+    repaired = later.update("tracking_domain", DOMAIN, refreshed, tracking(emu, **declared))
     assert repair in [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests()]
     assert repaired["secure"] is True and repaired["verified"] is True
 
