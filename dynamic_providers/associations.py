@@ -133,11 +133,11 @@ class AssociationService(Service):
         return None
 
     def evidence_message(self, name: str, evidence: str) -> str:
-        return (f"Sending domain {name!r} was re-pointed: {evidence}. This stack writes nothing to it: refresh, up "
-                "and destroy leave it. To point it back (overwriting that choice), set replace_existing: true on "
-                f"the association, or accept it once: SPARKPOST_ADOPT={name} pulumi refresh --yes, then pulumi up. "
-                "To leave it, remove the association from the program (pulumi state delete '<urn>' drops it from "
-                "this stack only).")
+        return (f"Sending domain {name!r} was re-pointed: {evidence}. This stack writes nothing to it: refresh "
+                "stops here, and up and destroy leave it. To point it back (overwriting that choice): "
+                f"SPARKPOST_ADOPT={name} pulumi refresh --yes, then pulumi up; to let this association re-point it "
+                "whenever someone else does, set replace_existing: true. To leave it, remove the association from "
+                "the program (pulumi state delete '<urn>' drops it from this stack only).")
 
     def delete(self, id_: str, state: dict[str, Any]) -> str | None:
         """Clear the association (PUT of ``""``) only while the sending domain still names this stack's tracking

@@ -7,7 +7,8 @@ Retries are urllib3's ``Retry`` (through a ``requests`` adapter) with a total-ti
 - state-changing POSTs (create, ``certificate/enable``) are retried only when the request
   provably did not reach SparkPost (connect errors) or on 429. A create whose answer was lost
   is settled by reading the domain back, so a retry never creates a duplicate; and it counts as
-  this create's only when what it reads is exactly what the POST makes (``made_by_create``).
+  this create's only when what it reads is exactly what the POST makes (``made_by_create``). Once that
+  read has shown the name free, a later 409 or a domain found by the read before a retry is someone else's.
 Every retry waits, the first included: SparkPost asks for 1-5 s after a 429, and urllib3 2.x would
 retry the first time at once.
 """
@@ -313,7 +314,8 @@ class SparkPostClient:
         return session
 
     def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None]) -> T | None:
-        """POST something that must happen exactly once.
+        """POST something that must happen exactly once, on an object that is ours already (the certificate's
+        enable; a create proves more, see ``create_domain``).
 
         Returns ``None`` when SparkPost answered. When the answer is lost (dropped connection, read timeout,
         5xx), or a retry hears 409 after such a loss, ``read_back()`` looks at the server's state: what it

@@ -1,12 +1,14 @@
 """The SparkPost side of one tracking domain: create or adopt, converge, verify, managed HTTPS, default.
 
 Every flow asks SparkPost for as little as it can: a create with verify off is a GET (proving the name is free)
-and a POST, a create that verifies at the first try is three calls, a change of ``secure`` is one PUT.
+and a POST, a create that verifies at the first try is three calls, a change of ``secure`` is one PUT (after the
+update's read, ``tracking_domains``).
 
 Ownership: it changes or deletes only a domain that this create made (SparkPost answered its POST), that was
 absent just before this create's POST and, after an unclear answer, reads back as exactly what that POST makes,
 or that the user adopts (``adopt_existing``, or ``SPARKPOST_ADOPT`` for one run). A failed create deletes the
-domain again only when SparkPost answered its POST: a domain whose ownership was inferred is left in place.
+domain again only when SparkPost answered its POST: a domain whose ownership was inferred is left in place. The
+rules beyond the create (re-creation, renames, what a hint may propose) are in ``ownership``.
 """
 
 from __future__ import annotations

@@ -121,8 +121,8 @@ class TrackingDomainAssociationArgs(TypedDict):
         "it).", default=False, change=Change.STATE)]]
     replace_existing: NotRequired[Annotated[pulumi.Input[bool], Property(
         "If the sending domain uses another tracking domain (someone else's choice), re-point it to this one. "
-        "Without it, such a create or update fails and writes nothing, and a sending domain someone re-pointed "
-        "stops refresh, up and destroy.", default=False, change=Change.STATE)]]
+        "Without it, such a create or update fails and writes nothing, and a refresh that finds the sending domain "
+        "re-pointed stops.", default=False, change=Change.STATE)]]
 
 
 class TrackingDomainAttributes:

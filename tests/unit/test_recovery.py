@@ -226,3 +226,20 @@ def test_a_failed_read_proposes_nothing(capsys: pytest.CaptureFixture[str]) -> N
     assert (code, out.getvalue()) == (1, "")
     assert err.getvalue() == (f"{PROG}: could not read the pending domains from SparkPost, so none is proposed: "
                               "No SparkPost API key: set SPARKPOST_API_KEY.\n")
+
+
+def test_the_example_in_the_docs_is_what_it_prints() -> None:
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "recovery.md").read_text()
+    example = re.search(r"```text\n(python -m sparkpost_tracking\.recovery: 2 .*?)```", page, re.DOTALL)
+    assert example, "docs/recovery.md lost its example"
+    document = export(operation("creating", TRACKING_DOMAIN.dynamic, "track0.example.com"),
+                      operation("creating", TRACKING_DOMAIN.dynamic, "shared.example.com"))
+    found = {"track0.example.com": domain("track0.example.com", secure=True),
+             "shared.example.com": domain("shared.example.com", **{"secure": False, "default": True,
+                                                                   "verified": True})}
+    _, out, err = run(document, found)
+    assert out == "track0.example.com\n"
+    assert " ".join(example.group(1).split()) == " ".join(err.split())
