@@ -175,3 +175,49 @@ def test_a_domain_that_could_not_be_read_points_to_the_recovery() -> None:
     assert f"SPARKPOST_ADOPT={NAME}" not in message and "docs/recovery.md" in message
     positions = order(message, "aliases", "adopt_existing: true", "recovery")
     assert positions == sorted(positions)
+
+
+# ---- the words, exactly: a user acts on them ------------------------------------------------------
+
+RENAME = ("If you renamed this resource (or moved it into or out of a component), the domain is this stack's under "
+          "the old name: give the resource aliases naming the old one (Python: "
+          "opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name='<old name>')]); YAML: options: aliases: "
+          "['<old URN>'], from pulumi stack --show-urns), and 'pulumi up' moves it in state with no call to "
+          "SparkPost.")
+DELIBERATE = ("To take it over deliberately, set adopt_existing: true on the resource (its secure/default settings "
+              "are then brought to the declared values); else leave it to its owner and remove the resource or pick "
+              "another name.")
+HEAD = f"Tracking domain '{NAME}' already exists in this SparkPost account (DETAIL). {RENAME}"
+
+
+def test_the_exists_messages_word_for_word() -> None:
+    assert exists_message(desired(), "DETAIL", None) == (
+        f"{HEAD} Otherwise it may be someone else's. {DELIBERATE} If an interrupted 'pulumi up' of this stack may "
+        "have created it, run the recovery of docs/recovery.md, which proposes SPARKPOST_ADOPT only for a domain "
+        "that reads as this stack's create leaves it.")
+    assert exists_message(desired(verify=False), "DETAIL", found(secure=False, verified=True)) == (
+        f"{HEAD} Otherwise it is not this stack's: no create of this resource leaves it like this (it is verified, "
+        "and this resource never verifies; secure is False, and this resource's create posts secure=True). "
+        f"{DELIBERATE} (SPARKPOST_ADOPT and docs/recovery.md are for domains an interrupted run of this stack left, "
+        "which this one is not.)")
+    assert exists_message(desired(), "DETAIL", found(secure=True)) == (
+        f"{HEAD} Otherwise: it reads exactly as a create of this resource leaves it (secure=True, default=False, "
+        "verified=False), so it may be from an interrupted or failed run of this stack, or someone else's made the "
+        f"same way; nothing in SparkPost tells them apart. If a run of this stack made it, adopt it once: "
+        f"SPARKPOST_ADOPT={NAME} pulumi up (docs/recovery.md). {DELIBERATE}")
+
+
+def test_the_recreated_and_claimed_messages_word_for_word() -> None:
+    from sparkpost_tracking.dynamic_providers.ownership import claimed_elsewhere_message
+
+    assert recreated_message("Tracking domain", NAME, "EVIDENCE") == (
+        f"Tracking domain '{NAME}' in SparkPost is not the one this stack last saw: EVIDENCE. That is what a delete "
+        "and a new create look like, and nothing shows who made it, so this stack writes nothing to it: refresh, up "
+        "and destroy stop here. If it is yours (you deleted and re-created it), accept it once: "
+        f"SPARKPOST_ADOPT={NAME} pulumi refresh --yes, then run up or destroy as before. If it is someone else's, "
+        "leave it to them: pulumi state delete '<urn>' drops it from this stack only (pulumi stack --show-urns lists "
+        "the URNs).")
+    assert claimed_elsewhere_message("Tracking domain", NAME) == (
+        f"Tracking domain '{NAME}' was created or adopted by another resource of this deployment (a renamed "
+        "resource, then adopted under its new name?): this resource's delete leaves it to that one and only drops "
+        "this resource from state. Next time, give the renamed resource aliases naming its old name.")
