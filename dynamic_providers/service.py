@@ -78,7 +78,7 @@ class Service:
 
     schema: ClassVar[Schema]
     #: How a message names one object of this resource, e.g. "Tracking domain".
-    noun: ClassVar[str] = "Object"
+    noun: ClassVar[str]
 
     def __init__(self, settings: Settings | None = None, problems: Sequence[str] = ()) -> None:
         from .ownership import Claims
@@ -201,9 +201,9 @@ class Service:
             raise errors.NoLongerOurs(self.evidence_message(name, found))
 
     def _claim_key(self, inputs: dict[str, Any], name: str) -> tuple[str, ...]:
-        sub = inputs.get("subaccount_id")
-        return (self.schema.title, effective_api_base(inputs.get("region"), inputs.get("api_url")),
-                "" if sub is None else str(int(sub)), name.lower())
+        # Each service keeps its own claims (one resource type). A name is unique across an account and its
+        # subaccounts; the API base tells the accounts apart.
+        return effective_api_base(inputs.get("region"), inputs.get("api_url")), name.lower()
 
     def claim(self, inputs: dict[str, Any], name: str) -> None:
         """Record that a resource of this deployment created or adopted ``name``."""

@@ -178,3 +178,69 @@ def test_adopt_existing_does_not_re_point_another_tracking_domain(emu: Emulator)
     assert associated(emu) == "other.example.com" and [r.method for r in emu.requests()] == ["GET"]
     with pytest.raises(errors.SparkPostTrackingError, match="not in the primary account"):
         TrackingDomainAssociationProvider().create(inputs(emu, sending_domain="missing.example", adopt_existing=True))
+
+
+# ---- ownership: the words, exactly (a user acts on them); the rules: tests/provider/test_ownership_seams.py ----
+
+def test_what_each_refusal_and_warning_says(emu: Emulator, fast_env: str) -> None:
+    emu.add_domain("colleague.example.com", secure=True, verified=True)
+    emu.associate(SENDING, "colleague.example.com")
+    with pytest.raises(errors.SparkPostTrackingError) as taken:
+        TrackingDomainAssociationProvider().create(inputs(emu))
+    assert str(taken.value) == (
+        "Sending domain 'example.com' uses tracking domain 'colleague.example.com' now (someone else chose "
+        "'colleague.example.com'), and this association would re-point it to 'click.example.com'. Nothing was "
+        "written. To take it over, set replace_existing: true on the association (the sending domain's links then "
+        "use 'click.example.com'); else leave it and remove the association from the program.")
+    state = {**inputs(emu), "tracking_domain": TRACKING}
+    with pytest.raises(errors.SparkPostTrackingError) as moved:
+        TrackingDomainAssociationProvider().update(SENDING, state, inputs(emu, tracking_domain="next.example.com"))
+    assert str(moved.value).startswith(
+        "Sending domain 'example.com' uses tracking domain 'colleague.example.com' now (the stack set "
+        "'click.example.com'; someone else chose 'colleague.example.com'), and this association would re-point it to "
+        "'next.example.com'.")
+    with pytest.raises(errors.NoLongerOurs) as re_pointed:
+        TrackingDomainAssociationProvider().read(SENDING, state)
+    assert str(re_pointed.value) == (
+        "Sending domain 'example.com' was re-pointed: it uses tracking domain 'colleague.example.com', where this "
+        "stack set 'click.example.com'. This stack writes nothing to it: refresh stops here, and up and destroy "
+        "leave it. To point it back (overwriting that choice): SPARKPOST_ADOPT=example.com pulumi refresh --yes, "
+        "then pulumi up; to let this association re-point it whenever someone else does, set replace_existing: "
+        "true. To leave it, remove the association from the program (pulumi state delete '<urn>' drops it from "
+        "this stack only).")
+    warned: list[str] = []
+    import pulumi
+
+    original, pulumi.log.warn = pulumi.log.warn, warned.append  # type: ignore[assignment]
+    try:
+        TrackingDomainAssociationProvider().delete(SENDING, state)
+        running = TrackingDomainAssociationProvider()
+        emu.associate(SENDING, TRACKING)
+        running.create(inputs(emu))
+        running.delete(SENDING, state)
+    finally:
+        pulumi.log.warn = original  # type: ignore[assignment]
+    assert warned == [
+        "Sending domain 'example.com' uses tracking domain 'colleague.example.com' now, not 'click.example.com' as "
+        "this stack set it: someone re-pointed it, so its association is left as it is and only dropped from state.",
+        "Sending domain 'example.com' was created or adopted by another resource of this deployment (a renamed "
+        "resource, then adopted under its new name?): this resource's delete leaves it to that one and only drops "
+        "this resource from state. Next time, give the renamed resource aliases naming its old name."]
+
+
+def test_a_missing_sending_domain_word_for_word(emu: Emulator, fast_env: str) -> None:
+    with pytest.raises(errors.SparkPostTrackingError) as caught:
+        TrackingDomainAssociationProvider().create(inputs(emu, sending_domain="brand.example.net"))
+    assert str(caught.value) == (
+        "Sending domain 'brand.example.net' is not in the primary account of this SparkPost account. Add and verify "
+        "it in SparkPost first (this stack never creates sending domains), or set subaccount_id to the subaccount "
+        "that owns it.")
+
+
+def test_with_replace_existing_in_state_a_re_pointed_association_is_drift(emu: Emulator, fast_env: str) -> None:
+    state = TrackingDomainAssociationProvider().create(inputs(emu, replace_existing=True)).outs
+    assert state is not None
+    emu.add_domain("colleague.example.com", secure=True, verified=True)
+    emu.associate(SENDING, "colleague.example.com")
+    read = TrackingDomainAssociationProvider().read(SENDING, state)
+    assert read.outs is not None and read.outs["tracking_domain"] == "colleague.example.com"
