@@ -33,14 +33,14 @@ class PendingCreate:
     token: str
     inputs: dict[str, Any]
     #: Where in the document it was found, for a message.
-    where: str = ""
+    where: str
     #: Inputs of the explicit provider resource that serves it (wire names), if any.
     provider_inputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         """The resource's name in the program (the URN's last part)."""
-        return self.urn.rsplit("::", 1)[-1]
+        return self.urn.rpartition("::")[2]
 
     @property
     def domain(self) -> str:

@@ -26,7 +26,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from sparkpost_tracking.dynamic_providers import errors
@@ -42,8 +42,9 @@ Reader = Callable[[PendingCreate, dict[str, Any]], "dict[str, Any] | None"]
 class Finding:
     create: PendingCreate
     verdict: Verdict
-    found: dict[str, Any] | None = None
-    differences: list[str] = field(default_factory=list)
+    #: SparkPost's object (``None``: absent), and what in it no create of the resource makes.
+    found: dict[str, Any] | None
+    differences: list[str]
 
 
 def checked_inputs(create: PendingCreate) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def judge(create: PendingCreate, inputs: dict[str, Any], found: Mapping[str, Any
     from sparkpost_tracking.dynamic_providers.ownership import create_path_differences
 
     if found is None:
-        return Finding(create, "absent")
+        return Finding(create, "absent", None, [])
     differences = create_path_differences(found, Desired.from_inputs(inputs))
     return Finding(create, "not ours" if differences else "proposed", dict(found), differences)
 
@@ -186,11 +187,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextI
     try:
         document = load(stdin)
         findings = findings_of(document, reader or sparkpost_reader(stack_config()))
-    except ExportError as exc:
+    except ExportError as exc:  # JSON nested too deeply for Python is one too (``pending_creates.load``)
         print(f"{PROG}: expected the JSON of '{EXPORT_COMMAND}' on stdin: {exc}", file=stderr)
-        return 2
-    except RecursionError:
-        print(f"{PROG}: expected the JSON of '{EXPORT_COMMAND}' on stdin: it is nested too deeply", file=stderr)
         return 2
     except errors.SparkPostTrackingError as exc:
         print(f"{PROG}: could not read the pending domains from SparkPost, so none is proposed: {exc}", file=stderr)

@@ -289,3 +289,22 @@ def test_a_literal_key_on_an_explicit_provider_is_refused_before_any_request(yam
     project.write()
     project.up()
     assert emu.get(OURS) is not None and KEY not in project.run("stack", "export").stdout
+
+
+# ---- recovery reads the key where the provider does ------------------------------------------------------------
+
+def test_recovery_reads_the_selected_stacks_config(cli_dir: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from sparkpost_tracking.recovery import stack_config
+
+    api_url = "http://127.0.0.1:1/api/v1"
+    project = PulumiProject(tmp_path / "project", cli_dir)
+    project.init(api_url, KEY, [{"domain": OURS}], verifyInterval="0")
+    for name, value in project.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(project.workdir)
+    config = stack_config()
+    assert config["sparkpost:apiKey"] == KEY  # the secret, in the clear, in memory only
+    assert (config["engine-test:apiUrl"], config["sparkpost:verifyInterval"]) == (api_url, "0")
+    monkeypatch.chdir(tmp_path)  # no project here: the environment alone
+    assert stack_config() == {}

@@ -322,3 +322,11 @@ def test_check_config_refuses_a_misspelt_key_as_the_python_path_does() -> None:
     [failure] = run(native.check_config(request)).failures or []
     assert failure.property == "verifyTimout"
     assert "Did you mean 'sparkpost-tracking:verifyTimeout'?" in failure.reason
+
+
+def test_a_plain_text_key_and_a_misspelt_key_are_both_refused(provider: NativeProvider) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        configure(provider, apiKey=KEY, verifyTimout="5")
+    said = str(caught.value)
+    assert said.startswith("verifyTimout: is not a setting of the sparkpost-tracking provider.")
+    assert "; sparkpost-tracking:apiKey: holds an API key in plain text" in said and KEY not in said

@@ -83,6 +83,7 @@ def test_the_native_resource_speaks_its_own_words() -> None:
     code, out, err = run(document, {"shared.example.com": domain("shared.example.com", secure=False, verified=True)})
     assert (code, out) == (0, "\n")
     assert "set adoptExisting: true on resource 'shared.example.com'" in err
+    assert "Adopt the proposed" not in err  # the residual is named only when something is proposed
 
 
 @pytest.mark.parametrize(("declared", "state", "proposed"), [
@@ -110,7 +111,9 @@ def test_proposed_exactly_when_the_domain_is_on_the_creates_path(declared: dict[
 
 def test_an_absent_domain_is_left_to_up() -> None:
     code, out, err = run(export(operation("creating", TRACKING_DOMAIN.dynamic, "track.example.com")), {})
-    assert (code, out) == (0, "\n") and "not in SparkPost; 'pulumi up' creates it" in err
+    assert (code, out) == (0, "\n")
+    assert err == (f"{PROG}: 1 tracking-domain create(s) were pending:\n- track.example.com (resource "
+                   "'track.example.com'): not in SparkPost; 'pulumi up' creates it.\n")  # no residual to name
 
 
 def test_nothing_pending() -> None:
@@ -134,14 +137,24 @@ def test_a_native_create_is_read_where_its_provider_points() -> None:
     """The plugin's resources may leave apiUrl to their provider: an explicit one in state, else stack config."""
     from sparkpost_tracking.recovery import where_to_read
 
-    create = PendingCreate("urn:pulumi:s::p::t::x", TRACKING_DOMAIN.native, {"domain": "x.example.com"},
-                           provider_inputs={"apiUrl": "http://explicit/api/v1"})
-    assert where_to_read(create, {"domain": "x.example.com"}, {})["api_url"] == "http://explicit/api/v1"
-    bare = PendingCreate("urn:pulumi:s::p::t::x", TRACKING_DOMAIN.native, {"domain": "x.example.com"})
-    config = {"sparkpost-tracking:apiUrl": "http://config/api/v1"}
-    assert where_to_read(bare, {"domain": "x.example.com"}, config)["api_url"] == "http://config/api/v1"
-    own = where_to_read(bare, {"domain": "x.example.com", "api_url": "http://own/api/v1"}, config)
-    assert own["api_url"] == "http://own/api/v1"
+    urn, name = "urn:pulumi:s::p::t::x", {"domain": "x.example.com"}
+    create = PendingCreate(urn, TRACKING_DOMAIN.native, name, "w", provider_inputs={"apiUrl": "http://explicit/api/v1",
+                                                                                   "region": "eu"})
+    config = {"sparkpost-tracking:apiUrl": "http://config/api/v1", "sparkpost-tracking:region": "us"}
+    assert where_to_read(create, name, config) == {**name, "api_url": "http://explicit/api/v1", "region": "eu"}
+    bare = PendingCreate(urn, TRACKING_DOMAIN.native, name, "w")
+    assert where_to_read(bare, name, config) == {**name, "api_url": "http://config/api/v1", "region": "us"}
+    assert where_to_read(bare, name, {"sparkpost-tracking:region": "eu"}) == {**name, "region": "eu"}
+    assert where_to_read(bare, name, {"sparkpost-tracking:apiUrl": ""}) == name  # an empty value is none
+    own = {**name, "api_url": "http://own/api/v1"}
+    assert where_to_read(bare, own, config) == own  # its own apiUrl wins over every default
+    eu = {**name, "region": "eu"}
+    assert where_to_read(bare, eu, config) == {**eu, "api_url": "http://config/api/v1"}  # its own region wins
+    us = {**name, "region": "us"}  # the default region, as check fills it in: the provider's region applies
+    assert where_to_read(bare, us, {"sparkpost-tracking:region": "eu"}) == {**name, "region": "eu"}
+    dynamic = PendingCreate(urn, TRACKING_DOMAIN.dynamic, name, "w")
+    assert where_to_read(dynamic, name, {"sparkpost:apiUrl": "http://x/api/v1", "sparkpost-tracking:apiUrl": "y"}) == (
+        name)  # the dynamic resource takes no default from config
 
 
 def test_wire_names_of_a_native_pending_create_are_read() -> None:
@@ -158,43 +171,70 @@ def nested(depth: int) -> str:
 
 
 GOOD = operation("creating", TRACKING_DOMAIN.dynamic, "track.example.com")
+OP = "deployment.pending_operations[0]"
 MALFORMED: dict[str, tuple[Any, str]] = {
-    "not json": ("not json", "not JSON"),
     "a list": ([GOOD], "the document: expected an object, found a list"),
     "no deployment": ({"version": 3}, "deployment: expected an object, found null"),
     "deployment a string": ({"deployment": "x"}, "deployment: expected an object, found a string"),
+    "deployment a boolean": ({"deployment": True}, "deployment: expected an object, found a boolean"),
     "operations an object": ({"deployment": {"pending_operations": {"a": 1}}},
                              "deployment.pending_operations: expected a list, found an object"),
     "operation a string": ({"deployment": {"pending_operations": ["creating"]}},
-                           "deployment.pending_operations[0]: expected an object, found a string"),
+                           f"{OP}: expected an object, found a string"),
     "resource missing": ({"deployment": {"pending_operations": [{"type": "creating"}]}},
-                         "deployment.pending_operations[0].resource: expected an object, found null"),
+                         f"{OP}.resource: expected an object, found null"),
     "inputs a list": (export({"type": "creating", "resource": {**GOOD["resource"], "inputs": ["x"]}}),
-                      "deployment.pending_operations[0].resource.inputs: expected an object, found a list"),
+                      f"{OP}.resource.inputs: expected an object, found a list"),
     "urn missing": (export({"type": "creating", "resource": {k: v for k, v in GOOD["resource"].items()
                                                              if k != "urn"}}),
-                    "deployment.pending_operations[0].resource.urn: expected a non-empty string, found null"),
+                    f"{OP}.resource.urn: expected a non-empty string, found null"),
     "domain a number": (export(operation("creating", TRACKING_DOMAIN.dynamic, "x", domain=7)),
-                        "resource.inputs.domain: expected a non-empty string, found a number"),
+                        f"{OP}.resource.inputs.domain: expected a non-empty string, found a number"),
     "secure a string": (export(operation("creating", TRACKING_DOMAIN.dynamic, "track.example.com", secure="yes")),
-                        "has inputs no create accepts (secure:"),
+                        f"{OP}.resource.inputs: the pending create of urn:pulumi:s::p::{TRACKING_DOMAIN.dynamic}::"
+                        "track.example.com has inputs no create accepts (secure: must be true or false (a boolean), "
+                        "got 'yes')"),
     "resources an object": ({"deployment": {"resources": {"a": 1}}},
                             "deployment.resources: expected a list, found an object"),
-    "a provider resource a number": ({"deployment": {"resources": [7]}},
-                                     "deployment.resources[0]: expected an object, found a number"),
-    "nested past recursion": (nested(100_000), "nested too deeply"),
+    "a resource a number": ({"deployment": {"resources": [7]}},
+                            "deployment.resources[0]: expected an object, found a number"),
+    "a provider without urn": ({"deployment": {"resources": [{"type": "pulumi:providers:sparkpost-tracking"}]}},
+                               "deployment.resources[0].urn: expected a non-empty string, found null"),
+    "a provider's inputs a string": ({"deployment": {"resources": [{"type": "pulumi:providers:sparkpost-tracking",
+                                                                    "urn": "u", "inputs": "x"}]}},
+                                     "deployment.resources[0].inputs: expected an object, found a string"),
+    "nested past recursion": (nested(100_000), "nested too deeply to be a stack export"),
     "operations nested in themselves": ({"deployment": {"pending_operations": [[[[]]]]}},
-                                        "deployment.pending_operations[0]: expected an object, found a list"),
+                                        f"{OP}: expected an object, found a list"),
 }
 
 
 @pytest.mark.parametrize("case", MALFORMED)
 def test_a_malformed_export_is_one_clear_error(case: str) -> None:
-    document, says = MALFORMED[case]
+    document, problem = MALFORMED[case]
     code, out, err = run(document, {})
-    assert code == 2 and out == ""
-    assert err.startswith(f"{PROG}: expected the JSON of 'pulumi stack export' on stdin: ") and says in err, err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert (code, out) == (2, "")
+    assert err == f"{PROG}: expected the JSON of 'pulumi stack export' on stdin: {problem}\n"
+
+
+def test_what_is_not_json_is_one_clear_error() -> None:
+    code, out, err = run("not json", {})
+    assert (code, out) == (2, "")
+    assert err == (f"{PROG}: expected the JSON of 'pulumi stack export' on stdin: not JSON (Expecting value: line 1 "
+                   "column 1 (char 0))\n")
+
+
+def test_a_create_that_holds_only_its_id_and_a_provider_without_inputs() -> None:
+    """What recovery needs may be missing from a create that died early: the id names the domain, and a provider
+    resource without inputs gives no default."""
+    document = {"deployment": {
+        "resources": [{"type": "pulumi:providers:sparkpost-tracking", "urn": "urn:p", "id": "1"}],
+        "pending_operations": [{"type": "creating", "resource": {
+            "urn": f"urn:pulumi:s::p::{TRACKING_DOMAIN.native}::x", "type": TRACKING_DOMAIN.native,
+            "id": "Track.Example.com", "provider": "urn:p::1"}}]}}
+    [create] = pending_creates(document)
+    assert create.domain == "track.example.com" and create.provider_inputs == {} and create.name == "x"
+    assert create.where == "deployment.pending_operations[0].resource.inputs"
 
 
 def test_a_document_with_a_cycle_is_one_clear_error() -> None:
