@@ -283,3 +283,21 @@ def test_the_example_in_the_docs_is_what_it_prints() -> None:
     _, out, err = run(document, found)
     assert out == "track0.example.com\n"
     assert " ".join(example.group(1).split()) == " ".join(err.split())
+
+
+def test_every_bad_input_of_a_pending_create_is_named() -> None:
+    document = export(operation("creating", TRACKING_DOMAIN.dynamic, "track.example.com", secure="yes", verify=1))
+    _, _, err = run(document, {})
+    assert err.endswith("has inputs no create accepts (secure: must be true or false (a boolean), got 'yes'; verify: "
+                        "must be true or false (a boolean), got 1)\n")
+
+
+def test_help_says_what_it_reads_and_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert " ".join(capsys.readouterr().out.split()).endswith(
+        "Read each tracking domain an interrupted 'pulumi up' was creating (from 'pulumi stack export' on stdin) and "
+        "print those that read exactly as that create would have left them, for SPARKPOST_ADOPT. options: -h, --help "
+        "show this help message and exit --import-pending-creates print the 'pulumi refresh' arguments that import "
+        "them (plugin path)")
