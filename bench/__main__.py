@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 
-from . import api_requests, import_cost, program_eval, review, state_footprint
+from . import api_requests, import_cost, ownership_window, program_eval, review, state_footprint
 from .table import Row, render
 
 
@@ -31,6 +31,7 @@ def main() -> int:
         ("P3 import cost", lambda: import_cost.measure(options.repeats)),
         ("P4 serialized provider", state_footprint.measure),
         ("P9 review of a 500-domain preview", review.measure),
+        ("P10 ownership windows", ownership_window.measure),
     ]
     if not options.skip_engine:
         from . import engine, native_waits, preview_lines, waits

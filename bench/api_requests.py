@@ -54,6 +54,9 @@ def _count(emu: Emulator, setup: Callable[[TrackingDomainProvider], Any],
 
 #: The GET before a create's POST: what proves, after an unclear answer, that the domain was absent before it.
 PROOF = 1
+#: The GET before an update, a delete or an association's write: what shows the object is still the one state
+#: describes (a tracking domain not made again, a sending domain still naming our tracking domain, or none).
+STILL_OURS = 1
 
 
 def measure() -> list[Row]:
@@ -75,8 +78,11 @@ def measure() -> list[Row]:
             ("create with default", 3 + PROOF, nothing, lambda p, _: p.create(_inputs(emu, default=True))),
             ("no-op diff / preview", 0, created, lambda p, outs: p.diff(DOMAIN, outs, _inputs(emu))),
             ("refresh (per domain)", 1, created, lambda p, outs: p.read(DOMAIN, outs)),
-            ("change of secure", 1, created, lambda p, outs: p.update(DOMAIN, outs, _inputs(emu, secure=False))),
-            ("delete", 1, created, lambda p, outs: p.delete(DOMAIN, outs)),
+            ("change of secure", 1 + STILL_OURS, created,
+             lambda p, outs: p.update(DOMAIN, outs, _inputs(emu, secure=False))),
+            # A later deployment deletes it (a fresh provider): within the one that created it, another
+            # resource's delete of the same domain only drops state.
+            ("delete", 1 + STILL_OURS, created, lambda p, outs: TrackingDomainProvider().delete(DOMAIN, outs)),
         ]
         for label, minimum, setup, operation in cases:
             rows.append(Row("P1", f"requests: {label}", _count(emu, setup, operation), minimum, "requests",
@@ -92,12 +98,14 @@ def measure() -> list[Row]:
 
 
 def _association_rows(emu: Emulator) -> list[Row]:
-    """The same figures for a TrackingDomainAssociation: one PUT, one GET, nothing for a no-op."""
+    """The same figures for a TrackingDomainAssociation: a read and a PUT for each write, one GET for a refresh,
+    nothing for a no-op."""
     declared, failures = ASSOCIATION.check({"sending_domain": SENDING, "tracking_domain": DOMAIN,
                                             "api_url": emu.base_url})
     assert not failures, failures
     declared["__provider"] = "bench"
-    provider = TrackingDomainAssociationProvider()
+    def provider() -> TrackingDomainAssociationProvider:
+        return TrackingDomainAssociationProvider()  # each operation in a deployment of its own
 
     def counted(operation: Callable[[], Any], *, associated: bool) -> int:
         emu.reset()
@@ -108,11 +116,12 @@ def _association_rows(emu: Emulator) -> list[Row]:
         return emu.count()
 
     cases: list[tuple[str, Callable[[], Any], bool]] = [
-        ("association create", lambda: provider.create(declared), False),
-        ("association no-op diff / preview", lambda: provider.diff(SENDING, declared, declared), True),
-        ("association refresh", lambda: provider.read(SENDING, declared), True),
-        ("association delete", lambda: provider.delete(SENDING, declared), True),
+        ("association create", lambda: provider().create(declared), False),
+        ("association no-op diff / preview", lambda: provider().diff(SENDING, declared, declared), True),
+        ("association refresh", lambda: provider().read(SENDING, declared), True),
+        ("association delete", lambda: provider().delete(SENDING, declared), True),
     ]
+    minima = (1 + STILL_OURS, 0, 1, 1 + STILL_OURS)
     return [Row("P1", f"requests: {label}", counted(operation, associated=associated), minimum, "requests",
                 "== minimum")
-            for (label, operation, associated), minimum in zip(cases, (1, 0, 1, 1), strict=True)]
+            for (label, operation, associated), minimum in zip(cases, minima, strict=True)]

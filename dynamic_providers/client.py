@@ -7,7 +7,8 @@ Retries are urllib3's ``Retry`` (through a ``requests`` adapter) with a total-ti
 - state-changing POSTs (create, ``certificate/enable``) are retried only when the request
   provably did not reach SparkPost (connect errors) or on 429. A create whose answer was lost
   is settled by reading the domain back, so a retry never creates a duplicate; and it counts as
-  this create's only when what it reads is exactly what the POST makes (``made_by_create``).
+  this create's only when what it reads is exactly what the POST makes (``made_by_create``). Once that
+  read has shown the name free, a later 409 or a domain found by the read before a retry is someone else's.
 Every retry waits, the first included: SparkPost asks for 1-5 s after a 429, and urllib3 2.x would
 retry the first time at once.
 """
@@ -29,6 +30,7 @@ from urllib3.util.retry import Retry
 from sparkpost_tracking import __version__
 
 from . import errors
+from .ownership import summary
 from .retry_policy import RetryPolicy
 from .secrets import check_api_key, redact
 
@@ -170,28 +172,78 @@ class SparkPostClient:
 
         Returns ``None`` when SparkPost answered the POST (this POST made the domain), or the domain read back
         after an unclear answer: ours, because it was absent before this POST and now exists exactly as this
-        POST makes it. Raises ``errors.Conflict`` when someone else created it between the GET and the POST, and
-        ``errors.NotOurDomain`` when a read-back shows a domain this POST cannot have made.
+        POST makes it (``made_by_create``). Raises ``errors.Conflict`` when someone else created it between the
+        GET and the POST, and ``errors.NotOurDomain`` when a read-back shows a domain this POST cannot have made.
+
+        Once a read-back has shown the name free, the POST that failed did not make the domain: whatever appears
+        afterwards is someone else's create (``errors.NotOurDomain``), whether the read just before a retry
+        finds it or the retried POST hears 409. Reading again right before each retry keeps the time in which
+        someone else's create could pass for ours to one round trip per attempt, not the backoff.
         """
-        try:
-            found = self.get_domain(domain)
-        except errors.NotFound:
-            found = None
+        found = self._find_domain(domain)
         if found is not None:
-            raise errors.NotOurDomain(f"it reads {_summary(found)}", found)
-
-        def read_back() -> dict[str, Any] | None:
+            raise errors.NotOurDomain(f"it reads {summary(found)}", found)
+        path, body = "/tracking-domains", {"domain": domain, "secure": secure}
+        lost: errors.SparkPostTrackingError | None = None
+        for attempt in range(self.policy.attempts + 1):
+            if lost is not None:
+                time.sleep(self.policy.backoff(attempt - 1))
+                found = self._settle(path, lost, lambda: self._find_domain(domain))
+                if found is not None:
+                    raise errors.NotOurDomain(
+                        f"a read after this create's failed POST showed {domain!r} free, and it exists now (it "
+                        f"reads {summary(found)}): someone else created it meanwhile", found)
             try:
-                return self.get_domain(domain)
-            except errors.NotFound:
+                self._call("POST", path, body, idempotent=False)
                 return None
+            except errors.Conflict:
+                if lost is None:
+                    raise  # made between our read and our POST: the caller says whose it is
+                found = self.describe_domain(domain)
+                raise errors.NotOurDomain(
+                    f"a read just before this retry showed {domain!r} free, and the retried POST heard 409"
+                    f"{f' (it reads {summary(found)})' if found else ''}: someone else created it meanwhile",
+                    found) from None
+            except errors.Unreachable:
+                raise  # the POST was never sent: nothing to read back
+            except (errors.TransportError, errors.ServerError) as exc:
+                lost = exc
+                log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
+            found = self._settle(path, lost, lambda: self._find_domain(domain))
+            if found is None:
+                continue
+            if not made_by_create(found, secure=secure, subaccount_id=self.subaccount_id):
+                raise errors.NotOurDomain(
+                    f"the create's answer was unclear and {domain!r} now exists, but not as this create makes it "
+                    f"(it reads {summary(found)}): someone else made it", found)
+            log.info("POST %s had taken effect; not posting again", path)
+            return found
+        assert lost is not None
+        raise lost
 
-        found = self._post_once("/tracking-domains", {"domain": domain, "secure": secure}, read_back)
-        if found is not None and not made_by_create(found, secure=secure, subaccount_id=self.subaccount_id):
-            raise errors.NotOurDomain(
-                f"the create's answer was unclear and {domain!r} now exists, but not as this create makes it "
-                f"(it reads {_summary(found)}): someone else made it", found)
-        return found
+    def _find_domain(self, domain: str) -> dict[str, Any] | None:
+        """The domain in this scope, or ``None`` when SparkPost answers 404."""
+        try:
+            return self.get_domain(domain)
+        except errors.NotFound:
+            return None
+
+    def describe_domain(self, domain: str) -> dict[str, Any] | None:
+        """The domain, for a message only: ``None`` when it is absent or cannot be read."""
+        try:
+            return self._find_domain(domain)
+        except errors.SparkPostTrackingError:
+            return None
+
+    def _settle(self, path: str, lost: errors.SparkPostTrackingError, read_back: Callable[[], T | None]) -> T | None:
+        """``read_back()`` through ``persist``: whether a POST whose answer was lost landed is unknown until this
+        read succeeds (posting again blind could duplicate; giving up could leave an unrecorded object behind)."""
+        try:
+            return self.persist(read_back)
+        except (errors.RateLimited, errors.ServerError, errors.TransportError) as exc:
+            raise errors.OutcomeUnknown(
+                f"SparkPost POST {path}: the answer was lost ({lost}), and reading the state back failed "
+                f"too ({exc}): it may have taken effect") from None
 
     def update_domain(self, domain: str, fields: Mapping[str, Any]) -> None:
         self._call("PUT", self._path(domain), dict(fields))
@@ -262,7 +314,8 @@ class SparkPostClient:
         return session
 
     def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None]) -> T | None:
-        """POST something that must happen exactly once.
+        """POST something that must happen exactly once, on an object that is ours already (the certificate's
+        enable; a create proves more, see ``create_domain``).
 
         Returns ``None`` when SparkPost answered. When the answer is lost (dropped connection, read timeout,
         5xx), or a retry hears 409 after such a loss, ``read_back()`` looks at the server's state: what it
@@ -283,14 +336,8 @@ class SparkPostClient:
             except (errors.TransportError, errors.ServerError) as exc:
                 lost = exc
                 log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
-            # Whether the lost POST landed is unknown until this read succeeds: posting again blind could
-            # duplicate, and giving up could leave an unrecorded domain behind.
-            try:
-                found = self.persist(read_back)
-            except (errors.RateLimited, errors.ServerError, errors.TransportError) as exc:
-                raise errors.OutcomeUnknown(
-                    f"SparkPost POST {path}: the answer was lost ({lost}), and reading the state back failed "
-                    f"too ({exc}): it may have taken effect") from None
+            assert lost is not None
+            found = self._settle(path, lost, read_back)
             if found is not None:
                 log.info("POST %s had taken effect; not posting again", path)
                 return found
@@ -375,17 +422,6 @@ def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
     """A connection that was never opened (refused, no DNS answer, connect timeout): the request was not sent."""
     cause = exc.args[0] if exc.args else None
     return isinstance(getattr(cause, "reason", cause), urllib3.exceptions.ConnectTimeoutError)
-
-
-def _summary(found: Mapping[str, Any]) -> str:
-    status = found.get("status") or {}
-    parts = [f"secure={bool(found.get('secure'))}", f"default={bool(found.get('default'))}",
-             f"verified={bool(status.get('verified'))}"]
-    if found.get("uses_managed_certificate"):
-        parts.append("managed certificate")
-    if found.get("subaccount_id") is not None:
-        parts.append(f"subaccount {found['subaccount_id']}")
-    return ", ".join(parts)
 
 
 def _listed(results: Any) -> list[dict[str, Any]]:

@@ -108,14 +108,21 @@ def error_for_status(status: int, method: str, path: str, errors: Sequence[Mappi
 
 
 class NotOurDomain(SparkPostTrackingError):
-    """A create's answer was lost, and the domain read back is not what that create would have made.
+    """The name a create wanted exists, and nothing proves that this create made it: it was there before the
+    create's read, it appeared after a read had shown the name free, or it reads back as no POST of ours makes it.
 
-    It existed before (someone else's, or left by an earlier run): ``found`` is SparkPost's object for it.
+    ``found`` is SparkPost's object for it, when the create read it (``None``: not read).
     """
 
-    def __init__(self, message: str, found: Mapping[str, Any]) -> None:
+    def __init__(self, message: str, found: Mapping[str, Any] | None) -> None:
         super().__init__(message)
-        self.found: dict[str, Any] = dict(found)
+        self.found: dict[str, Any] | None = None if found is None else dict(found)
+
+
+class NoLongerOurs(SparkPostTrackingError):
+    """The object SparkPost shows under a name in state is not the one this stack last saw: the evidence says it
+    was deleted and made again, or (an association) someone re-pointed it. Nothing is written to it until the user
+    accepts it with the documented step."""
 
 
 class OutcomeUnknown(SparkPostTrackingError):

@@ -1,12 +1,14 @@
 """The SparkPost side of one tracking domain: create or adopt, converge, verify, managed HTTPS, default.
 
 Every flow asks SparkPost for as little as it can: a create with verify off is a GET (proving the name is free)
-and a POST, a create that verifies at the first try is three calls, a change of ``secure`` is one PUT.
+and a POST, a create that verifies at the first try is three calls, a change of ``secure`` is one PUT (after the
+update's read, ``tracking_domains``).
 
 Ownership: it changes or deletes only a domain that this create made (SparkPost answered its POST), that was
 absent just before this create's POST and, after an unclear answer, reads back as exactly what that POST makes,
 or that the user adopts (``adopt_existing``, or ``SPARKPOST_ADOPT`` for one run). A failed create deletes the
-domain again only when SparkPost answered its POST: a domain whose ownership was inferred is left in place.
+domain again only when SparkPost answered its POST: a domain whose ownership was inferred is left in place. The
+rules beyond the create (re-creation, renames, what a hint may propose) are in ``ownership``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from .certificate_errors import issuance_failure
 from .certificate_outputs import certificate_fields, certificate_state, reported_tls_status
+from .ownership import exists_message
 from .progress import Progress, WaitStatus, ignore
 from .schema import INPUT_DEFAULTS
 from .settings import Settings
@@ -174,8 +177,10 @@ class TrackingDomainLifecycle:
         except errors.NotOurDomain as exc:
             return self._take_over(desired, str(exc), exc.found)
         except errors.OutcomeUnknown as exc:
-            exc.add_note(f"{desired.domain!r} may exist in SparkPost now. If the next 'pulumi up' says it already "
-                         f"exists, this run made it: SPARKPOST_ADOPT={desired.domain} pulumi up.")
+            exc.add_note(f"{desired.domain!r} may exist in SparkPost now, made by this run or by someone else. The "
+                         "next 'pulumi up' reads it first: if it says the domain already exists and reads exactly as "
+                         f"this resource's create leaves it, SPARKPOST_ADOPT={desired.domain} pulumi up adopts it "
+                         "once (docs/recovery.md); if it reads otherwise, it is someone else's.")
             raise
         inferred = found is not None
         observed = observed_from_api(found) if found is not None else {
@@ -200,12 +205,9 @@ class TrackingDomainLifecycle:
     def _take_over(self, desired: Desired, detail: str, found: Mapping[str, Any] | None) -> dict[str, Any]:
         """The domain existed before this create: adopt it if the user said so, else fail touching nothing."""
         if not self._adopting(desired):
-            raise errors.SparkPostTrackingError(
-                f"Tracking domain {desired.domain!r} already exists in this SparkPost account ({detail}). Set "
-                "adopt_existing: true to take it over (its secure/default settings are brought to the declared "
-                "values), or delete it in SparkPost first. If an interrupted 'pulumi up' of this stack created it, "
-                f"adopt it once: SPARKPOST_ADOPT={desired.domain} pulumi up (see docs/recovery.md)."
-            ) from None
+            if found is None:  # a 409: one read (no write) says which hint fits
+                found = self.client.describe_domain(desired.domain)
+            raise errors.SparkPostTrackingError(exists_message(desired, detail, found)) from None
         return self.converge(desired, self._adopt(desired, found))
 
     def _adopt(self, desired: Desired, found: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -147,4 +147,6 @@ class SparkPostProvider(ResourceProvider):
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.service.delete(id_, props)
+        warning = self.service.delete(id_, props)
+        if warning:  # left in place on purpose: the engine drops the resource from state all the same
+            pulumi.log.warn(warning)

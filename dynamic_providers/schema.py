@@ -116,8 +116,13 @@ class TrackingDomainAssociationArgs(TypedDict):
         "Full API base ending in /api/v1 (an Enterprise tenant, the local emulator); wins over region.",
         change=Change.ENDPOINT, validate=validate_api_url)]]
     adopt_existing: NotRequired[Annotated[pulumi.Input[bool], Property(
-        "If the sending domain already names this tracking domain, take the association over as it is (one read, "
-        "no write) instead of writing it again.", default=False, change=Change.STATE)]]
+        "Take over an association that is in place already. Every create reads the sending domain first and "
+        "writes nothing when it names this tracking domain, so this only records the intent (an import declares "
+        "it).", default=False, change=Change.STATE)]]
+    replace_existing: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "If the sending domain uses another tracking domain (someone else's choice), re-point it to this one. "
+        "Without it, such a create or update fails and writes nothing, and a refresh that finds the sending domain "
+        "re-pointed stops.", default=False, change=Change.STATE)]]
 
 
 class TrackingDomainAttributes:
@@ -159,6 +164,7 @@ class TrackingDomainAssociationAttributes:
     region: pulumi.Output[str]
     api_url: pulumi.Output[str | None]
     adopt_existing: pulumi.Output[bool]
+    replace_existing: pulumi.Output[bool]
 
 
 class TrackingDomainAssociationOutputs(TypedDict):

@@ -72,12 +72,21 @@ GONE = Found("")
 
 class Service:
     """The part every SparkPost resource shares: settings and the key, the client, check and diff, the inputs of a
-    call. A subclass names its ``schema`` and does its create, read, update and delete."""
+    call, and the ownership rules beyond a create (``ownership``): evidence of re-creation stops every write, and
+    an object one resource of the deployment created or adopted is never deleted by another's delete. A subclass
+    names its ``schema`` and does its create, read, update and delete."""
 
     schema: ClassVar[Schema]
+    #: How a message names one object of this resource, e.g. "Tracking domain".
+    noun: ClassVar[str]
 
     def __init__(self, settings: Settings | None = None, problems: Sequence[str] = ()) -> None:
+        from .ownership import Claims
+
         self._settings = settings
+        #: What this service's resources created or adopted: the engine configures one service per resource type
+        #: and provider process, so these are the deployment's claims (``ownership.Claims``).
+        self.claims = Claims()
         #: Configuration mistakes found when the engine configured us; reported at the first SparkPost call (check
         #: and diff make none, so they must not fail on them).
         self.problems = list(problems)
@@ -163,10 +172,49 @@ class Service:
             outputs = self.observe(name, inputs)
         except errors.NotFound:
             return GONE
+        if not importing:
+            self.refuse_without_proof(name, state, outputs)
         if importing:
             inputs = self.declared_from(outputs)
             outputs = {**outputs, **inputs}
         return Found(id_, outputs, inputs)
+
+    # ---- ownership beyond the create ------------------------------------------------------------
+
+    def evidence(self, last_seen: dict[str, Any], now: dict[str, Any]) -> str | None:
+        """Evidence that the object read ``now`` (outputs) is no longer the one ``last_seen`` (state) describes: it
+        was deleted and made again. By default a ``creation_time`` that changed, for objects that report one."""
+        from .ownership import creation_time_evidence
+
+        return creation_time_evidence(last_seen, now)
+
+    def evidence_message(self, name: str, evidence: str) -> str:
+        from .ownership import recreated_message
+
+        return recreated_message(self.noun, name, evidence)
+
+    def refuse_without_proof(self, name: str, last_seen: dict[str, Any], now: dict[str, Any]) -> None:
+        """``errors.NoLongerOurs`` when there is evidence, unless the user accepts the object for this run
+        (``SPARKPOST_ADOPT``)."""
+        found = self.evidence(last_seen, now)
+        if found and name not in self.settings.adopt:
+            raise errors.NoLongerOurs(self.evidence_message(name, found))
+
+    def _claim_key(self, inputs: dict[str, Any], name: str) -> tuple[str, ...]:
+        # Each service keeps its own claims (one resource type). A name is unique across an account and its
+        # subaccounts; the API base tells the accounts apart.
+        return effective_api_base(inputs.get("region"), inputs.get("api_url")), name.lower()
+
+    def claim(self, inputs: dict[str, Any], name: str) -> None:
+        """Record that a resource of this deployment created or adopted ``name``."""
+        self.claims.claim(self._claim_key(inputs, name))
+
+    def claimed_elsewhere(self, inputs: dict[str, Any], name: str) -> str | None:
+        """At a delete: the warning to give instead of deleting, when another resource of this deployment created
+        or adopted the same object (within one process, a delete never follows its own resource's create)."""
+        from .ownership import claimed_elsewhere_message
+
+        return claimed_elsewhere_message(self.noun, name) if self.claims.held(self._claim_key(inputs, name)) else None
 
     # ---- what each resource does -------------------------------------------------------------
 
@@ -182,5 +230,7 @@ class Service:
                ) -> dict[str, Any]:
         raise NotImplementedError
 
-    def delete(self, id_: str, state: dict[str, Any]) -> None:
+    def delete(self, id_: str, state: dict[str, Any]) -> str | None:
+        """Delete the object; returns a warning for the user when it deliberately left the object in place (the
+        engine drops the resource from state all the same)."""
         raise NotImplementedError

@@ -31,6 +31,7 @@ def outputs_for(inputs: dict[str, Any], observed: dict[str, Any]) -> dict[str, A
 
 class TrackingDomainService(Service):
     schema = TRACKING_DOMAIN
+    noun = "Tracking domain"
 
     def declared_from(self, outs: dict[str, Any]) -> dict[str, Any]:
         # The outcomes are declared as found too: verify or a managed certificate that has not happened yet would
@@ -54,6 +55,7 @@ class TrackingDomainService(Service):
         lifecycle = self._lifecycle(inputs, progress)
         with lifecycle.client:
             observed = lifecycle.create(Desired.from_inputs(inputs))
+        self.claim(inputs, inputs["domain"])
         return Created(inputs["domain"], outputs_for(inputs, observed))
 
     def observe(self, id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -64,18 +66,21 @@ class TrackingDomainService(Service):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], progress: Progress = ignore
                ) -> dict[str, Any]:
-        from .lifecycle import Desired
+        from .lifecycle import Desired, observed_from_api
 
         inputs = self.declared_inputs(news)
         diff = self.diff(olds, news)
         observed: dict[str, Any] = {k: olds.get(k) for k in _LAST_SEEN}
-        # Only what changed (or drifted) is sent: keys that live only in state cost no call, and no key.
+        # Only what changed (or drifted) is sent: keys that live only in state cost no call, and no key. What is
+        # sent starts from one read: the domain as SparkPost shows it now, which must still be the one in state.
         if diff.drifted or _CALLED_FOR & set(diff.changed):
             desired = Desired.from_inputs(inputs)
             lifecycle = self._lifecycle(inputs, progress)
             try:
                 with lifecycle.client:
-                    observed = lifecycle.converge(desired, observed)
+                    now = observed_from_api(lifecycle.client.get_domain(desired.domain))
+                    self.refuse_without_proof(desired.domain, olds, now)
+                    observed = lifecycle.converge(desired, now)
             except errors.NotFound:
                 raise errors.SparkPostTrackingError(
                     f"Tracking domain {desired.domain!r} no longer exists in SparkPost ({desired.scope}). Run "
@@ -84,10 +89,26 @@ class TrackingDomainService(Service):
                   **{k: v for k, v in observed.items() if v is not None}}
         return outputs_for(inputs, without_stale_certificate(merged, observed))
 
-    def delete(self, id_: str, state: dict[str, Any]) -> None:
+    def evidence(self, last_seen: dict[str, Any], now: dict[str, Any]) -> str | None:
+        from .ownership import recreation_evidence
+
+        return recreation_evidence(last_seen, now)
+
+    def delete(self, id_: str, state: dict[str, Any]) -> str | None:
+        """One read, then the DELETE: only of the domain state describes (no evidence that it was made again), and
+        never of one another resource of this deployment created or adopted. SparkPost has no conditional DELETE:
+        a re-creation between the two requests (one round trip) is not seen."""
+        from .lifecycle import observed_from_api
+
         name = self.name_of(id_)
+        inputs = self.state_inputs(name, state)
+        elsewhere = self.claimed_elsewhere(inputs, name)
+        if elsewhere:
+            return elsewhere
         try:
-            with self.client(self.state_inputs(name, state)) as client:
+            with self.client(inputs) as client:
+                self.refuse_without_proof(name, state, observed_from_api(client.get_domain(name)))
                 client.delete_domain(name)
         except errors.NotFound:
             pass  # already gone: that is what delete wants
+        return None

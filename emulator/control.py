@@ -125,13 +125,14 @@ class Control:
         self._state.faults.fail_next(n, status, method, path_suffix, retry_after, message, skip)
 
     def create_on_next(self, domain: str, /, subaccount_id: int | None = None, method: str | None = "POST",
-                       path_suffix: str | None = "/tracking-domains", **fields: Any) -> None:
+                       path_suffix: str | None = "/tracking-domains", skip: int = 0, **fields: Any) -> None:
         """When the next matching request arrives, someone else's ``domain`` is created first (as by
         :meth:`add_domain`, with ``fields`` as in :meth:`mutate`), then the request proceeds, other faults
-        included: a colleague creating the name between our read and our POST. If the name exists by then,
+        included: a colleague creating the name between our read and our POST. With ``skip``, that many matching
+        requests pass first (the colleague is later: during a retry's backoff, say). If the name exists by then,
         nothing is added. ``ValueError`` (and nothing pending) for a bad name, owner or field."""
         record = self._state.store.new_record(domain, subaccount_id, fields)
-        self._state.faults.create_on_next(record.domain, subaccount_id, method, path_suffix, fields)
+        self._state.faults.create_on_next(record.domain, subaccount_id, method, path_suffix, fields, skip)
 
     def reject_next(self, error: str, n: int = 1) -> None:
         """The next ``n`` requests to the endpoint concerned answer an error SparkPost documents, without

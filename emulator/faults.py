@@ -150,10 +150,11 @@ class FaultPlan:
                         retry_after=retry_after, message=message, skip=_skip(skip)))
 
     def create_on_next(self, domain: str, subaccount_id: int | None, method: str | None,
-                       path_suffix: str | None, fields: dict[str, Any]) -> None:
-        """When the next matching request arrives, ``domain`` is stored first (already validated by the caller)."""
+                       path_suffix: str | None, fields: dict[str, Any], skip: int = 0) -> None:
+        """When the next matching request (after ``skip`` of them) arrives, ``domain`` is stored first (already
+        validated by the caller)."""
         self._add(Fault("create", 1, method, path_suffix, domain=domain, subaccount_id=subaccount_id,
-                        fields=dict(fields)))
+                        fields=dict(fields), skip=_skip(skip)))
 
     def reject_next(self, error: str, n: int = 1) -> None:
         """The next ``n`` requests to the endpoint of the documented ``error`` answer it and change nothing."""

@@ -72,6 +72,13 @@ class ProviderConfig:
     resource_defaults: dict[str, Any] = field(default_factory=dict)
 
 
+#: What a plain-text key on an explicit provider resource (``pulumi:providers:sparkpost-tracking``) must become: the
+#: engine cannot tell the two apart, so the refusal names both.
+EXPLICIT_PROVIDER: Final[str] = (". On an explicit provider resource, pass the key as a secret instead of text in the "
+                                 "program: fn::secret or a secret config value in YAML, pulumi.secret(...) or "
+                                 "config.requireSecret(...) in code")
+
+
 def unknown_keys(values: Mapping[str, Any]) -> list[InvalidInput]:
     """A misspelt key would be ignored silently (``verifyTimout``: the default timeout applies), as the Python path
     refuses it for ``sparkpost:``. The stack program's own keys share the namespace and pass; so do the engine's
@@ -91,7 +98,7 @@ def check_config(values: Mapping[str, Any], secret: Collection[str] | None = Non
     """
     failures = unknown_keys(values)
     if secret is not None:
-        failures += [InvalidInput(f"{PACKAGE}:{wire}", plain_text_reason(f"{PACKAGE}:{wire}"))
+        failures += [InvalidInput(f"{PACKAGE}:{wire}", plain_text_reason(f"{PACKAGE}:{wire}") + EXPLICIT_PROVIDER)
                      for wire, declared in CONFIG_PROPERTIES.items()
                      if declared.secret and values.get(wire) not in (None, "") and wire not in secret]
     for name in RESOURCE_DEFAULTS:

@@ -92,8 +92,9 @@ ASSOCIATION: Final[NativeResource] = NativeResource(
     description=(
         "A SparkPost sending domain's tracking domain: SparkPost wraps the links of the sending domain's mail with "
         "it. The sending domain must exist (and be verified) in SparkPost, in the same account or subaccount; its "
-        "id is the lower-cased sending domain (import id `<sending domain>[,<subaccount id>]`). Create and update "
-        "are one PUT, delete a PUT of \"\"."),
+        "id is the lower-cased sending domain (import id `<sending domain>[,<subaccount id>]`). Create, update "
+        "and delete read the sending domain, then write only an association that is this stack's: one that names "
+        "another tracking domain is re-pointed only with `replaceExisting`, and cleared on delete never."),
     args=TrackingDomainAssociationArgs,
     outputs=TrackingDomainAssociationOutputs,
     service=AssociationService,

@@ -23,12 +23,16 @@ class EngineLog:
     def progress(self, urn: str, lasting_after: float) -> ResourceProgress:
         return ResourceProgress(self, urn, lasting_after)
 
-    def say(self, urn: str, message: str, *, ephemeral: bool) -> None:
+    def say(self, urn: str, message: str, *, ephemeral: bool,
+            severity: engine_pb2.LogSeverity.ValueType = engine_pb2.INFO) -> None:
         try:
-            self._engine.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn,
-                                                   ephemeral=ephemeral))
+            self._engine.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn, ephemeral=ephemeral))
         except grpc.RpcError:
             pass  # a status line is not worth failing the operation for
+
+    def warn(self, urn: str, message: str) -> None:
+        """A lasting warning on the resource's line (and in the Diagnostics)."""
+        self.say(urn, message, ephemeral=False, severity=engine_pb2.WARNING)
 
 
 class ResourceProgress:

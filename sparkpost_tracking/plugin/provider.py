@@ -146,4 +146,7 @@ class NativeProvider(api.Provider):
 
     async def delete(self, request: api.DeleteRequest) -> None:
         resource, service = self._served(request.urn)
-        await self._blocking(service.delete, request.resource_id, resource.names.from_wire(request.properties))
+        warning = await self._blocking(service.delete, request.resource_id,
+                                       resource.names.from_wire(request.properties))
+        if warning and self._engine:  # left in place on purpose: the engine drops the resource from state
+            self._engine.warn(request.urn, in_wire_words(warning))

@@ -5,7 +5,8 @@
   no CDN SDK is imported for this (a YAML program with only ``ManagedTrackingDomain`` installs none);
 - each native resource (``native.NATIVE_RESOURCES``): types, required inputs, defaults and docs from its args
   and outputs TypedDicts, camelCase on the wire;
-- the provider configuration (``config.CONFIG_PROPERTIES``), the API keys marked secret.
+- the provider configuration (``config.CONFIG_PROPERTIES``), the API keys marked secret as stack config (not as an
+  explicit provider resource's inputs: see ``config_schema``).
 
 ``docs/schema.json`` is this output (``python -m sparkpost_tracking.plugin schema``); a test keeps them equal.
 """
@@ -93,10 +94,13 @@ def resource_schema(resource: NativeResource) -> dict[str, Any]:
     }
 
 
-def config_schema() -> dict[str, Any]:
-    properties = {name: {"type": prop.type, "description": prop.doc, **({"secret": True} if prop.secret else {})}
-                  for name, prop in CONFIG_PROPERTIES.items()}
-    return properties
+def config_schema(*, mark_secrets: bool = True) -> dict[str, Any]:
+    """The provider's configuration. An explicit provider resource's inputs leave the keys unmarked
+    (``mark_secrets=False``): a YAML program or a generated SDK makes an input the schema marks secret a secret
+    silently, literal text in the program included, and the plugin refuses a key that is not a secret."""
+    return {name: {"type": prop.type, "description": prop.doc,
+                   **({"secret": True} if prop.secret and mark_secrets else {})}
+            for name, prop in CONFIG_PROPERTIES.items()}
 
 
 def package_schema() -> dict[str, Any]:
@@ -112,5 +116,5 @@ def package_schema() -> dict[str, Any]:
     schema["resources"].update({r.token: resource_schema(r) for r in NATIVE_RESOURCES})
     schema["config"] = {"variables": config_schema()}
     schema["provider"] = {"description": "The SparkPost tracking provider: API keys and defaults.",
-                          "inputProperties": config_schema()}
+                          "inputProperties": config_schema(mark_secrets=False)}
     return schema

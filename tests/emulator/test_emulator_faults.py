@@ -184,6 +184,14 @@ def test_create_on_next_adds_a_foreign_domain_as_the_next_create_arrives(api: Ht
     assert emulator.pending_faults() == [] and emulator.count() == 2  # the foreign create is not logged
 
 
+def test_create_on_next_with_skip_lets_that_many_matching_requests_pass(api: HttpApi, emulator: Emulator) -> None:
+    emulator.create_on_next(D, method="GET", path_suffix=f"/tracking-domains/{D}", skip=2, secure=True)
+    assert [api.get(D).status_code for _ in range(2)] == [404, 404]  # the colleague is later
+    assert api.get(D).status_code == 200 and emulator.pending_faults() == []
+    with pytest.raises(ValueError, match="skip"):
+        emulator.create_on_next("other.example.com", skip=-1)
+
+
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_create_on_next_then_a_failure_answers_the_failure(api: HttpApi, emulator: Emulator, status: int) -> None:
     emulator.create_on_next(D, subaccount_id=5)

@@ -47,8 +47,9 @@ def associations(emu: Emulator) -> dict[str, str | None]:
 def test_up_associates_every_sending_domain_after_its_tracking_domain(stack: PulumiProject, emu: Emulator) -> None:
     stack.up()
     assert associations(emu) == EXPECTED
-    puts = [r for r in emu.requests() if r.path.startswith("/api/v1/sending-domains/")]
-    assert [r.method for r in puts] == ["PUT"] * 3  # create = one PUT each
+    puts = [r for r in emu.requests() if r.path.startswith("/api/v1/sending-domains/") and r.method == "PUT"]
+    assert len(puts) == 3  # create = a read and one PUT each
+    assert emu.count("GET", "/sending-domains/brand-a.com") == 1
     first_put = min(r.received_at for r in puts)
     verifies = [r.received_at for r in emu.requests() if r.path.endswith("/verify")]
     assert len(verifies) == 2 and max(verifies) <= first_put  # written only once the domains are verified
@@ -70,7 +71,8 @@ def test_refresh_sees_an_out_of_band_removal_and_up_repairs_it(stack: PulumiProj
     emu.clear_requests()
     stack.up()
     assert associations(emu) == EXPECTED
-    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests()] == [("PUT", "news.brand-a.com")]
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in emu.requests()] == [("GET", "news.brand-a.com"),
+                                                                               ("PUT", "news.brand-a.com")]
     assert stack.preview("--expect-no-changes").returncode == 0
 
 

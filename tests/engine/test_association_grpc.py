@@ -42,10 +42,17 @@ def test_association_over_grpc(emu: Emulator) -> None:
         emu.clear_requests()
         assert engine.diff("a", id_, state, inputs).changes == provider_pb2.DiffResponse.DIFF_NONE
         assert emu.count() == 0
-        _, refreshed, _ = engine.read("a", id_, state)
-        assert refreshed["tracking_domain"] == "click.example.com"
-        engine.delete("a", id_, state)
-        assert "tracking_domain" not in emu.get_sending_domain("example.com")
-        assert [r.subaccount for r in emu.requests()] == ["9", "9"]
     finally:
         assert KEY not in engine.close()
+    destroy = DynamicProviderProcess()  # refresh and destroy: a later deployment
+    destroy.provider = engine.provider
+    try:
+        destroy.configure({"sparkpost:apiKey": KEY})
+        _, refreshed, _ = destroy.read("a", id_, state)
+        assert refreshed["tracking_domain"] == "click.example.com"
+        destroy.delete("a", id_, state)
+        assert "tracking_domain" not in emu.get_sending_domain("example.com")
+        # The refresh's read; the delete's read (still ours?) and its PUT: every one in the subaccount.
+        assert [(r.method, r.subaccount) for r in emu.requests()] == [("GET", "9"), ("GET", "9"), ("PUT", "9")]
+    finally:
+        assert KEY not in destroy.close()

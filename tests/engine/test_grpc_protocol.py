@@ -72,20 +72,31 @@ def test_full_lifecycle_over_grpc(engine: DynamicProviderProcess, emu: Emulator)
     emu.clear_requests()
     updated = engine.update("td", id_, refreshed, inputs)
     assert updated["secure"] is True and emu.get("track.example.com")["secure"] is True
-    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"secure": True})]
+    # One read (still the domain in state?), then the PUT.
+    assert [(r.method, r.body) for r in emu.requests()] == [("GET", None), ("PUT", {"secure": True})]
 
     # A change of domain replaces.
     new_inputs, _ = engine.check("td", {**declared, "domain": "click.example.com"})
     replace = engine.diff("td", id_, updated, new_inputs)
     assert "domain" in list(replace.replaces)
 
+    # In the deployment that created it, another resource's delete of the same domain (a renamed resource) only
+    # drops state; a later deployment (destroy) deletes it.
+    emu.clear_requests()
     engine.delete("td", id_, updated)
-    assert emu.domains() == []
-    engine.delete("td", id_, updated)  # a 404 is success
+    assert emu.count() == 0 and emu.get("track.example.com") is not None
+    destroy = DynamicProviderProcess()
+    try:
+        destroy.configure({"sparkpost:apiKey": KEY})
+        destroy.delete("td", id_, updated)
+        assert emu.domains() == []
+        destroy.delete("td", id_, updated)  # a 404 is success
 
-    # Gone: an empty id tells the engine to drop it from state.
-    gone_id, gone, _ = engine.read("td", id_, updated)
-    assert gone_id == "" and set(gone) <= {"__provider"}
+        # Gone: an empty id tells the engine to drop it from state.
+        gone_id, gone, _ = destroy.read("td", id_, updated)
+        assert gone_id == "" and set(gone) <= {"__provider"}
+    finally:
+        assert KEY not in destroy.close()
 
 
 def test_bad_input_fails_check_without_a_request(engine: DynamicProviderProcess, emu: Emulator) -> None:

@@ -53,8 +53,12 @@ def test_tokens_and_required_inputs(served: dict[str, Any]) -> None:
 
 
 def test_the_api_keys_are_secret(served: dict[str, Any]) -> None:
-    for section in (served["config"]["variables"], served["provider"]["inputProperties"]):
-        assert {name for name, spec in section.items() if spec.get("secret")} == {"apiKey", "euApiKey"}
+    assert {name for name, spec in served["config"]["variables"].items() if spec.get("secret")} == {
+        "apiKey", "euApiKey"}
+    # An explicit provider resource's key is not marked: YAML (and generated SDKs) would make a literal key secret
+    # silently, and the plugin must see it plain to refuse it (tests/engine/test_ownership_seams_cli.py).
+    inputs = served["provider"]["inputProperties"]
+    assert {"apiKey", "euApiKey"} <= set(inputs) and not any(spec.get("secret") for spec in inputs.values())
     # No resource takes or reports a key.
     assert not any("apiKey" in spec.get("inputProperties", {}) or "apiKey" in spec.get("properties", {})
                    for spec in served["resources"].values())

@@ -37,6 +37,11 @@ def emu() -> Iterator[Emulator]:
 def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> NativeProvider:
     for var in ("SPARKPOST_API_KEY", "SPARKPOST_EU_API_KEY", "SPARKPOST_VERIFY_TIMEOUT"):
         monkeypatch.delenv(var, raising=False)
+    return configured(emu)
+
+
+def configured(emu: Emulator) -> NativeProvider:
+    """A provider as the engine starts one for a deployment (a later deployment gets a new one)."""
     native = NativeProvider(schema=lambda: "{}")
     configure(native, apiKey=PropertyValue(KEY).with_secret(True), apiUrl=emu.base_url, verifyInterval="0",
               retryBackoff="0.01")
@@ -97,7 +102,9 @@ def test_configure_refuses_a_key_that_is_not_secret_without_showing_it(provider:
         configure(provider, **{name: KEY})
     assert str(caught.value) == (f"sparkpost-tracking:{name}: holds an API key in plain text in the stack config "
                                  "(and so in the stack file and the provider's state); make it a secret: pulumi config "
-                                 f"set --secret sparkpost-tracking:{name} <key>")
+                                 f"set --secret sparkpost-tracking:{name} <key>. On an explicit provider resource, "
+                                 "pass the key as a secret instead of text in the program: fn::secret or a secret "
+                                 "config value in YAML, pulumi.secret(...) or config.requireSecret(...) in code")
     assert KEY not in str(caught.value)
 
 
@@ -233,7 +240,8 @@ def test_update_and_delete(provider: NativeProvider, emu: Emulator) -> None:
     assert emu.count() == 0
     updated = run(provider.update(api.UpdateRequest(URN, id_, state, news, 60, [], False)))
     assert plain(updated.properties)["port"] == 80 and emu.get(DOMAIN)["secure"] is False  # type: ignore[index]
-    run(provider.delete(api.DeleteRequest(URN, id_, updated.properties, 60)))
+    destroy = configured(emu)  # the destroy is a later deployment
+    run(destroy.delete(api.DeleteRequest(URN, id_, updated.properties, 60)))
     assert emu.domains() == []
 
 
@@ -261,12 +269,14 @@ def test_association_through_the_native_provider(provider: NativeProvider, emu: 
     assert plain(checked.inputs)["apiUrl"] == emu.base_url  # the provider's endpoint default
     emu.clear_requests()
     made = run(provider.create(api.CreateRequest(ASSOCIATION_URN, checked.inputs, 60, False)))
-    assert made.resource_id == "example.com" and emu.count() == 1
+    assert made.resource_id == "example.com" and [r.method for r in emu.requests()] == ["GET", "PUT"]
     assert emu.get_sending_domain("example.com")["tracking_domain"] == DOMAIN  # type: ignore[index]
+    later = configured(emu)  # refresh and destroy are later deployments
     emu.associate("example.com", "")
-    refreshed = run(provider.read(api.ReadRequest(ASSOCIATION_URN, "example.com", made.properties, checked.inputs)))
+    refreshed = run(later.read(api.ReadRequest(ASSOCIATION_URN, "example.com", made.properties, checked.inputs)))
     assert plain(refreshed.properties)["trackingDomain"] == "" and plain(refreshed.inputs)["trackingDomain"] == DOMAIN
-    run(provider.delete(api.DeleteRequest(ASSOCIATION_URN, "example.com", made.properties, 60)))
+    emu.associate("example.com", DOMAIN)
+    run(later.delete(api.DeleteRequest(ASSOCIATION_URN, "example.com", made.properties, 60)))
     assert emu.requests()[-1].body == {"tracking_domain": ""}
 
 
@@ -312,3 +322,11 @@ def test_check_config_refuses_a_misspelt_key_as_the_python_path_does() -> None:
     [failure] = run(native.check_config(request)).failures or []
     assert failure.property == "verifyTimout"
     assert "Did you mean 'sparkpost-tracking:verifyTimeout'?" in failure.reason
+
+
+def test_a_plain_text_key_and_a_misspelt_key_are_both_refused(provider: NativeProvider) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        configure(provider, apiKey=KEY, verifyTimout="5")
+    said = str(caught.value)
+    assert said.startswith("verifyTimout: is not a setting of the sparkpost-tracking provider.")
+    assert "; sparkpost-tracking:apiKey: holds an API key in plain text" in said and KEY not in said

@@ -133,8 +133,8 @@ def test_an_answered_create_is_rolled_back_through_a_burst_of_failures(emu: Emul
 
 def test_sparkpost_adopt_takes_over_the_listed_domain_once(emu: Emulator, fast_env: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    emu.add_domain(DOMAIN, secure=False)
-    with pytest.raises(errors.SparkPostTrackingError, match=f"SPARKPOST_ADOPT={DOMAIN}"):
+    emu.add_domain(DOMAIN, secure=True)  # exactly as our create leaves it: the hint may name the one-run adoption
+    with pytest.raises(errors.SparkPostTrackingError, match=f"SPARKPOST_ADOPT={DOMAIN} pulumi up"):
         create(emu)
     monkeypatch.setenv("SPARKPOST_ADOPT", f"other.example.com, {DOMAIN.upper()}")
     outs = create(emu)
@@ -143,3 +143,26 @@ def test_sparkpost_adopt_takes_over_the_listed_domain_once(emu: Emulator, fast_e
     emu.add_domain("click.example.com")
     with pytest.raises(errors.SparkPostTrackingError, match="adopt_existing"):
         create(emu, domain="click.example.com")
+
+
+# ---- what the errors say (a user acts on them) ----------------------------------------------------
+
+def test_a_domain_made_between_our_read_and_our_post_is_read_for_the_hint(emu: Emulator, fast_env: str) -> None:
+    emu.create_on_next(DOMAIN, secure=False)  # a 409 says nothing of its shape: one read (no write) does
+    with pytest.raises(errors.SparkPostTrackingError) as caught:
+        create(emu)
+    assert ("Otherwise it is not this stack's: no create of this resource leaves it like this (secure is False, and "
+            "this resource's create posts secure=True)") in str(caught.value)
+    assert [(r.method, r.status) for r in emu.requests()] == [("GET", 404), ("POST", 409), ("GET", 200)]
+
+
+def test_an_unknown_outcome_says_when_adopting_it_is_a_choice(emu: Emulator, fast_env: str) -> None:
+    emu.fail_next(1, status=503, method="POST", path_suffix="/tracking-domains")
+    emu.fail_next(100, status=503, method="GET", skip=1)  # every read-back fails
+    with pytest.raises(errors.OutcomeUnknown) as caught:
+        create(emu)
+    assert caught.value.__notes__ == [
+        f"'{DOMAIN}' may exist in SparkPost now, made by this run or by someone else. The next 'pulumi up' reads it "
+        "first: if it says the domain already exists and reads exactly as this resource's create leaves it, "
+        f"SPARKPOST_ADOPT={DOMAIN} pulumi up adopts it once (docs/recovery.md); if it reads otherwise, it is someone "
+        "else's."]

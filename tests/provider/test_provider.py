@@ -82,23 +82,25 @@ def test_refresh_is_one_get(emu: Emulator, fast_env: str) -> None:
     assert result.id == DOMAIN and result.outs == outs
 
 
-def test_change_of_secure_is_one_put_with_only_that_key(emu: Emulator, fast_env: str) -> None:
+def test_change_of_secure_is_a_read_and_one_put_with_only_that_key(emu: Emulator, fast_env: str) -> None:
     _, outs = create(emu)
     emu.clear_requests()
     news = inputs(emu, secure=False)
     result = TrackingDomainProvider().update(DOMAIN, outs, news)
-    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"secure": False})]
+    # The read shows the domain is still the one in state (no evidence that it was made again) before the write.
+    assert [(r.method, r.body) for r in emu.requests()] == [("GET", None), ("PUT", {"secure": False})]
     assert result.outs is not None and result.outs["secure"] is False and result.outs["port"] == 80
     assert result.outs["verified"] is True  # outputs are full, not just the changed key
 
 
-def test_delete_is_one_request_and_404_is_success(emu: Emulator, fast_env: str) -> None:
+def test_delete_is_a_read_and_a_delete_and_404_is_success(emu: Emulator, fast_env: str) -> None:
     _, outs = create(emu)
     emu.clear_requests()
     TrackingDomainProvider().delete(DOMAIN, outs)
-    assert emu.count() == 1 and emu.domains() == []
+    assert [r.method for r in emu.requests()] == ["GET", "DELETE"] and emu.domains() == []
+    emu.clear_requests()
     TrackingDomainProvider().delete(DOMAIN, outs)
-    assert emu.requests()[-1].status == 404
+    assert [(r.method, r.status) for r in emu.requests()] == [("GET", 404)]  # gone: nothing to delete
 
 
 def test_bad_inputs_make_no_request(emu: Emulator, fast_env: str) -> None:
@@ -155,7 +157,8 @@ def test_subaccount_scoping_on_every_call(emu: Emulator, fast_env: str) -> None:
     TrackingDomainProvider().read(DOMAIN, outs)
     TrackingDomainProvider().update(DOMAIN, outs, inputs(emu, subaccount_id=7, secure=False, default=True))
     TrackingDomainProvider().delete(DOMAIN, outs)
-    assert [r.method for r in emu.requests()] == ["GET", "POST", "POST", "PUT", "GET", "PUT", "DELETE"]
+    assert [r.method for r in emu.requests()] == ["GET", "POST", "POST", "PUT", "GET", "GET", "PUT", "GET",
+                                                  "DELETE"]
     assert {r.subaccount for r in emu.requests()} == {"7"}
     assert outs["subaccount_id"] == 7
 
@@ -321,7 +324,7 @@ def test_lost_verification_is_verified_again(emu: Emulator, fast_env: str) -> No
     _, outs = create(emu)
     emu.mutate(DOMAIN, verified=False)
     updated = refreshed_then_updated(emu, outs)
-    assert [r.path.rsplit("/", 1)[-1] for r in emu.requests()] == ["verify"]
+    assert [r.path.rsplit("/", 1)[-1] for r in emu.requests()] == [DOMAIN, "verify"]  # ordinary drift: repaired
     assert updated["verified"] is True and emu.get(DOMAIN)["status"]["verified"] is True
 
 
@@ -339,7 +342,7 @@ def test_a_default_taken_by_another_domain_is_taken_back(emu: Emulator, fast_env
     _, outs = create(emu, default=True)
     emu.add_domain("other.example.com", verified=True, default=True)  # clears ours, as SparkPost does
     refreshed_then_updated(emu, outs, default=True)
-    assert [(r.method, r.body) for r in emu.requests()] == [("PUT", {"default": True})]
+    assert [(r.method, r.body) for r in emu.requests()] == [("GET", None), ("PUT", {"default": True})]
     assert emu.get(DOMAIN)["default"] is True and emu.get("other.example.com")["default"] is False
 
 

@@ -76,7 +76,11 @@ def test_secrets_are_marked_and_config_follows_the_settings() -> None:
     assert {k for k, v in variables.items() if v.get("secret")} == {"apiKey", "euApiKey"}
     tunables = {"".join([n.split("_")[0], *(w.title() for w in n.split("_")[1:])]) for n in TUNABLES}
     assert set(variables) == {"apiKey", "euApiKey", "region", "apiUrl"} | tunables
-    assert schema["provider"]["inputProperties"] == variables
+    # An explicit provider resource's key is not marked secret by the schema: a YAML program (or a generated SDK)
+    # would otherwise make a literal key a secret silently, and the plugin could not refuse it.
+    provider_inputs = schema["provider"]["inputProperties"]
+    assert not any(v.get("secret") for v in provider_inputs.values())
+    assert provider_inputs == {k: {f: v for f, v in spec.items() if f != "secret"} for k, spec in variables.items()}
     assert all(v["type"] == "number" for k, v in variables.items() if k in tunables)
 
 
