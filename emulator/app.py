@@ -255,9 +255,9 @@ class ApiApp:
     def _list_sending(self, request: JsonRequest, header: int | None) -> Response:
         filters: dict[str, Any] = {}
         for name in BOOL_FILTERS:
-            value = parse_bool_query(name, request.args.get(name))
-            if value is not None:
-                filters[name] = value
+            flag = parse_bool_query(name, request.args.get(name))
+            if flag is not None:
+                filters[name] = flag
         for name, allowed in ENUM_FILTERS.items():
             value = request.args.get(name)
             if value is not None:
