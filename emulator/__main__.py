@@ -66,7 +66,7 @@ class _LinePrinter:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sparkpost-emulator",
-        description="Serve an emulated SparkPost tracking-domains API on loopback.")
+        description="Serve an emulated SparkPost tracking-domains and sending-domains API on loopback.")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)")
     parser.add_argument("--api-key", dest="api_keys", action="append", metavar="KEY",

@@ -224,3 +224,37 @@ def test_the_dns_server_setting_is_checked(emulator: Emulator) -> None:
     with pytest.raises(ValueError):
         emulator.update_settings(bounce_host="not a host")
     assert emulator.update_settings(dns_server="[::1]:5353")["dns_server"] == "[::1]:5353"
+
+
+def test_an_emulator_process_verifies_against_the_tests_dns(api_key: str) -> None:
+    """The engine tests' set-up: the emulator in its own process, the loopback DNS in the test's."""
+    from sparkpost_tracking.emulator.remote import AdminClient, EmulatorProcess
+
+    with FakeDns({}) as server, EmulatorProcess(api_keys=[api_key], extra_args=[
+            "--dns-server", server.address, "--bounce-host", "eu.sparkpostmail.com", "--omit-creation-time",
+            "--sending-domain", "seeded.example@4", "--quiet"]) as process:
+        admin = process.admin
+        assert isinstance(admin, AdminClient)
+        settings = admin.settings()
+        assert (settings["dns_server"], settings["bounce_host"], settings["omit_creation_time"]) == (
+            server.address, "eu.sparkpostmail.com", True)
+        seeded = admin.get_sending_domain("seeded.example")
+        assert seeded is not None and seeded["subaccount_id"] == 4 and seeded["status"]["dkim_status"] == "valid"
+        http = HttpApi(process.base_url, api_key)
+        dkim = create(http, dkim_key_length=1024)["dkim"]
+        publish(server, dkim)
+        create(http, BOUNCE, generate_dkim=False)
+        server.records[BOUNCE] = [("CNAME", "eu.sparkpostmail.com")]
+        assert verify(http, dkim_verify=True).json()["results"]["dkim_status"] == "valid"
+        assert verify(http, BOUNCE, cname_verify=True).json()["results"]["cname_status"] == "valid"
+        assert "creation_time" not in http("GET", f"/sending-domains/{D}").json()["results"]
+        # The controls of this issue, over the admin API with the Python signatures.
+        admin.add_sending_domain("stale.example", verified=False, generate_dkim=False)
+        admin.mutate_sending_domain("stale.example", compliance_status="blocked")
+        assert admin.expire_unverified() == ["stale.example"]  # the others are verified, by DKIM and by CNAME
+        admin.hold_in_another_account("held.example")
+        assert http("POST", "/sending-domains", json={"domain": "x.held.example"}).status_code == 400
+        admin.create_sending_domain_on_next("raced.example")
+        assert http("POST", "/sending-domains", json={"domain": "raced.example"}).status_code == 409
+        assert admin.remove_sending_domain("raced.example") is True
+        http.close()
