@@ -52,9 +52,9 @@ class DnsReader:
         if isinstance(found, DnsOutcome):
             return found
         values = [join_txt(rdata.strings) for rdata in found]
-        if len(values) > 1:
-            return DnsOutcome(False, values[0], f"DNS DKIM query error: {len(values)} TXT records at {name}; "
-                                                "a DKIM selector needs exactly one")
+        if len(values) > 1:  # no one record resolved: which one a verifier reads is chance
+            return DnsOutcome(False, None, f"DNS DKIM query error: {len(values)} TXT records at {name}; "
+                                           "a DKIM selector needs exactly one")
         problem = key_problem(values[0], public)
         return DnsOutcome(problem is None, values[0], None if problem is None else f"DNS DKIM query error: {problem}")
 
