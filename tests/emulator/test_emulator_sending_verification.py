@@ -182,7 +182,11 @@ def test_mailbox_verification_sends_nothing_and_no_token_matches(api: HttpApi, d
     results = verify(api, verification_mailbox_verify=True, verification_mailbox="susan.calvin").json()["results"]
     assert results["verification_mailbox"] == "susan.calvin" and results["verification_mailbox_status"] == "unverified"
     assert "dns" not in results
-    assert verify(api, verification_mailbox_verify=True).status_code == 422
+    missing = verify(api, verification_mailbox_verify=True)
+    assert missing.status_code == 422 and errors_of(missing) == [{
+        "message": "required field is missing", "code": "1400",
+        "description": "verification_mailbox is required (a local part other than postmaster or abuse) when "
+                       "verification_mailbox_verify is true"}]
     assert verify(api, verification_mailbox_verify=True, verification_mailbox="postmaster").status_code == 422
     token = verify(api, postmaster_at_token="abc")
     assert token.status_code == 400 and "no verification email" in errors_of(token)[0]["description"]
