@@ -150,7 +150,8 @@ class ApiApp:
         """A matching *create* fault: someone else's domain appears just as this request arrives."""
         racing = self.state.faults.take("create", method, path)
         if racing is not None and racing.domain is not None:
-            add = self.state.sending.add if racing.collection == "sending-domains" else self.state.store.add
+            adders = {"tracking-domains": self.state.store.add, "sending-domains": self.state.sending.add}
+            add = adders[racing.collection]
             with contextlib.suppress(ValueError):  # the name exists already: their create would have failed
                 add(racing.domain, subaccount_id=racing.subaccount_id, **(racing.fields or {}))
 

@@ -2,7 +2,7 @@
 
 The emulator asks a name server it is given (``dns_server``, ``ADDRESS[:PORT]``: in tests, the loopback DNS a test
 publishes records in), or this machine's resolver when none is given, as SparkPost asks public DNS. A lookup that
-gets no answer (a timeout, a failing server) concludes nothing: ``answered`` is ``False``.
+gets no answer (a timeout, a failing server) concludes nothing: ``valid`` is ``None``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from sparkpost_tracking.dynamic_providers.dkim import join_txt, key_problem
 
 @dataclass(frozen=True)
 class DnsOutcome:
-    """One verification's reading: ``valid``, what resolved (``record``: the TXT value or the CNAME target) and why
-    it is not valid (``error``). ``answered=False``: the lookup failed, so the status should not move."""
+    """One verification's reading: ``valid`` (``None`` when the lookup got no answer, so the status should not
+    move), what resolved (``record``: the TXT value or the CNAME target) and why it is not valid (``error``)."""
 
-    valid: bool
+    valid: bool | None
     record: str | None = None
     error: str | None = None
-    answered: bool = True
+
+    @property
+    def answered(self) -> bool:
+        return self.valid is not None
 
 
 def parse_server(value: str | None) -> tuple[str, int] | None:
@@ -76,8 +79,7 @@ class DnsReader:
         except dns.resolver.NXDOMAIN:
             return DnsOutcome(False, None, f"DNS {what} query error: no {kind} record at {name} (no such name)")
         except dns.exception.DNSException as exc:
-            return DnsOutcome(False, None, f"DNS {what} query error: no answer ({type(exc).__name__})",
-                              answered=False)
+            return DnsOutcome(None, None, f"DNS {what} query error: no answer ({type(exc).__name__})")
         if answer.rrset is None or answer.rrset.rdtype != rdtype:
             return DnsOutcome(False, None, f"DNS {what} query error: no {kind} record at {name}")
         return answer.rrset

@@ -54,9 +54,11 @@ CREATED: Final[str] = "Successfully Created domain."
 UPDATED: Final[str] = "Successfully Updated Domain."
 _SELECTOR = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}))*")
 _CREATION_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+#: What a seeded domain's state is made of (``add`` also takes ``generate_dkim`` and ``dkim_key_length``).
 _SEED_FIELDS: Final[frozenset[str]] = frozenset({
     "verified", *STATUS_FIELDS, "compliance_status", "verification_mailbox", "shared_with_subaccounts",
-    "is_default_bounce_domain", "tracking_domain", "dkim", "generate_dkim", "dkim_key_length", "creation_time"})
+    "is_default_bounce_domain", "tracking_domain", "dkim", "creation_time"})
+_KEY_FIELDS: Final[tuple[str, ...]] = ("generate_dkim", "dkim_key_length")
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Dkim:
 
     selector: str
     public: str
-    private: str = field(default="", repr=False)
+    private: str = field(repr=False)
     signing_domain: str = ""
     headers: str = DEFAULT_HEADERS
 
@@ -109,10 +111,6 @@ class SendingDomain:
         """May be a bounce domain: verified by CNAME or MX."""
         return "valid" in (self.cname_status, self.mx_status)
 
-    @property
-    def signing_domain(self) -> str:
-        return (self.dkim.signing_domain if self.dkim else "") or self.domain
-
     def status(self) -> dict[str, Any]:
         status: dict[str, Any] = {"ownership_verified": self.ownership_verified}
         status.update((name, getattr(self, name)) for name in STATUS_FIELDS)
@@ -150,11 +148,11 @@ class CreateRequest:
     """A validated ``POST /sending-domains`` body."""
 
     domain: str
-    tracking_domain: str = ""
-    shared_with_subaccounts: bool = False
-    dkim: Dkim | None = None  # a caller's key
-    generate_dkim: bool = True
-    dkim_key_length: int = DEFAULT_KEY_LENGTH
+    tracking_domain: str
+    shared_with_subaccounts: bool
+    dkim: Dkim | None  # a caller's key
+    generate_dkim: bool
+    dkim_key_length: int
 
 
 def parse_create(body: Mapping[str, Any]) -> CreateRequest:
@@ -331,7 +329,7 @@ class SendingDomainStore:
         if key is not None:
             outcome = self._reader().dkim(record_name(key.selector, key.signing_domain or record.domain), key.public)
             if not outcome.valid:
-                raise errors.dkim_not_verified(record.domain, outcome.error or "")
+                raise errors.dkim_not_verified(record.domain, str(outcome.error))
         with self._lock:
             current = self._visible(domain, scope)
             if current is not record:
@@ -372,7 +370,7 @@ class SendingDomainStore:
         if reader is not None and dkim:
             dkim_outcome = (reader.dkim(record_name(key.selector, key.signing_domain or record.domain), key.public)
                             if key is not None else
-                            DnsOutcome(False, None, f"Domain '{record.domain}' has no DKIM key", answered=False))
+                            DnsOutcome(None, None, f"Domain '{record.domain}' has no DKIM key"))
         if reader is not None and cname:
             cname_outcome = reader.cname(record.domain, self.bounce_host)
         with self._lock:
@@ -400,7 +398,8 @@ class SendingDomainStore:
         """The mailbox verification fields: emails are "sent" (nothing changes but the nominated mailbox); tokens
         are refused, as no email carried one."""
         for name in ("postmaster_at_verify", "abuse_at_verify", "verification_mailbox_verify"):
-            require_bool(name, body.get(name, False))
+            if name in body:
+                require_bool(name, body[name])
         tokens = [name for name in ("verification_mailbox_token", "postmaster_at_token", "abuse_at_token")
                   if body.get(name)]
         if tokens:
@@ -447,9 +446,9 @@ class SendingDomainStore:
         length = fields.get("dkim_key_length", DEFAULT_KEY_LENGTH)
         if isinstance(length, bool) or not isinstance(length, int) or not MIN_KEY_LENGTH <= length <= MAX_KEY_LENGTH:
             raise ValueError(f"dkim_key_length must be an int from {MIN_KEY_LENGTH} to {MAX_KEY_LENGTH}")
-        _flag("generate_dkim", fields.get("generate_dkim", True))
-        seeded = {"verified": True, **{k: v for k, v in fields.items() if k not in ("generate_dkim",
-                                                                                   "dkim_key_length")}}
+        if "generate_dkim" in fields:
+            _flag("generate_dkim", fields["generate_dkim"])
+        seeded = {"verified": True, **{k: v for k, v in fields.items() if k not in _KEY_FIELDS}}
         return self._apply(SendingDomain(domain.lower(), subaccount_id or None), seeded)
 
     def mutate(self, domain: str, /, **fields: Any) -> dict[str, Any]:
@@ -558,7 +557,7 @@ class SendingDomainStore:
     @staticmethod
     def _apply(record: SendingDomain, fields: dict[str, Any]) -> SendingDomain:
         """Validate ``fields`` and apply them to ``record`` (a copy the caller commits)."""
-        unknown = set(fields) - _SEED_FIELDS - {"generate_dkim", "dkim_key_length"}
+        unknown = set(fields) - _SEED_FIELDS
         if unknown:
             raise ValueError(f"cannot set {', '.join(sorted(unknown))}")
         if "verified" in fields:

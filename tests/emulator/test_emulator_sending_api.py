@@ -223,11 +223,17 @@ def test_the_list_filters(api: HttpApi, emulator: Emulator) -> None:
     assert names(api, compliance_status="blocked") == ["blocked.example"]
     assert names(api, is_default_bounce_domain="true") == ["bounce.example"]
     assert names(api, abuse_at_status="valid", postmaster_at_status="valid") == []
+    assert names(api, compliance_status="valid") == ["dkim.example", "bounce.example", "new.example"]
     assert names(api, ownership_verified="true", cname_status="unverified") == ["dkim.example"]
     assert names(api, colour="red") == names(api)  # unknown parameters are ignored
     for name, value in (("dkim_status", "green"), ("compliance_status", "pending"), ("ownership_verified", "True")):
         response = api("GET", "/sending-domains", params={name: value})
         assert response.status_code == 400 and errors_of(response)[0]["param"] == name
+    emulator.mutate_sending_domain("new.example", abuse_at_status="valid", dkim_status="invalid")
+    emulator.mutate_sending_domain("dkim.example", postmaster_at_status="pending")
+    assert names(api, abuse_at_status="valid") == ["new.example"]
+    assert names(api, postmaster_at_status="pending") == ["dkim.example"]
+    assert names(api, dkim_status="invalid") == ["new.example"]
 
 
 # ---- update ------------------------------------------------------------------------------------------------------
@@ -299,6 +305,7 @@ def test_creation_time_is_documented_and_new_when_a_name_is_made_again(api: Http
 
 def test_creation_time_can_be_left_out_as_in_the_published_samples(api: HttpApi, emulator: Emulator) -> None:
     create(api, generate_dkim=False)
+    assert emulator.settings()["omit_creation_time"] is False and "creation_time" in get(api).json()["results"]
     emulator.update_settings(omit_creation_time=True)
     assert "creation_time" not in get(api).json()["results"]
     assert "creation_time" not in api("GET", "/sending-domains").json()["results"][0]

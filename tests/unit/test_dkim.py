@@ -92,7 +92,7 @@ def test_tags() -> None:
         parse_tags("v=DKIM1; oops")
     with pytest.raises(ValueError, match="not a tag=value pair"):
         parse_tags("=x")
-    with pytest.raises(ValueError, match="^the p= tag appears twice$"):
+    with pytest.raises(ValueError, match=r"^the p= tag appears twice$"):
         parse_tags("p=a; p=b")
 
 
