@@ -1,4 +1,4 @@
-"""The SparkPost tracking-domains API client: the only module that speaks HTTP.
+"""The SparkPost API client (tracking domains, sending domains): the only module that speaks HTTP.
 
 One place for the base URL, auth, subaccount scoping, timeouts, retries and error mapping.
 Retries are urllib3's ``Retry`` (through a ``requests`` adapter) with a total-time bound on top:
@@ -15,12 +15,14 @@ retry the first time at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 import urllib3
@@ -275,20 +277,124 @@ class SparkPostClient:
         (a subaccount's carry ``subaccount_id``). No pagination is documented."""
         return _listed(self._call("GET", "/tracking-domains", scoped=False))
 
-    # ---- sending-domain association ------------------------------------------------------
+    # ---- sending domains ---------------------------------------------------------------------
 
     def get_sending_domain(self, domain: str) -> dict[str, Any]:
-        return dict(self._call("GET", "/sending-domains/" + quote(domain, safe="")))
+        """``GET /sending-domains/{domain}``: the object (SparkPost leaves ``domain`` out of it)."""
+        return dict(self._call("GET", _sending_path(domain)))
+
+    def get_sending_domain_in_any_scope(self, domain: str) -> dict[str, Any]:
+        """The GET without ``X-MSYS-SUBACCOUNT`` (every scope; ``subaccount_id`` names the owner), as
+        ``get_domain_in_any_scope``: only for telling a user where a sending domain lives."""
+        return dict(self._call("GET", _sending_path(domain), scoped=False))
+
+    def create_sending_domain(self, domain: str, *, tracking_domain: str = "", shared_with_subaccounts: bool = False,
+                              dkim_key_length: int | None = None, generate_dkim: bool = True,
+                              dkim: Mapping[str, str] | None = None) -> CreatedSendingDomain:
+        """Create a sending domain, proving ownership of the outcome as ``create_domain`` does.
+
+        One GET first: the domain must be absent from this scope (``errors.NotOurDomain`` with what was found
+        otherwise, and nothing is posted). Then the POST: SparkPost generates the DKIM key (``dkim_key_length`` bits,
+        its default 2048 when ``None``) unless ``generate_dkim`` is false or ``dkim`` (``private``, ``public``,
+        ``selector``, optionally ``signing_domain``) gives one. If the POST's answer is lost, the domain is read back
+        instead of posting twice, and it counts as this create's only when it reads exactly as this POST makes it
+        (``sending_domain_made_by_create``); else ``errors.NotOurDomain``. A create someone else's landed first
+        answers ``errors.Conflict``; a name another account holds, SparkPost's 400 (code 7004) as
+        ``errors.BadRequest``. The private key never appears in an error this raises.
+        """
+        body: dict[str, Any] = {"domain": domain}
+        if tracking_domain:
+            body["tracking_domain"] = tracking_domain
+        if shared_with_subaccounts:
+            body["shared_with_subaccounts"] = True
+        if dkim is not None:
+            body["dkim"] = dict(dkim)
+        elif not generate_dkim:
+            body["generate_dkim"] = False
+        elif dkim_key_length is not None:
+            body["dkim_key_length"] = dkim_key_length
+        private = str(dkim.get("private") or "") if dkim is not None else ""
+        with self._private_key_redacted(private):
+            try:
+                found = self.get_sending_domain(domain)
+            except errors.NotFound:
+                found = None
+            if found is not None:
+                raise errors.NotOurDomain(f"it reads {_sending_summary(found)}", found)
+
+            def read_back() -> dict[str, Any] | None:
+                try:
+                    return self.get_sending_domain(domain)
+                except errors.NotFound:
+                    return None
+
+            answer: list[Any] = []
+            found = self._post_once("/sending-domains", body, read_back, answer.append)
+        if found is None:
+            results = answer[0] if answer and isinstance(answer[0], dict) else {}
+            made = results.get("dkim") if isinstance(results.get("dkim"), dict) else None
+            if made is None and dkim is not None:
+                made = {k: v for k, v in dkim.items() if k != "private"}
+            return CreatedSendingDomain(str(results.get("domain") or domain).lower(), made)
+        if not sending_domain_made_by_create(found, subaccount_id=self.subaccount_id, tracking_domain=tracking_domain,
+                                             shared_with_subaccounts=shared_with_subaccounts,
+                                             generate_dkim=generate_dkim, dkim=dkim):
+            raise errors.NotOurDomain(
+                f"the create's answer was unclear and {domain!r} now exists, but not as this create makes it "
+                f"(it reads {_sending_summary(found)}): someone else made it", found)
+        key = found.get("dkim")
+        return CreatedSendingDomain(domain.lower(), dict(key) if isinstance(key, dict) else None, found)
+
+    def update_sending_domain(self, domain: str, fields: Mapping[str, Any]) -> None:
+        """``PUT``: ``tracking_domain`` (``""`` removes it), ``shared_with_subaccounts``, ``is_default_bounce_domain``
+        (SparkPost takes it only once ``cname_status`` or ``mx_status`` is valid) or a new ``dkim`` key, which
+        SparkPost verifies against DNS first (400, code 1404, when it does not resolve). One idempotent call."""
+        dkim = fields.get("dkim")
+        private = str(dkim.get("private") or "") if isinstance(dkim, Mapping) else ""
+        with self._private_key_redacted(private):
+            self._call("PUT", _sending_path(domain), dict(fields))
+
+    def delete_sending_domain(self, domain: str) -> None:
+        self._call("DELETE", _sending_path(domain))
+
+    def verify_sending_domain(self, domain: str, *, dkim: bool = False, cname: bool = False) -> dict[str, Any]:
+        """``POST .../verify`` by DNS: the status object, plus ``dns`` (``dkim_record``, ``cname_record``,
+        ``dkim_error``, ``cname_error``) when ``dkim`` or ``cname`` is asked for. It only reads DNS, so it is safe
+        to repeat."""
+        body = {name: True for name, wanted in (("dkim_verify", dkim), ("cname_verify", cname)) if wanted}
+        return dict(self._call("POST", _sending_path(domain) + "/verify", body, idempotent=True) or {})
 
     def set_tracking_domain(self, sending_domain: str, tracking_domain: str) -> None:
         """Associate (or with ``""`` dissociate) a sending domain's tracking domain: one idempotent PUT."""
-        self._call("PUT", "/sending-domains/" + quote(sending_domain, safe=""),
-                   {"tracking_domain": tracking_domain})
+        self._call("PUT", _sending_path(sending_domain), {"tracking_domain": tracking_domain})
 
-    def list_sending_domains(self) -> list[dict[str, Any]]:
+    def list_sending_domains(self, **filters: str | bool) -> list[dict[str, Any]]:
         """Every sending domain of every scope, as ``list_domains`` (items carry ``tracking_domain`` when
-        associated, ``subaccount_id`` in a subaccount)."""
-        return _listed(self._call("GET", "/sending-domains", scoped=False))
+        associated, ``subaccount_id`` in a subaccount). ``filters`` are the list call's (``ownership_verified``,
+        ``dkim_status``, ``cname_status``, ``mx_status``, ``abuse_at_status``, ``postmaster_at_status``,
+        ``compliance_status``, ``is_default_bounce_domain``); booleans are sent as ``true``/``false``."""
+        query = urlencode({name: str(value).lower() if isinstance(value, bool) else value
+                           for name, value in filters.items()})
+        return _listed(self._call("GET", "/sending-domains" + (f"?{query}" if query else ""), scoped=False))
+
+    @contextlib.contextmanager
+    def _private_key_redacted(self, private: str) -> Iterator[None]:
+        """A DKIM private key sent in a body kept out of what happens inside: SparkPost's words in an error (a
+        server may echo what it was sent), our messages that quote them, and this module's log."""
+        if not private:
+            yield
+            return
+        scrub = _Redacting(private)
+        log.addFilter(scrub)
+        try:
+            yield
+        except errors.SparkPostAPIError as exc:
+            said = [{k: redact(v, private) if isinstance(v, str) else v for k, v in e.items()} for e in exc.errors]
+            raise type(exc)(exc.status, exc.method, exc.path, said, hint=self._hint(exc.status)) from None
+        except (errors.OutcomeUnknown, errors.TransportError) as exc:
+            raise type(exc)(redact(str(exc), private)) from None
+        finally:
+            log.removeFilter(scrub)
 
     # ---- plumbing --------------------------------------------------------------------------
 
@@ -313,7 +419,8 @@ class SparkPostClient:
             self._sessions[idempotent] = session
         return session
 
-    def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None]) -> T | None:
+    def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None],
+                   answered: Callable[[Any], None] | None = None) -> T | None:
         """POST something that must happen exactly once, on an object that is ours already (the certificate's
         enable; a create proves more, see ``create_domain``).
 
@@ -321,11 +428,14 @@ class SparkPostClient:
         5xx), or a retry hears 409 after such a loss, ``read_back()`` looks at the server's state: what it
         finds (not ``None``) is returned, and the caller judges it; otherwise we post again after a backoff,
         within the retry policy's bounds. ``errors.OutcomeUnknown`` when even the read-back keeps failing.
+        ``answered``, if given, receives the ``results`` of the POST SparkPost answered.
         """
         lost: errors.SparkPostTrackingError | None = None
         for attempt in range(self.policy.attempts + 1):
             try:
-                self._call("POST", path, body, idempotent=False)
+                results = self._call("POST", path, body, idempotent=False)
+                if answered is not None:
+                    answered(results)
                 return None
             except errors.Conflict:
                 if lost is None:
@@ -422,6 +532,80 @@ def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
     """A connection that was never opened (refused, no DNS answer, connect timeout): the request was not sent."""
     cause = exc.args[0] if exc.args else None
     return isinstance(getattr(cause, "reason", cause), urllib3.exceptions.ConnectTimeoutError)
+
+
+class _Redacting(logging.Filter):
+    """Takes one secret out of every record of the logger it is added to."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, self.secret)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+@dataclass(frozen=True)
+class CreatedSendingDomain:
+    """What ``create_sending_domain`` made: the domain, its DKIM key as SparkPost answers it (``public``,
+    ``selector``, and from a create's answer ``signing_domain`` and ``headers``; ``None`` without a key), and
+    ``read_back``, the object read after a lost answer (``None`` when SparkPost answered the POST)."""
+
+    domain: str
+    dkim: dict[str, Any] | None
+    read_back: dict[str, Any] | None = None
+
+
+#: The status fields of a sending domain that a create leaves ``unverified``.
+SENDING_STATUS_FIELDS = ("dkim_status", "cname_status", "mx_status", "spf_status", "abuse_at_status",
+                         "postmaster_at_status", "verification_mailbox_status")
+
+
+def sending_domain_made_by_create(found: Mapping[str, Any], *, subaccount_id: int | None, tracking_domain: str = "",
+                                  shared_with_subaccounts: bool = False, generate_dkim: bool = True,
+                                  dkim: Mapping[str, str] | None = None) -> bool:
+    """Is ``found`` exactly what ``POST /sending-domains`` with these fields makes in this scope?
+
+    A new sending domain is verified in no way, is no default bounce domain, names the posted tracking domain (or
+    none) and sharing, names a subaccount only when made in one, and holds the posted key (same public key and
+    selector), or a key SparkPost generated, or none when none was asked for. Anything else existed before.
+    """
+    status = found.get("status") or {}
+    key = found.get("dkim") or {}
+    if dkim is not None:
+        key_fits = key.get("public") == dkim.get("public") and key.get("selector") == dkim.get("selector")
+    else:
+        key_fits = bool(key.get("public") and key.get("selector")) is generate_dkim
+    return (key_fits
+            and not status.get("ownership_verified", False)
+            and all(status.get(name, "unverified") == "unverified" for name in SENDING_STATUS_FIELDS)
+            and not found.get("is_default_bounce_domain", False)
+            and str(found.get("tracking_domain") or "").lower() == tracking_domain.lower()
+            and bool(found.get("shared_with_subaccounts", False)) is shared_with_subaccounts
+            and found.get("subaccount_id") == (subaccount_id or None))
+
+
+def _sending_path(domain: str) -> str:
+    return "/sending-domains/" + quote(domain, safe="")
+
+
+def _sending_summary(found: Mapping[str, Any]) -> str:
+    status = found.get("status") or {}
+    parts = [f"ownership_verified={bool(status.get('ownership_verified'))}"]
+    parts += [f"{name}={status[name]}" for name in ("dkim_status", "cname_status") if status.get(name)]
+    if found.get("is_default_bounce_domain"):
+        parts.append("default bounce domain")
+    if found.get("tracking_domain"):
+        parts.append(f"tracking domain {found['tracking_domain']}")
+    if found.get("subaccount_id") is not None:
+        parts.append(f"subaccount {found['subaccount_id']}")
+    if found.get("creation_time"):
+        parts.append(f"created {found['creation_time']}")
+    return ", ".join(parts)
 
 
 def _listed(results: Any) -> list[dict[str, Any]]:

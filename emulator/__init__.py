@@ -1,8 +1,8 @@
-"""A stateful SparkPost tracking-domains API emulator serving real HTTP on loopback.
+"""A stateful SparkPost tracking-domains and sending-domains API emulator serving real HTTP on loopback.
 
 It follows SparkPost's published API behaviour (status codes, body shapes, auth, subaccount scoping, one
-default per scope, verification and certificate states, quirks) and adds fault injection (429/5xx
-bursts, latency, delays, connections dropped after commit) and a request log.
+default per scope, verification and certificate states, DKIM keys and their verification against DNS, quirks) and
+adds fault injection (429/5xx bursts, latency, delays, connections dropped after commit) and a request log.
 
 In-process::
 

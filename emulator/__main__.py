@@ -66,7 +66,7 @@ class _LinePrinter:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sparkpost-emulator",
-        description="Serve an emulated SparkPost tracking-domains API on loopback.")
+        description="Serve an emulated SparkPost tracking-domains and sending-domains API on loopback.")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)")
     parser.add_argument("--api-key", dest="api_keys", action="append", metavar="KEY",
@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="seed a verified sending domain (repeatable), e.g. example.com or brand.com@5")
     parser.add_argument("--omit-tls-status", action="store_true",
                         help="leave tls_status out of status objects (as SparkPost's published samples do)")
+    parser.add_argument("--dns-server", metavar="ADDRESS[:PORT]",
+                        help="the name server that sending-domain verification asks (default: this machine's resolver)")
+    parser.add_argument("--bounce-host", metavar="HOST",
+                        help="where a bounce domain must CNAME to (default sparkpostmail.com; eu.sparkpostmail.com for "
+                             "the EU, <tenant>.mail.e.sparkpost.com for Enterprise)")
+    parser.add_argument("--omit-creation-time", action="store_true",
+                        help="leave creation_time out of sending domains (as SparkPost's published samples do)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stdout")
     return parser
 
@@ -128,7 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         emulator.update_settings(default_verification=args.verification, tls_pending_reads=args.tls_pending_reads,
                                  latency=args.latency, blank_cname_after_verify=args.blank_cname_after_verify,
-                                 omit_tls_status=args.omit_tls_status)
+                                 omit_tls_status=args.omit_tls_status, dns_server=args.dns_server,
+                                 omit_creation_time=args.omit_creation_time)
+        if args.bounce_host:
+            emulator.update_settings(bounce_host=args.bounce_host)
         for seed in args.sending_domains:
             domain, _, sub = seed.partition("@")
             emulator.add_sending_domain(domain, subaccount_id=int(sub) if sub else None)

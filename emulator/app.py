@@ -1,5 +1,5 @@
-"""The emulated SparkPost API: routing and handlers for ``/api/v1/tracking-domains``, plus fault injection
-and request recording around every call.
+"""The emulated SparkPost API: routing and handlers for ``/api/v1/tracking-domains`` and ``/api/v1/sending-domains``,
+plus fault injection and request recording around every call.
 
 Per request: a matching *create* fault (someone else's domain appears as the request arrives); latency and
 a matching *delay* fault; a matching *fail* fault, or a storm failure, answers at
@@ -22,10 +22,13 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
+from sparkpost_tracking.dynamic_providers.secrets import REDACTED
+
 from . import errors
 from .auth import KeyChecker
 from .errors import ApiError
 from .recording import RecordedRequest
+from .sending import BOOL_FILTERS, ENUM_FILTERS, UPDATED, parse_create
 from .state import EmulatorState
 from .store import PRIMARY
 from .validation import (
@@ -60,8 +63,11 @@ ROUTES = Map([
     Rule(f"{_DOMAINS}/<domain>/certificate/check", methods=["POST"], endpoint="check_certificate"),
     Rule(f"{_DOMAINS}/<domain>/certificate/enable", methods=["POST"], endpoint="enable_certificate"),
     Rule(_SENDING, methods=["GET"], endpoint="list_sending"),
+    Rule(_SENDING, methods=["POST"], endpoint="create_sending"),
     Rule(f"{_SENDING}/<domain>", methods=["GET"], endpoint="retrieve_sending"),
     Rule(f"{_SENDING}/<domain>", methods=["PUT"], endpoint="update_sending"),
+    Rule(f"{_SENDING}/<domain>", methods=["DELETE"], endpoint="delete_sending"),
+    Rule(f"{_SENDING}/<domain>/verify", methods=["POST"], endpoint="verify_sending"),
 ], merge_slashes=False, strict_slashes=False)
 
 Handler = Callable[..., Response]
@@ -79,6 +85,14 @@ def drop_connection(environ: dict[str, Any]) -> None:
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
     raise ConnectionDropped("connection dropped after commit (injected fault)")
+
+
+def without_private_keys(body: Any) -> Any:
+    """A request body as the log keeps it: a DKIM private key (``dkim.private``) is a secret, so it shows as
+    ``***`` (that one was sent stays visible)."""
+    if isinstance(body, dict) and isinstance(body.get("dkim"), dict) and "private" in body["dkim"]:
+        return {**body, "dkim": {**body["dkim"], "private": REDACTED}}
+    return body
 
 
 def _valid_name(domain: str) -> str:
@@ -109,8 +123,11 @@ class ApiApp:
             "check_certificate": self._check_certificate,
             "enable_certificate": self._enable_certificate,
             "list_sending": self._list_sending,
+            "create_sending": self._create_sending,
             "retrieve_sending": self._retrieve_sending,
             "update_sending": self._update_sending,
+            "delete_sending": self._delete_sending,
+            "verify_sending": self._verify_sending,
         }
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -133,8 +150,11 @@ class ApiApp:
         """A matching *create* fault: someone else's domain appears just as this request arrives."""
         racing = self.state.faults.take("create", method, path)
         if racing is not None and racing.domain is not None:
+            adders: dict[str, Callable[..., Any]] = {"tracking-domains": self.state.store.add,
+                                                     "sending-domains": self.state.sending.add}
+            add = adders[racing.collection]
             with contextlib.suppress(ValueError):  # the name exists already: their create would have failed
-                self.state.store.add(racing.domain, subaccount_id=racing.subaccount_id, **(racing.fields or {}))
+                add(racing.domain, subaccount_id=racing.subaccount_id, **(racing.fields or {}))
 
     def _answer(self, environ: dict[str, Any], start_response: Any, request: JsonRequest,
                 received_at: float) -> Iterable[bytes]:
@@ -162,7 +182,7 @@ class ApiApp:
             path=path,
             query=request.args.to_dict(),
             subaccount=request.headers.get(SUBACCOUNT_HEADER),
-            body=json_or_none(request),
+            body=without_private_keys(json_or_none(request)),
             status=response.status_code,
             dropped=dropped,
             injected=status is not None,
@@ -235,19 +255,34 @@ class ApiApp:
         return results({"message": message})
 
     def _list_sending(self, request: JsonRequest, header: int | None) -> Response:
-        # The status filters of the published list call are not modelled: every domain here is verified.
-        return results(self.state.sending.list_domains(viewer=header))
+        filters: dict[str, Any] = {}
+        for name in BOOL_FILTERS:
+            flag = parse_bool_query(name, request.args.get(name))
+            if flag is not None:
+                filters[name] = flag
+        for name, allowed in ENUM_FILTERS.items():
+            value = request.args.get(name)
+            if value is not None:
+                if value not in allowed:
+                    raise errors.bad_request(f"{name} must be one of {', '.join(allowed)}", param=name, value=value)
+                filters[name] = value
+        return results(self.state.sending.list_domains(viewer=header, filters=filters))
+
+    def _create_sending(self, request: JsonRequest, header: int | None) -> Response:
+        # The subaccount comes from the header alone, as for tracking domains.
+        created = parse_create(json_object(request))
+        return results(self.state.sending.create(created, scope=_write_scope(header)))
 
     def _retrieve_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
         return results(self.state.sending.retrieve(domain, viewer=header))
 
     def _update_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
-        # Only tracking_domain is modelled; other sending-domain fields are ignored.
-        body = json_object(request)
-        name = domain
-        if "tracking_domain" in body:
-            name = self.state.sending.set_tracking_domain(domain, body["tracking_domain"],
-                                                          scope=_write_scope(header))
-        else:
-            self.state.sending.retrieve(domain, viewer=_write_scope(header))
-        return results({"message": "Successfully Updated Domain.", "domain": name})
+        name = self.state.sending.update(domain, json_object(request), scope=_write_scope(header))
+        return results({"message": UPDATED, "domain": name})
+
+    def _delete_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        self.state.sending.delete(domain, scope=_write_scope(header))
+        return no_content()
+
+    def _verify_sending(self, request: JsonRequest, header: int | None, domain: str) -> Response:
+        return results(self.state.sending.verify(domain, json_object(request), scope=_write_scope(header)))

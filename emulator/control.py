@@ -65,18 +65,56 @@ class Control:
         self._state.sending.forget_tracking_domain(domain)
         return removed
 
-    # ---- sending domains (seeded out of band; the API only reads them and sets their tracking domain) -----
+    # ---- sending domains (the API makes and verifies them; these act out of band) ---------------
 
-    def add_sending_domain(self, domain: str, /, subaccount_id: int | None = None,
-                           tracking_domain: str = "") -> dict[str, Any]:
-        """A verified sending domain of the account (or subaccount), optionally already associated."""
-        return self._state.sending.add(domain, subaccount_id, tracking_domain)
+    def add_sending_domain(self, domain: str, /, subaccount_id: int | None = None, tracking_domain: str = "",
+                           **fields: Any) -> dict[str, Any]:
+        """A sending domain of the account (or subaccount), as if made in SparkPost's UI: verified by DKIM unless
+        ``verified=False``, with a DKIM key of its own (``dkim_key_length`` bits, 2048 by default) unless
+        ``generate_dkim=False`` or ``dkim`` is given; other ``fields`` as in :meth:`mutate_sending_domain`."""
+        return self._state.sending.add(domain, subaccount_id, tracking_domain, **fields)
 
     def sending_domains(self) -> list[dict[str, Any]]:
+        """Every sending domain in the list call's shape (with ``domain``, ``creation_time`` always)."""
         return self._state.sending.snapshot()
 
     def get_sending_domain(self, domain: str) -> dict[str, Any] | None:
+        """One sending domain in the list call's shape, or ``None``."""
         return self._state.sending.peek(domain)
+
+    def mutate_sending_domain(self, domain: str, /, **fields: Any) -> dict[str, Any]:
+        """Change a sending domain out of band: ``verified``, any status field (``dkim_status``, ``cname_status``,
+        ``mx_status``, ...), ``compliance_status``, ``verification_mailbox``, ``shared_with_subaccounts``,
+        ``is_default_bounce_domain`` (clears the scope's other one), ``tracking_domain``, ``dkim`` (``{selector,
+        public[, private, signing_domain, headers]}`` or ``None``), ``creation_time``. ``KeyError`` for an unknown
+        domain, ``ValueError`` for a bad field (then nothing changes)."""
+        return self._state.sending.mutate(domain, **fields)
+
+    def remove_sending_domain(self, domain: str) -> bool:
+        """Delete a sending domain out of band; ``False`` if there was none."""
+        return self._state.sending.remove(domain)
+
+    def expire_unverified(self, domain: str | None = None) -> list[str]:
+        """SparkPost's removal of sending domains left unverified for two weeks, done now (the emulator never
+        expires anything by the clock): every domain whose ownership is not verified, or only ``domain``. Returns
+        the names removed; ``KeyError`` for an unknown ``domain``."""
+        return self._state.sending.expire_unverified(domain)
+
+    def hold_in_another_account(self, domain: str) -> None:
+        """Another SparkPost account holds ``domain``: a create of it, of a subdomain or of a parent answers
+        SparkPost's 400 "Domain in use by another account" (code 7004)."""
+        self._state.sending.hold_in_another_account(domain)
+
+    def create_sending_domain_on_next(self, domain: str, /, subaccount_id: int | None = None,
+                                      method: str | None = "POST", path_suffix: str | None = "/sending-domains",
+                                      **fields: Any) -> None:
+        """As :meth:`create_on_next`, for a sending domain: when the next matching request arrives, someone else's
+        ``domain`` is made first (as by :meth:`add_sending_domain`; unverified, as an API create makes it, unless
+        ``fields`` say otherwise). ``ValueError`` (and nothing pending) for a bad name, owner or field."""
+        fields = {"verified": False, **fields}
+        record = self._state.sending.new_record(domain, subaccount_id, fields)
+        self._state.faults.create_on_next(record.domain, subaccount_id, method, path_suffix, fields,
+                                          collection="sending-domains")
 
     def associate(self, domain: str, tracking_domain: str) -> dict[str, Any]:
         """Change a sending domain's tracking domain out of band (``""`` removes the association)."""
@@ -138,7 +176,8 @@ class Control:
         """The next ``n`` requests to the endpoint concerned answer an error SparkPost documents, without
         touching state: ``dns_blacklist`` (create, 400 "domain is on a DNS blacklist"),
         ``eligibility_check_failed`` (certificate/check, 400), ``check_timed_out`` (certificate/check, 503),
-        ``enable_timed_out`` (certificate/enable, 503)."""
+        ``enable_timed_out`` (certificate/enable, 503); for a sending domain's create, ``restricted_domain`` (400,
+        code 7000) and ``domain_in_use`` (400, code 7004)."""
         self._state.faults.reject_next(error, n)
 
     def storm(self, rate: float, statuses: list[int] | None = None, burst_min: int = 1, burst_max: int = 1,

@@ -43,6 +43,7 @@ class Fault:
     domain: str | None = None  # create: the domain someone else creates when the request arrives
     subaccount_id: int | None = None  # create: its owner (None: the primary account)
     fields: dict[str, Any] | None = None  # create: its state, as ``Control.mutate`` takes it
+    collection: str = "tracking-domains"  # create: the API collection it appears in ("sending-domains")
 
     def matches(self, method: str, path: str) -> bool:
         return request_matches(method, path, self.method, self.path_suffix)
@@ -150,11 +151,12 @@ class FaultPlan:
                         retry_after=retry_after, message=message, skip=_skip(skip)))
 
     def create_on_next(self, domain: str, subaccount_id: int | None, method: str | None,
-                       path_suffix: str | None, fields: dict[str, Any], skip: int = 0) -> None:
-        """When the next matching request (after ``skip`` of them) arrives, ``domain`` is stored first (already
-        validated by the caller)."""
+                       path_suffix: str | None, fields: dict[str, Any], skip: int = 0,
+                       collection: str = "tracking-domains") -> None:
+        """When the next matching request (after ``skip`` of them) arrives, ``domain`` is stored first in
+        ``collection`` (already validated by the caller)."""
         self._add(Fault("create", 1, method, path_suffix, domain=domain, subaccount_id=subaccount_id,
-                        fields=dict(fields), skip=_skip(skip)))
+                        fields=dict(fields), skip=_skip(skip), collection=collection))
 
     def reject_next(self, error: str, n: int = 1) -> None:
         """The next ``n`` requests to the endpoint of the documented ``error`` answer it and change nothing."""

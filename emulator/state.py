@@ -11,8 +11,11 @@ from .sending import SendingDomainStore
 from .store import DomainStore
 
 SETTINGS = ("default_verification", "default_certificate_eligibility", "tls_pending_reads", "latency",
-            "blank_cname_after_verify", "omit_tls_status")
-_FLAGS = ("blank_cname_after_verify", "omit_tls_status")
+            "blank_cname_after_verify", "omit_tls_status", "dns_server", "dns_timeout", "bounce_host",
+            "omit_creation_time")
+_FLAGS = ("blank_cname_after_verify", "omit_tls_status", "omit_creation_time")
+#: The settings of sending domains: their DNS verification and the shape of their objects.
+_SENDING_SETTINGS = frozenset({"dns_server", "dns_timeout", "bounce_host", "omit_creation_time"})
 
 
 @dataclass
@@ -56,4 +59,6 @@ class EmulatorState:
         return self.settings()
 
     def _owner(self, name: str) -> object:
+        if name in _SENDING_SETTINGS:
+            return self.sending
         return self.faults if name == "latency" else self.store

@@ -17,7 +17,8 @@ from sparkpost_tracking.emulator.testing import HttpApi, errors_of
 D = "track.example.com"
 DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligibility": "eligible",
                     "tls_pending_reads": 1, "latency": 0.0, "blank_cname_after_verify": False,
-                    "omit_tls_status": False}
+                    "omit_tls_status": False, "dns_server": None, "dns_timeout": 2.0,
+                    "bounce_host": "sparkpostmail.com", "omit_creation_time": False}
 
 
 class Admin:
@@ -139,7 +140,9 @@ def test_faults_work_as_in_process(admin: Admin, api: HttpApi, emulator: Emulato
 
 def test_settings_and_reset(admin: Admin, api: HttpApi, emulator: Emulator) -> None:
     new = {"default_verification": "pending", "default_certificate_eligibility": "ineligible",
-           "tls_pending_reads": 0, "latency": 0.0, "blank_cname_after_verify": True, "omit_tls_status": True}
+           "tls_pending_reads": 0, "latency": 0.0, "blank_cname_after_verify": True, "omit_tls_status": True,
+           "dns_server": "127.0.0.1:5353", "dns_timeout": 1.5, "bounce_host": "eu.sparkpostmail.com",
+           "omit_creation_time": True}
     assert admin.call("update_settings", **new) == new == admin.call("settings") == emulator.settings()
     assert admin("POST", "/update_settings", {"tls_pending_reads": 5, "latency": -1}).status_code == 400
     assert emulator.settings()["tls_pending_reads"] == 0  # a rejected update changes nothing

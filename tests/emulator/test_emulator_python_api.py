@@ -14,7 +14,8 @@ from sparkpost_tracking.emulator.testing import HttpApi
 D = "track.example.com"
 DEFAULT_SETTINGS = {"default_verification": "valid", "default_certificate_eligibility": "eligible",
                     "tls_pending_reads": 1, "latency": 0.0, "blank_cname_after_verify": False,
-                    "omit_tls_status": False}
+                    "omit_tls_status": False, "dns_server": None, "dns_timeout": 2.0,
+                    "bounce_host": "sparkpostmail.com", "omit_creation_time": False}
 
 
 def test_addresses_and_lifecycle() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sparkpost_tracking.dynamic_providers import InvalidInput
-from sparkpost_tracking.dynamic_providers.hosts import cdn_origin, managed_cname_target
+from sparkpost_tracking.dynamic_providers.hosts import bounce_cname_target, cdn_origin, managed_cname_target
 from sparkpost_tracking.dynamic_providers.validation import validate_enterprise_tenant
 
 
@@ -18,6 +18,12 @@ def test_cdn_origins():
 def test_managed_targets():
     assert managed_cname_target("us") == "v2.spgo.io"
     assert managed_cname_target("eu") == "eu.v2.spgo.io"
+
+
+def test_bounce_targets():
+    assert bounce_cname_target("us") == "sparkpostmail.com"
+    assert bounce_cname_target("eu") == "eu.sparkpostmail.com"
+    assert bounce_cname_target("eu", "acme") == "acme.mail.e.sparkpost.com"
 
 
 @pytest.mark.parametrize("value", ["acme", "ACME", "acme.et.e.sparkpost.com", "acme.et.e.sparkpost.com."])
