@@ -1,0 +1,91 @@
+"""What a Cloudflare chain must hold to keep serving ``domain`` for SparkPost (read by review, policy and check).
+
+The proxied record *is* the CDN: it is named for the host, is a CNAME to the SparkPost host of the domain's
+account, and is ``proxied`` (the provider's default is false, so an absent value is false): a DNS-only record
+sends https viewers to SparkPost's legacy host, which has no certificate for the domain. No rule may override
+the Host SparkPost reads, nor set SSL "Full (strict)" towards SparkPost's certificate (a 526 on every click).
+An edge TTL of at most 10 s is advised.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .serving import Carries, Chain, Inputs, Link, Requirement, Serving, Severity, Way, host, known, requirement
+
+RECORD: Final[str] = "cloudflare:index/dnsRecord:DnsRecord"
+RULESET: Final[str] = "cloudflare:index/ruleset:Ruleset"
+PAGE_RULE: Final[str] = "cloudflare:index/pageRule:PageRule"
+MAX_CACHE_TTL_SECONDS: Final[int] = 10
+#: Cloudflare's SSL modes that answer a SparkPost origin with 526 (its certificate does not name the host).
+STRICT_SSL: Final[frozenset[str]] = frozenset({"strict", "origin_pull"})
+
+
+@requirement("the record is proxied")
+def _proxied(inputs: Inputs, chain: Chain) -> str | None:
+    return None if inputs.get("proxied") is True else "proxied is off (DNS only): nothing serves https for the host"
+
+
+@requirement("the record is the host's")
+def _name(inputs: Inputs, chain: Chain) -> str | None:
+    name = host(inputs.get("name"))
+    return None if name == chain.domain else f"the record is now named {name!r}: {chain.domain} loses it"
+
+
+@requirement("the record sends the host to SparkPost's host")
+def _content(inputs: Inputs, chain: Chain) -> str | None:
+    origins = known(chain.origins, "the SparkPost host of the domain's account")
+    if str(inputs.get("type", default="CNAME")).upper() != "CNAME":
+        return f"a {inputs.get('type')} record, not a CNAME to {' or '.join(sorted(origins))}"
+    content = host(inputs.get("content"))
+    return None if content in origins else f"it points at {content!r}, not SparkPost's {' or '.join(sorted(origins))}"
+
+
+def _rules(inputs: Inputs) -> list[Inputs]:
+    return inputs.items("rules")
+
+
+@requirement("no rule overrides the Host SparkPost reads")
+def _host_override(inputs: Inputs, chain: Chain) -> str | None:
+    for rule in _rules(inputs):
+        parameters = Inputs(rule.get("action_parameters", default={}, whole=False), "actionParameters")
+        if parameters.get("host_header") or parameters.get("origin", "host"):
+            return f"rule {rule.get('description') or rule.get('expression')!r} overrides the Host header"
+    actions = Inputs(inputs.get("actions", default={}, whole=False), "actions")
+    if actions.get("host_header_override") or actions.get("resolve_override"):
+        return "the page rule overrides the Host header"
+    return None
+
+
+@requirement("SSL towards SparkPost is not Full (strict)")
+def _ssl(inputs: Inputs, chain: Chain) -> str | None:
+    for rule in _rules(inputs):
+        ssl = rule.get("action_parameters", "ssl")
+        if ssl in STRICT_SSL:
+            return f"a rule sets SSL {ssl!r}: Cloudflare answers every click with 526"
+    return None
+
+
+@requirement(f"cache TTL at most {MAX_CACHE_TTL_SECONDS} s", Severity.ADVISED)
+def _edge_ttl(inputs: Inputs, chain: Chain) -> str | None:
+    for rule in _rules(inputs):
+        value = rule.get("action_parameters", "edge_ttl", "default")
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_CACHE_TTL_SECONDS:
+            return f"edge TTL is {value:g} s"
+    return None
+
+
+REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {
+    RECORD: (_proxied, _name, _content),
+    RULESET: (_host_override, _ssl, _edge_ttl),
+    PAGE_RULE: (_host_override,),
+}
+
+WAY: Final[Way] = Way(
+    name="cloudflare", component="CloudflareTrackingDomain",
+    resources=(
+        Serving(RECORD, Link.CDN, Carries.LINKS, REQUIREMENTS[RECORD]),  # the way's one record: never a validation one
+        Serving(RULESET, Link.CDN, Carries.SETTINGS, REQUIREMENTS[RULESET]),
+        Serving(PAGE_RULE, Link.CDN, Carries.SETTINGS, REQUIREMENTS[PAGE_RULE]),
+    ),
+    proxied_dns=True, rewrites_server=True)

@@ -1,0 +1,107 @@
+"""What a Fastly chain must hold to keep serving ``domain`` for SparkPost (read by review, policy and check).
+
+The service lists the domain, and its backends are the SparkPost host of the domain's account on 443 with TLS
+(or 80 without), checked against that host's own name, with the viewer's Host left alone (no ``override_host``):
+SparkPost recognises the domain by Host. The TLS subscription covers the domain. A fallback TTL of at most 10 s
+and http passed through (no ``force_ssl``) are advised: links work without them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .serving import Carries, Chain, Inputs, Link, Requirement, Serving, Severity, Way, host, known, requirement
+
+SERVICE: Final[str] = "fastly:index/serviceVcl:ServiceVcl"
+TLS_SUBSCRIPTION: Final[str] = "fastly:index/tlsSubscription:TlsSubscription"
+TLS_VALIDATION: Final[str] = "fastly:index/tlsSubscriptionValidation:TlsSubscriptionValidation"
+MAX_CACHE_TTL_SECONDS: Final[int] = 10
+#: The port SparkPost's tracking host listens on, with and without TLS.
+PORTS: Final[dict[bool, int]] = {True: 443, False: 80}
+
+
+@requirement("the service lists the domain")
+def _domain(inputs: Inputs, chain: Chain) -> str | None:
+    names = {host(d.get("name")) for d in inputs.items("domains")}
+    return None if chain.domain in names else f"domains {sorted(names)} no longer hold {chain.domain}"
+
+
+@requirement("the backend is SparkPost's host")
+def _backend(inputs: Inputs, chain: Chain) -> str | None:
+    origins = known(chain.origins, "the SparkPost host of the domain's account")
+    backends = inputs.items("backends")
+    if not backends:
+        return "the service has no backend"
+    for backend in backends:
+        if host(backend.get("address")) not in origins:
+            return f"backend {backend.get('name')!r} is {backend.get('address')!r}, not SparkPost's " \
+                   f"{' or '.join(sorted(origins))} of the domain's account"
+    return None
+
+
+@requirement("the backend is reached on SparkPost's port")
+def _port(inputs: Inputs, chain: Chain) -> str | None:
+    for backend in inputs.items("backends"):
+        tls = backend.get("use_ssl") is True
+        if backend.get("port", default=80) != PORTS[tls]:
+            return f"backend {backend.get('name')!r} on port {backend.get('port', default=80)}" \
+                   f"{' with' if tls else ' without'} TLS, where SparkPost listens on {PORTS[tls]}"
+    return None
+
+
+@requirement("the backend's certificate is checked against its own name")
+def _certificate_name(inputs: Inputs, chain: Chain) -> str | None:
+    for backend in inputs.items("backends"):
+        if backend.get("use_ssl") is not True or backend.get("ssl_check_cert") is False:
+            continue
+        expected = host(backend.get("address"))
+        for key in ("ssl_cert_hostname", "ssl_sni_hostname"):
+            value = backend.get(key)
+            if value and host(value) != expected:
+                return f"backend {backend.get('name')!r} expects {key} {value!r}, but SparkPost's certificate " \
+                       f"names {expected}"
+    return None
+
+
+@requirement("the viewer's Host reaches SparkPost (no override_host)")
+def _host(inputs: Inputs, chain: Chain) -> str | None:
+    for backend in inputs.items("backends"):
+        override = backend.get("override_host")
+        if override and host(override) != chain.domain:
+            return f"backend {backend.get('name')!r} overrides Host with {override!r}"
+    return None
+
+
+@requirement(f"cache TTL at most {MAX_CACHE_TTL_SECONDS} s", Severity.ADVISED)
+def _ttl(inputs: Inputs, chain: Chain) -> str | None:
+    value = inputs.get("default_ttl")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_CACHE_TTL_SECONDS:
+        return f"default TTL is {value:g} s"
+    return None
+
+
+@requirement("http (port 80) served as well as https", Severity.ADVISED)
+def _plain_http(inputs: Inputs, chain: Chain) -> str | None:
+    if any(s.get("force_ssl") for s in inputs.items("request_settings")):
+        return "force_ssl turns http requests away"
+    return None
+
+
+@requirement("the TLS subscription covers the domain")
+def _covers(inputs: Inputs, chain: Chain) -> str | None:
+    names = inputs.names("domains")
+    return None if chain.domain in names else f"its domains {sorted(names)} no longer hold {chain.domain}"
+
+
+REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {
+    SERVICE: (_domain, _backend, _port, _certificate_name, _host, _ttl, _plain_http),
+    TLS_SUBSCRIPTION: (_covers,),
+}
+
+WAY: Final[Way] = Way(
+    name="fastly", component="FastlyTrackingDomain",
+    resources=(
+        Serving(SERVICE, Link.CDN, Carries.LINKS, REQUIREMENTS[SERVICE]),
+        Serving(TLS_SUBSCRIPTION, Link.CERTIFICATE, Carries.CERTIFICATE, REQUIREMENTS[TLS_SUBSCRIPTION]),
+        Serving(TLS_VALIDATION, Link.CERTIFICATE, Carries.RENEWAL),
+    ))
