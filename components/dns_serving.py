@@ -28,6 +28,14 @@ def _name(inputs: Inputs, chain: Chain) -> str | None:
     return None if name == chain.domain else f"the record is now named {name!r}: {chain.domain} loses it"
 
 
+@requirement("the record answers for the host")
+def _kind(inputs: Inputs, chain: Chain) -> str | None:
+    kind = str(inputs.get("type", default="")).upper()
+    if kind == "CNAME" or (kind in ("A", "AAAA") and inputs.items("aliases")):
+        return None
+    return f"a {kind or 'typeless'} record, where the host needs a CNAME (or a Route 53 alias) to the chain"
+
+
 @requirement("the record points at the chain")
 def _target(inputs: Inputs, chain: Chain) -> str | None:
     found = targets(inputs)
@@ -42,7 +50,7 @@ def _is_host(inputs: Inputs, chain: Chain) -> bool:
     return host(inputs.get("name")) == chain.domain
 
 
-REQUIREMENTS: Final[tuple[Requirement, ...]] = (_name, _target)
+REQUIREMENTS: Final[tuple[Requirement, ...]] = (_name, _kind, _target)
 
 RESOURCES: Final[tuple[Serving, ...]] = tuple(
     serving for type_ in (ROUTE53_RECORD, CLOUDFLARE_RECORD) for serving in (

@@ -49,18 +49,27 @@ def _port(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
+def _names_other(backend: Inputs, key: str) -> str | None:
+    value = backend.get(key)
+    expected = host(backend.get("address"))
+    if backend.get("use_ssl") is True and value and host(value) != expected:
+        return f"backend {backend.get('name')!r} has {key} {value!r}, but SparkPost's host is {expected}"
+    return None
+
+
 @requirement("the backend's certificate is checked against its own name")
 def _certificate_name(inputs: Inputs, chain: Chain) -> str | None:
     for backend in inputs.items("backends"):
-        if backend.get("use_ssl") is not True or backend.get("ssl_check_cert") is False:
-            continue
-        expected = host(backend.get("address"))
-        for key in ("ssl_cert_hostname", "ssl_sni_hostname"):
-            value = backend.get(key)
-            if value and host(value) != expected:
-                return f"backend {backend.get('name')!r} expects {key} {value!r}, but SparkPost's certificate " \
-                       f"names {expected}"
+        if backend.get("ssl_check_cert") is not False:
+            found = _names_other(backend, "ssl_cert_hostname")
+            if found:
+                return found
     return None
+
+
+@requirement("SNI names SparkPost's host", Severity.ADVISED)
+def _sni(inputs: Inputs, chain: Chain) -> str | None:
+    return next(filter(None, (_names_other(b, "ssl_sni_hostname") for b in inputs.items("backends"))), None)
 
 
 @requirement("the viewer's Host reaches SparkPost (no override_host)")
@@ -94,7 +103,7 @@ def _covers(inputs: Inputs, chain: Chain) -> str | None:
 
 
 REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {
-    SERVICE: (_domain, _backend, _port, _certificate_name, _host, _ttl, _plain_http),
+    SERVICE: (_domain, _backend, _port, _certificate_name, _host, _sni, _ttl, _plain_http),
     TLS_SUBSCRIPTION: (_covers,),
 }
 

@@ -27,11 +27,18 @@ UNKNOWN: Final[str] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 class CannotSee(Exception):
-    """A value a requirement reads is unknown in the preview; ``what`` names it."""
+    """A value a requirement reads is not known: ``computed`` during the update (the preview shows a placeholder),
+    or not shown at all (what a policy or a partial preview cannot see); ``what`` names it."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, *, computed: bool = True) -> None:
         super().__init__(what)
         self.what = what
+        self.computed = computed
+
+    def __str__(self) -> str:
+        if self.computed:
+            return f"{self.what} is computed during the update"
+        return f"the preview does not show {self.what}"
 
 
 def is_unknown(value: Any) -> bool:
@@ -141,7 +148,7 @@ class Chain:
 
 def known(value: frozenset[str] | None, what: str) -> frozenset[str]:
     if value is None:
-        raise CannotSee(what)
+        raise CannotSee(what, computed=False)
     return value
 
 
@@ -166,8 +173,8 @@ class Fault:
 @dataclass(frozen=True)
 class Judgement:
     faults: tuple[Fault, ...] = ()
-    #: The requirements that read a value unknown in the preview, each with what was unknown.
-    unseen: tuple[tuple[Requirement, str], ...] = ()
+    #: The requirements that read a value the preview does not know, each with what it was.
+    unseen: tuple[tuple[Requirement, CannotSee], ...] = ()
 
     def failing(self, severity: Severity) -> list[Fault]:
         return [f for f in self.faults if f.requirement.severity is severity]
@@ -211,12 +218,12 @@ class Serving:
 
     def judge(self, inputs: Inputs, chain: Chain) -> Judgement:
         faults: list[Fault] = []
-        unseen: list[tuple[Requirement, str]] = []
+        unseen: list[tuple[Requirement, CannotSee]] = []
         for requirement in self.requirements:
             try:
                 why = requirement.check(inputs, chain)
             except CannotSee as exc:
-                unseen.append((requirement, exc.what))
+                unseen.append((requirement, exc))
                 continue
             if why:
                 faults.append(Fault(requirement, why))

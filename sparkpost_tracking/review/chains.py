@@ -22,6 +22,7 @@ from sparkpost_tracking.components.serving import (
     Chain,
     Declarations,
     Inputs,
+    Link,
     Serving,
     Way,
     host,
@@ -130,6 +131,13 @@ def group(preview: Preview, declared: Declarations) -> Chains:
             by_domain.setdefault(domain, entry)
     for step in sorted(loose, key=lambda s: not _is_tracking(s)):  # domains first, then what joins them
         serving = next(iter(declared.for_type(step.type)), None)
+        if serving is not None and serving.domain_input is None and serving.link is Link.DNS:
+            # A DNS record of the program's own, outside any component, named for a domain: that domain's host.
+            state = step.old or step.new
+            named = host(prop(state.inputs, "name")) if state else ""
+            if named in by_domain:
+                by_domain[named].members.append(step)
+                continue
         if serving is None or serving.domain_input is None:
             if step.type != "pulumi:pulumi:Stack":
                 outside.append(step)
@@ -142,6 +150,12 @@ def group(preview: Preview, declared: Declarations) -> Chains:
         else:
             entry = by_domain[domain]
         entry.members.append(step)
+    for entry in chains.values():
+        tracking = entry.tracking
+        state = (tracking.old or tracking.new) if tracking else None
+        if entry.component is None and entry.way is None and state and prop(state.inputs, "managed_certificate"):
+            # A SparkPost domain of its own with SparkPost's managed certificate serves as managed HTTPS does.
+            entry.way = next((w for w in declared.ways.values() if w.managed_certificate), None)
     return Chains(list(chains.values()), outside)
 
 

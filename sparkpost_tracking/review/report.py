@@ -5,7 +5,8 @@ The JSON schema ``sparkpost-tracking/review/1``::
     {"schema": "sparkpost-tracking/review/1",
      "domains": [{"domain": str, "verdict": "breaks-links|risky|safe",
                   "changes": [{"urn": str, "link": "sparkpost|association|dns|cdn|certificate",
-                               "op": "create|update|replace|delete|same", "why": str}]}],
+                               "op": "create|update|replace|delete|same", "why": str,
+                               "verdict": "breaks-links|risky|safe"}]}],
      "verdict": "breaks-links|risky|safe",
      "notes": [str]}
 
@@ -31,7 +32,8 @@ def as_dict(review: Review) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "domains": [{"domain": d.domain, "verdict": d.verdict.label,
-                     "changes": [{"urn": c.urn, "link": c.link.value, "op": c.op, "why": c.why} for c in d.changes]}
+                     "changes": [{"urn": c.urn, "link": c.link.value, "op": c.op, "why": c.why,
+                                  "verdict": c.verdict.label} for c in d.changes]}
                     for d in review.domains],
         "verdict": review.verdict.label,
         "notes": review.notes,

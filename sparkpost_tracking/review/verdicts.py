@@ -135,11 +135,8 @@ def tracking_domain(step: Step, domain: str) -> Iterator[Finding]:
                                                   f"through {domain} are unknown there")
     if _value(old, "secure") is True and prop(new, "secure") is False:
         found = True
-        if is_live(step.old):
-            yield Finding(Verdict.BREAKS_LINKS, link, "secure turned off on a live domain: links sent as https "
-                                                      "stop working")
-        else:
-            yield Finding(Verdict.RISKY, link, "secure turned off (the domain is not live yet)")
+        yield Finding(Verdict.RISKY, link, "secure turned off: SparkPost writes http links in new mail; links "
+                                           "already sent stay https, served as long as the chain serves https")
     if bool(prop(old, "default")) != bool(prop(new, "default")) and prop(new, "default") is not None:
         found = True
         yield Finding(Verdict.RISKY, link, "becomes the default tracking domain" if prop(new, "default")
@@ -191,10 +188,9 @@ def _new_inputs(step: Step, serving: Serving, chain: Chain, *, live: bool, what:
             yield Finding(Verdict.BREAKS_LINKS, link, f"{what} no longer serves {chain.domain}: {fault}")
         else:
             yield Finding(Verdict.RISKY, link, f"{fault} (the domain is not live yet)")
-    for requirement, unknown in after.unseen:
+    for requirement, unseen in after.unseen:
         found = True
-        yield Finding(Verdict.RISKY, link, f"cannot see whether {requirement.name}: {unknown} is known only "
-                                           "during the update")
+        yield Finding(Verdict.RISKY, link, f"cannot see whether {requirement.name}: {unseen}")
     for fault in after.failing(Severity.ADVISED):
         if str(fault) not in held_before:
             found = True

@@ -22,7 +22,9 @@ What it follows, from the engine's own code (pkg/resource/deploy, CLI 3.274):
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+import logging
+import pickle
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -100,18 +102,28 @@ def urn_of(name: str, type_: str, parent: str) -> str:
     return f"urn:pulumi:{STACK}::{PROJECT}::{qualified}::{name}"
 
 
+#: The program's own log lines (its errors included: the caller sees them raised) are not the plan's.
+_QUIET = logging.getLogger("engine-plan")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+
 class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self, known: Mapping[tuple[str, str], tuple[str, dict[str, Any]]]) -> None:
-        self.known = known
+    def __init__(self) -> None:
+        #: What the next registration answers with: an existing resource's id and outputs, or None (a new one,
+        #: whose outputs are computed from these inputs).
+        self.next: tuple[str, dict[str, Any]] | dict[str, Any] | None = None
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        if (args.typ, args.name) in self.known:
-            return self.known[(args.typ, args.name)]
-        outputs = {**args.inputs, **computed_outputs(args.typ, args.name, args.inputs)} if args.custom else {}
+        answer, self.next = self.next, None
+        if isinstance(answer, tuple):
+            return answer
+        inputs = answer if isinstance(answer, dict) else args.inputs
+        outputs = {**inputs, **computed_outputs(args.typ, args.name, inputs)} if args.custom else {}
         if args.typ == TRACKING_DOMAIN:
-            return str(args.inputs.get("domain", args.name)).lower(), outputs
+            return str(inputs.get("domain", args.name)).lower(), outputs
         if args.typ == ASSOCIATION:
-            return str(args.inputs.get("sending_domain", args.name)).lower(), outputs
+            return str(inputs.get("sending_domain", args.name)).lower(), outputs
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -119,51 +131,96 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 class _Recorder(MockMonitor):
-    def __init__(self, mocks: _Mocks) -> None:
+    """Records what the program registers, as the engine would see it; a resource that exists (found by URN or
+    alias, as the engine finds it) and that the plan keeps answers with its outputs from state, so the program
+    goes on with the values a real ``up`` would give it."""
+
+    def __init__(self, mocks: _Mocks, olds: list[Resource], edit: Callable[[list[Resource]], list[Resource]]) -> None:
         super().__init__(mocks)
+        self.mocks_ = mocks
         self.recorded: list[Resource] = []
         self._urns: dict[str, str] = {}
+        self._olds = {r.urn: r for r in olds}
+        self._edit = edit
+        self._aliased: dict[str, str] = {}
+        self._matched: set[str] = set()
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
+            response = super().RegisterResource(request)
             self._urns[response.urn] = STACK_URN
             return response
         parent = self._urns.get(request.parent, STACK_URN) if request.parent else STACK_URN
         urn = urn_of(request.name, request.type, parent)
-        self._urns[response.urn] = urn
         aliases = []
         for alias in request.aliases:
-            if alias.HasField("urn") or alias.WhichOneof("alias") == "urn":
+            if alias.WhichOneof("alias") == "urn":
                 aliases.append({"urn": alias.urn})
             else:
                 spec = alias.spec
                 aliases.append({"name": spec.name, "type": spec.type, "noParent": bool(spec.noParent),
                                 "parent": self._urns.get(spec.parentUrn, spec.parentUrn) if spec.parentUrn else ""})
-        self.recorded.append(Resource(
+        resource = Resource(
             urn=urn, type=request.type, name=request.name, parent=parent, custom=bool(request.custom),
-            inputs=rpc.deserialize_properties(request.object), outputs=dict(self.resources[response.urn].state or {}),
-            id=str(response.id or ""), protect=bool(request.protect),
+            inputs=rpc.deserialize_properties(request.object), protect=bool(request.protect),
             dependencies=[self._urns.get(d, d) for d in request.dependencies],
             property_dependencies={k: [self._urns.get(u, u) for u in v.urns]
                                    for k, v in request.propertyDependencies.items()},
             delete_before_replace=bool(request.deleteBeforeReplace), ignore_changes=list(request.ignoreChanges),
-            aliases=aliases))
+            aliases=aliases)
+        [resource] = self._edit([resource])
+        old = _find_old(resource, self._aliased, self._olds, self._matched)
+        if old is not None:
+            self._matched.add(old.urn)
+            if old.urn != resource.urn:
+                self._aliased[resource.urn] = old.urn
+        kept = old is not None and (not resource.custom or not _diff(old, resource)[1])
+        self.mocks_.next = (old.id, old.outputs) if kept and old is not None else resource.inputs
+        response = super().RegisterResource(request)
+        self._urns[response.urn] = urn
+        resource.outputs = dict(self.resources[response.urn].state or {})
+        resource.id = str(response.id or "")
+        self.recorded.append(resource)
         return response
 
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        urn = self._urns.get(request.urn, request.urn)
+        outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
+        for resource in self.recorded:
+            if resource.urn == urn:
+                resource.outputs = {k: _plain(v) for k, v in outputs.items() if v is not None}
+        return super().RegisterResourceOutputs(request)
 
-def record(program: Callable[[], Any],
-           known: Mapping[tuple[str, str], tuple[str, dict[str, Any]]] | None = None) -> list[Resource]:
-    """Run a program under mocks; ``known`` gives the id and outputs of resources that already exist."""
-    mocks = _Mocks(known or {})
-    monitor = _Recorder(mocks)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=STACK, preview=False, monitor=monitor)
+
+def _plain(value: Any) -> Any:
+    """A component's output as state holds it (a resource as a reference)."""
+    if isinstance(value, pulumi.Resource):
+        return {"urn": "(a resource reference)"}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record(program: Callable[[], Any], olds: list[Resource] | None = None,
+           edit: Callable[[list[Resource]], list[Resource]] | None = None) -> list[Resource]:
+    """Run a program under mocks, as a change from ``olds`` (state), each registration edited by ``edit``."""
+    mocks = _Mocks()
+    monitor = _Recorder(mocks, olds or [], edit or (lambda resources: resources))
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=STACK, preview=False, monitor=monitor, logger=_QUIET)
 
     @pulumi.runtime.test
     def run() -> None:
         program()
 
-    run()
+    # pulumi.dynamic wraps pickle's _batch_setitems once per dynamic resource and never unwraps it: after about
+    # a thousand registrations in one process, pickling recurses too deep. Each run starts from the original.
+    batch_setitems, save_dict = pickle._Pickler._batch_setitems, pickle._Pickler.save_dict  # type: ignore[attr-defined]
+    try:
+        run()
+    finally:
+        pickle._Pickler._batch_setitems, pickle._Pickler.save_dict = batch_setitems, save_dict  # type: ignore[attr-defined]
     return monitor.recorded
 
 
@@ -203,6 +260,14 @@ def _old_candidates(new: Resource, aliased: Mapping[str, str], by_urn: Mapping[s
                 parent_name) else name
             found.append(urn_of(alias_name, new.type, parent_alias))
     return list(dict.fromkeys(found))
+
+
+def _find_old(new: Resource, aliased: Mapping[str, str], by_urn: Mapping[str, Resource],
+              matched: set[str] | Mapping[str, str]) -> Resource | None:
+    for candidate in _old_candidates(new, aliased, by_urn):
+        if candidate in by_urn and candidate not in matched:
+            return by_urn[candidate]
+    return None
 
 
 def _collapse(new: Resource, alias: Mapping[str, Any], aliased: Mapping[str, str]) -> str:
@@ -261,11 +326,10 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-def plan(olds: list[Resource], news: list[Resource], final: list[Resource] | None = None) -> Plan:
-    """The preview document of going from ``olds`` (state) to ``news`` (the program); ``final``: the program as
-    the ``up`` registers it (with the outputs of what it creates), for ``Plan.run``."""
+def plan(olds: list[Resource], news: list[Resource]) -> Plan:
+    """The preview document of going from ``olds`` (state) to ``news`` (the program, as the ``up`` registers it),
+    and the steps the ``up`` runs (``Plan.run``, with the values the ``up`` gives what it creates)."""
     by_urn = {r.urn: r for r in olds}
-    final_by_urn = {r.urn: r for r in (final or news)}
     steps: list[dict[str, Any]] = []
     run: list[Planned] = []
     diagnostics: list[dict[str, Any]] = []
@@ -285,14 +349,10 @@ def plan(olds: list[Resource], news: list[Resource], final: list[Resource] | Non
     count("same")
     for registered in news:
         new = _unknown_where_pending(registered, pending)
-        done = final_by_urn.get(new.urn, registered)
-        old = None
-        for candidate in _old_candidates(new, aliased, by_urn):
-            if candidate in by_urn and candidate not in matched:
-                old = by_urn[candidate]
-                if candidate != new.urn:
-                    aliased[new.urn] = candidate
-                break
+        done = registered
+        old = _find_old(new, aliased, by_urn, matched)
+        if old is not None and old.urn != new.urn:
+            aliased[new.urn] = old.urn
         if old is None:
             steps.append({"op": "create", "urn": new.urn, "newState": new.state(outputs=False)})
             run.append(Planned("create", None, done))
@@ -373,27 +433,8 @@ def plan(olds: list[Resource], news: list[Resource], final: list[Resource] | Non
     return Plan({"steps": steps, "diagnostics": diagnostics, "duration": 1000, "changeSummary": counted}, run, kept)
 
 
-def outputs_of(olds: Iterable[Resource]) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
-    return {(r.type, r.name): (r.id, r.outputs) for r in olds}
-
-
 def change(after: Callable[[], Any], olds: list[Resource],
            edit: Callable[[list[Resource]], list[Resource]] | None = None) -> Plan:
-    """The plan of changing the program that made ``olds`` to ``after`` (its registrations edited by ``edit``, as a
-    program declaring other inputs or options would register them).
-
-    The program sees the outputs of what exists (an aliased resource keeps its own), and the ``up`` the outputs of
-    what it creates or replaces (``Plan.run``).
-    """
-    edit = edit or (lambda resources: resources)
-    by_urn = {r.urn: r for r in olds}
-
-    def known(kept: Mapping[str, Resource], leaving: set[str]) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
-        return {(new.type, new.name): (by_urn[old].id, by_urn[old].outputs) for old, new in kept.items()
-                if new.urn not in leaving}
-
-    first = plan(olds, edit(record(after)))
-    seen = edit(record(after, known(first.kept, set())))
-    preview = plan(olds, seen)
-    replaced = {p.new.urn for p in preview.run if p.op == "create-replacement" and p.new}
-    return plan(olds, seen, edit(record(after, known(preview.kept, replaced))))
+    """The plan of changing the program that made ``olds`` to ``after``, its registrations edited by ``edit`` (as
+    a program declaring other inputs or options would register them)."""
+    return plan(olds, record(after, olds, edit))
