@@ -151,35 +151,67 @@ def _entry(spec: dict[str, Any], domain: str) -> dict[str, Any]:
     return next(e for e in spec["domains"] if e["domain"] == domain)
 
 
-def config_edits(spec: dict[str, Any]) -> Iterator[tuple[str, Callable[[dict[str, Any]], None]]]:
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _entry_edit(domain: str, change: Mutation) -> Mutation:
+    def mutate(spec: dict[str, Any]) -> None:
+        change(_entry(spec, domain))
+    return mutate
+
+
+def _fields(**fields: Any) -> Mutation:
+    def change(entry: dict[str, Any]) -> None:
+        entry.update(copy.deepcopy(fields))
+        for key in [k for k, v in entry.items() if v is None]:
+            del entry[key]
+    return change
+
+
+def _toggled(key: str, values: tuple[Any, Any]) -> Mutation:
+    """The other of two values (the first when absent)."""
+    def change(entry: dict[str, Any]) -> None:
+        entry[key] = values[1] if entry.get(key, values[0]) == values[0] else values[0]
+        if entry[key] is None:
+            del entry[key]
+    return change
+
+
+def _deleted(domain: str) -> Mutation:
+    def mutate(spec: dict[str, Any]) -> None:
+        spec["domains"] = [e for e in spec["domains"] if e["domain"] != domain]
+    return mutate
+
+
+def _other_dns(entry: dict[str, Any]) -> None:
+    entry.update(CF_DNS if entry.get("dns") == "route53" else R53)
+
+
+def _switched(cdn: str) -> Mutation:
+    return lambda entry: _switch(entry, cdn)
+
+
+def config_edits(spec: dict[str, Any]) -> Iterator[tuple[str, Mutation]]:
     """Changes of the stack's config (and of the raw domain's program), each as a mutation of ``spec``."""
     for entry in spec["domains"]:
         domain, cdn = entry["domain"], entry["cdn"]
         name = domain.replace(".", "-")
-
-        def on(mutate: Callable[[dict[str, Any]], None], domain: str = domain) -> Callable[[dict[str, Any]], None]:
-            return lambda s: mutate(_entry(s, domain))
-
-        yield f"delete {domain}", lambda s, domain=domain: s.update(
-            domains=[e for e in s["domains"] if e["domain"] != domain])
-        yield f"rename {domain} without aliases", on(lambda e: e.update(name="renamed"))
-        yield f"rename {domain} with aliases", on(lambda e, name=name: e.update(name="renamed", aliases=[name]))
-        yield f"rename {domain} adopting it", on(lambda e: e.update(name="renamed", adoptExisting=True))
-        yield f"{domain} becomes another domain", on(lambda e, domain=domain: e.update(
-            domain="new-" + domain, name=domain.replace(".", "-")))
-        yield f"{domain} region", on(lambda e: e.update(region="us" if e.get("region") == "eu" else "eu"))
-        yield f"{domain} subaccount", on(lambda e: e.update(subaccountId=None if e.get("subaccountId") else 9))
-        yield f"{domain} protection off", on(lambda e: e.update(protect=False))
-        yield f"{domain} default", on(lambda e: e.update(makeDefault=not e.get("makeDefault")))
-        yield f"{domain} sending domains", on(lambda e: e.update(
-            sendingDomains=[] if e.get("sendingDomains") else ["new-brand.com"]))
-        yield f"{domain} verify off", on(lambda e: e.update(verify=False))
-        for other in ("managed", "cloudfront", "fastly", "cloudflare"):
-            if other != cdn:
-                yield f"{domain} switches to {other}", on(lambda e, other=other: _switch(e, other))
-        if "dns" in entry:
-            yield f"{domain} DNS in the other provider", on(lambda e: e.update(
-                CF_DNS if e.get("dns") == "route53" else R53))
+        yield f"delete {domain}", _deleted(domain)
+        for title, change in (
+                ("rename {} without aliases", _fields(name="renamed")),
+                ("rename {} with aliases", _fields(name="renamed", aliases=[name])),
+                ("rename {} adopting it", _fields(name="renamed", adoptExisting=True)),
+                ("{} becomes another domain", _fields(domain="new-" + domain, name=name)),
+                ("{} region", _toggled("region", ("us", "eu"))),
+                ("{} subaccount", _toggled("subaccountId", (None, 9))),
+                ("{} protection off", _fields(protect=False)),
+                ("{} default", _toggled("makeDefault", (False, True))),
+                ("{} sending domains", _toggled("sendingDomains", (None, ["new-brand.com"]))),
+                ("{} verify off", _fields(verify=False)),
+                *((f"{{}} switches to {other}", _switched(other))
+                  for other in ("managed", "cloudfront", "fastly", "cloudflare") if other != cdn),
+                *((("{} DNS in the other provider", _other_dns),) if "dns" in entry else ())):
+            yield title.format(domain), _entry_edit(domain, change)
     yield f"{RAW} into a component with aliases", lambda s: s["raw"][0].update(component=True, aliases=True)
     yield f"{RAW} into a component without aliases", lambda s: s["raw"][0].update(component=True)
     yield f"delete {RAW}", lambda s: s.update(raw=[])
@@ -447,7 +479,8 @@ class Replay:
             try:
                 self.cloud.apply(step)
             except Refused as exc:
-                refused = f"{step.op} {(step.new or step.old).name if (step.new or step.old) else '?'}: {exc}"
+                resource = step.new or step.old
+                refused = f"{step.op} {resource.name if resource else '?'}: {exc}"
                 break
             if step.op != "same":
                 hosts = self.cloud.touched(step, self.hosts - set(failed))
@@ -525,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"UNSAFE: {outcome.edit.title}: review says {outcome.verdicts.get(domain, 'nothing')} for {domain}, "
               f"but {outcome.failed[domain]}")
     print(f"edits the programs refused (not counted): {skipped}")
+    print(f"edits that broke links: {sum(1 for o in outcomes if o.failed)}")
     for reason, count in alarms.most_common():
         print(f"  false alarm x{count}: {reason}")
     print(f"review vs replay: {len(outcomes)} edits, {len(unsafe)} unsafe verdicts, {sum(alarms.values())} false "

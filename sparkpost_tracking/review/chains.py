@@ -12,6 +12,8 @@ and which certificates are its own.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +62,8 @@ class ChainSteps:
     members: list[Step] = field(default_factory=list)
     #: Resources of a shared component (its members serve every domain that uses them).
     shared: bool = False
+    #: What is worked out once per chain (its context, each member's declaration, the strings its inputs hold).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def tracking(self) -> Step | None:
@@ -67,16 +71,21 @@ class ChainSteps:
 
     def expects_tracking_domain(self) -> bool:
         """Whether the chain has a SparkPost domain in state (a component that defers it has none)."""
-        if self.component is None or self.component.old is None:
+        if self.component is None or self.component.old is None or not self.component.old.outputs:
             return True
-        outputs = self.component.old.outputs
-        return "tracking_domain" not in outputs or bool(outputs.get("tracking_domain"))
+        # A component that defers its SparkPost domain (a live host only adopted) registers none: no output.
+        return bool(self.component.old.outputs.get("tracking_domain"))
+
+
+@functools.cache
+def _tracking_types() -> frozenset[str]:
+    from sparkpost_tracking.components.serving import declarations
+
+    return frozenset(t for t, found in declarations().by_type.items() if any(s.is_tracking_domain for s in found))
 
 
 def _is_tracking(step: Step) -> bool:
-    from sparkpost_tracking.components.serving import declarations
-
-    return any(s.is_tracking_domain for s in declarations().for_type(step.type))
+    return step.type in _tracking_types()
 
 
 @dataclass
@@ -97,9 +106,16 @@ def _component_of(step: Step, preview: Preview, declared: Declarations) -> tuple
             return parent, parent_type
         above = preview.steps.get(parent)
         parent = above.parent if above else None
-    # The parent is not in the document: the URN still lists every ancestor's type.
+    # No state names the parent: the URN still lists every ancestor's type, and a child's name starts with its
+    # component's (the convention the engine's own aliases rely on).
+    name = step.urn.rsplit("::", 1)[-1]
     for ancestor in reversed(type_chain(step.urn)[:-1]):
         if declared.way_of_component(ancestor) or declared.way_sharing(ancestor):
+            named = [s for s in preview.steps.values() if s.type == ancestor
+                     and name.startswith(s.urn.rsplit("::", 1)[-1])]
+            if named:
+                component = max(named, key=lambda s: len(s.urn))
+                return component.urn, ancestor
             return f"(a {ancestor} above {step.urn})", ancestor
     return None
 
@@ -168,7 +184,9 @@ def chain_domain(chain: ChainSteps) -> str | None:
     tracking = chain.tracking
     if tracking is not None:
         serving = declared.for_type(tracking.type)[0]
-        return domain_of(tracking.old, serving) or domain_of(tracking.new, serving)
+        found = domain_of(tracking.old, serving) or domain_of(tracking.new, serving)
+        if found:
+            return found
     if chain.component is not None:
         for state in (chain.component.old, chain.component.new):
             if state and isinstance(state.outputs.get("domain"), str):
@@ -197,9 +215,15 @@ def _inputs(state: State | None) -> Inputs:
 
 def serving_of(step: Step, chain: ChainSteps | None, declared: Declarations, context: Chain | None) -> Serving | None:
     """The declaration judging a step: the part it played before (old inputs), else the part it will play."""
+    key = ("serving", step.urn, context.domain if context else None)
+    if chain is not None and key in chain.memo:
+        return chain.memo[key]  # type: ignore[no-any-return]
     way = chain.way if chain and not chain.shared else None
     state = step.old or step.new
-    return declared.serving(step.type, way, _inputs(state), context)
+    found = declared.serving(step.type, way, _inputs(state), context)
+    if chain is not None:
+        chain.memo[key] = found
+    return found
 
 
 def _origins(chain: ChainSteps, tracking: State | None) -> frozenset[str] | None:
@@ -231,6 +255,13 @@ def _hosts_in(chain: ChainSteps) -> Iterator[str]:
 
 def context(chain: ChainSteps, domain: str, declared: Declarations) -> Chain:
     """What the chain's links need, as it served before (a set stays None where nothing shows it)."""
+    key = ("context", domain)
+    if key not in chain.memo:
+        chain.memo[key] = _context(chain, domain, declared)
+    return chain.memo[key]  # type: ignore[no-any-return]
+
+
+def _context(chain: ChainSteps, domain: str, declared: Declarations) -> Chain:
     tracking = chain.tracking
     state = (tracking.old or tracking.new) if tracking else None
     origins = _origins(chain, state)
@@ -278,25 +309,17 @@ def users_of_shared(step: Step, chains: Iterable[ChainSteps]) -> list[ChainSteps
     ids = {s.id for s in (step.old, step.new) if s and s.id}
     if not ids:
         return []
+    quoted = [json.dumps(i) for i in ids]
     found = []
     for chain in chains:
         if chain.shared:
             continue
-        if any(_mentions(state.inputs, ids) for member in chain.members for state in (member.old, member.new)
-               if state is not None):
+        if "text" not in chain.memo:
+            chain.memo["text"] = json.dumps([state.inputs for member in chain.members
+                                             for state in (member.old, member.new) if state is not None],
+                                            default=str)
+        if any(q in chain.memo["text"] for q in quoted):
             found.append(chain)
     return found
-
-
-def _mentions(value: Any, ids: set[str], depth: int = 0) -> bool:
-    if isinstance(value, str):
-        return value in ids
-    if depth > 16:
-        return False
-    if isinstance(value, Mapping):
-        return any(_mentions(v, ids, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_mentions(v, ids, depth + 1) for v in value)
-    return False
 
 

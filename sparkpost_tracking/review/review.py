@@ -143,8 +143,8 @@ def _in_use(step: Step, in_use: set[str] | None) -> bool:
 
 def _judge_shared(chain: ChainSteps, chains: list[ChainSteps], declared: Declarations, out: _Collector) -> None:
     for step in chain.members:
-        users = users_of_shared(step, chains)
-        for user in users or [None]:
+        users: list[ChainSteps | None] = [*users_of_shared(step, chains)] or [None]
+        for user in users:
             domain = chain_domain(user) if user else None
             ctx = context(user, domain or "", declared) if user else Chain("")
             live = user is None or user.tracking is None or is_live(user.tracking.old)
@@ -191,7 +191,8 @@ def _adopted_and_deleted(chains: list[ChainSteps], preview: Preview, out: _Colle
                    f"{_name(urn)} creates {domain} while {', '.join(map(_name, gone))} still holds it: SparkPost "
                    f"refuses the create, and the old resource's delete removes the domain")
             out.add(domain, None, urn, [Finding(Verdict.BREAKS_LINKS, Link.SPARKPOST, why)], op="create")
-            out.note(f"{domain} is {how.rstrip('s')}d by one resource and deleted by another in the same plan: "
+            out.note(f"{domain} is {'adopted' if adopts else 'created'} by one resource and deleted by another in the "
+                     "same plan: "
                      "rename a resource with `aliases` instead (its state moves with it), or retire the old one "
                      f"first ({RETIRING}).")
 

@@ -72,11 +72,11 @@ def planned(after: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None = No
     return planned_change(after, edit=edit, before=before, old_edit=old_edit).document
 
 
-def with_entry(domain: str, **fields: Any) -> list[dict[str, Any]]:
+def with_entry(which: str, **fields: Any) -> list[dict[str, Any]]:
     """The stack with one domain's entry changed (a field set to None is removed)."""
     entries = copy.deepcopy(list(STACK))
     for entry in entries:
-        if entry["domain"] == domain:
+        if entry["domain"] == which:
             entry.update(fields)
             for key in [k for k, v in entry.items() if v is None]:
                 del entry[key]
