@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import logging
 import random
@@ -92,12 +93,16 @@ def units(spec: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
         if entry.get("cdn") == "cloudfront" and not all(entry.get(k) for k in SHARED_POLICY_IDS):
             shares = True
             entry = {**entry, **SHARED_POLICY_IDS}
-        found.append((json.dumps(entry, sort_keys=True), lambda entry=entry: build(plan_domains([entry]))))
+        found.append((json.dumps(entry, sort_keys=True), functools.partial(_one_domain, entry)))
     if shares:
-        found.insert(0, ("shared policies", lambda: CloudFrontTrackingPolicies("cloudfront-policies", {})))
+        found.insert(0, ("shared policies", functools.partial(CloudFrontTrackingPolicies, "cloudfront-policies", {})))
     for raw in spec.get("raw", []):
-        found.append((json.dumps(raw, sort_keys=True), lambda raw=raw: _raw(raw)))
+        found.append((json.dumps(raw, sort_keys=True), functools.partial(_raw, raw)))
     return found
+
+
+def _one_domain(entry: dict[str, Any]) -> None:
+    build(plan_domains([entry]))
 
 
 def program(spec: dict[str, Any]) -> Callable[[], Any]:
