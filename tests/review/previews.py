@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
+import os
+import pickle
+from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from sparkpost_tracking.review import read_preview, review
 from sparkpost_tracking.review.report import as_dict
@@ -53,13 +58,29 @@ def state(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]] = STACK) ->
     return copy.deepcopy(list(_state(json.dumps(list(domains), sort_keys=True))))
 
 
+#: Where a mutation run keeps the documents between its test runs (set by the mutation run only): building them
+#: under mocks runs none of review's code, so a mutant of review cannot change them.
+CACHE: Final[str | None] = os.environ.get("SPARKPOST_TRACKING_PREVIEW_CACHE")
+_calls: Counter[str] = Counter()
+
+
 def planned_change(after: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None = None, *,
                    edit: Edit | None = None, before: tuple[dict[str, Any], ...] = STACK,
                    old_edit: Edit | None = None) -> Plan:
-    olds = state(before)
-    if old_edit:
-        olds = old_edit(olds)
-    return change(program(list(after) if after is not None else before), olds, edit)
+    def make() -> Plan:
+        olds = state(before)
+        if old_edit:
+            olds = old_edit(olds)
+        return change(program(list(after) if after is not None else before), olds, edit)
+
+    if not CACHE:
+        return make()
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+    _calls[test] += 1
+    path = Path(CACHE) / (hashlib.sha256(f"{test}#{_calls[test]}".encode()).hexdigest() + ".pickle")
+    if not path.exists():
+        path.write_bytes(pickle.dumps(make()))
+    return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
 
 
 def edited(name: str, plan: Plan) -> None:
