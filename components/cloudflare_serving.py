@@ -11,12 +11,25 @@ from __future__ import annotations
 
 from typing import Final
 
-from .serving import Carries, Chain, Inputs, Link, Requirement, Serving, Severity, Way, host, known, requirement
+from .serving import (
+    CACHE_TTL,
+    Carries,
+    Chain,
+    Inputs,
+    Link,
+    Requirement,
+    Serving,
+    Severity,
+    Way,
+    host,
+    known,
+    requirement,
+    ttl_longer,
+)
 
 RECORD: Final[str] = "cloudflare:index/dnsRecord:DnsRecord"
 RULESET: Final[str] = "cloudflare:index/ruleset:Ruleset"
 PAGE_RULE: Final[str] = "cloudflare:index/pageRule:PageRule"
-MAX_CACHE_TTL_SECONDS: Final[int] = 10
 #: Cloudflare's SSL modes that answer a SparkPost origin with 526 (its certificate does not name the host).
 STRICT_SSL: Final[frozenset[str]] = frozenset({"strict", "origin_pull"})
 
@@ -66,13 +79,10 @@ def _ssl(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement(f"cache TTL at most {MAX_CACHE_TTL_SECONDS} s", Severity.ADVISED)
+@requirement(CACHE_TTL, Severity.ADVISED)
 def _edge_ttl(inputs: Inputs, chain: Chain) -> str | None:
-    for rule in _rules(inputs):
-        value = rule.get("action_parameters", "edge_ttl", "default")
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_CACHE_TTL_SECONDS:
-            return f"edge TTL is {value:g} s"
-    return None
+    return next(filter(None, (ttl_longer("edge TTL", r.get("action_parameters", "edge_ttl", "default"))
+                              for r in _rules(inputs))), None)
 
 
 REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from .serving import (
+    CACHE_TTL,
     Carries,
     Chain,
     Inputs,
@@ -24,6 +25,7 @@ from .serving import (
     host,
     known,
     requirement,
+    ttl_longer,
 )
 
 DISTRIBUTION: Final[str] = "aws:cloudfront/distribution:Distribution"
@@ -34,7 +36,6 @@ CERTIFICATE_VALIDATION: Final[str] = "aws:acm/certificateValidation:CertificateV
 #: The header SparkPost reads the tracking domain from behind CloudFront (CloudFront sends its origin's name as
 #: Host unless told otherwise).
 FORWARDED_HOST: Final[str] = "X-Forwarded-Host"
-MAX_CACHE_TTL_SECONDS: Final[int] = 10
 STANDARD_PORTS: Final[dict[str, int]] = {"http": 80, "https": 443}
 #: Origin protocol policy → the protocols CloudFront uses towards the origin.
 _ORIGIN_PROTOCOLS: Final[dict[str, tuple[str, ...]]] = {
@@ -151,15 +152,9 @@ def _viewer_redirect(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-def _ttl(what: str, value: object) -> str | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_CACHE_TTL_SECONDS:
-        return f"{what} is {value:g} s"
-    return None
-
-
-@requirement(f"cache TTL at most {MAX_CACHE_TTL_SECONDS} s", Severity.ADVISED)
+@requirement(CACHE_TTL, Severity.ADVISED)
 def _cache_ttl(inputs: Inputs, chain: Chain) -> str | None:
-    return _ttl("default TTL", inputs.get("default_ttl")) or _ttl("max TTL", inputs.get("max_ttl"))
+    return ttl_longer("default TTL", inputs.get("default_ttl")) or ttl_longer("max TTL", inputs.get("max_ttl"))
 
 
 def _forwards(config: Inputs, items: str, behavior: str, name: str, every: tuple[str, ...]) -> bool:

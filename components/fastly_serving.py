@@ -10,12 +10,25 @@ from __future__ import annotations
 
 from typing import Final
 
-from .serving import Carries, Chain, Inputs, Link, Requirement, Serving, Severity, Way, host, known, requirement
+from .serving import (
+    CACHE_TTL,
+    Carries,
+    Chain,
+    Inputs,
+    Link,
+    Requirement,
+    Serving,
+    Severity,
+    Way,
+    host,
+    known,
+    requirement,
+    ttl_longer,
+)
 
 SERVICE: Final[str] = "fastly:index/serviceVcl:ServiceVcl"
 TLS_SUBSCRIPTION: Final[str] = "fastly:index/tlsSubscription:TlsSubscription"
 TLS_VALIDATION: Final[str] = "fastly:index/tlsSubscriptionValidation:TlsSubscriptionValidation"
-MAX_CACHE_TTL_SECONDS: Final[int] = 10
 #: The port SparkPost's tracking host listens on, with and without TLS.
 PORTS: Final[dict[bool, int]] = {True: 443, False: 80}
 
@@ -81,12 +94,9 @@ def _host(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement(f"cache TTL at most {MAX_CACHE_TTL_SECONDS} s", Severity.ADVISED)
+@requirement(CACHE_TTL, Severity.ADVISED)
 def _ttl(inputs: Inputs, chain: Chain) -> str | None:
-    value = inputs.get("default_ttl")
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_CACHE_TTL_SECONDS:
-        return f"default TTL is {value:g} s"
-    return None
+    return ttl_longer("default TTL", inputs.get("default_ttl"))
 
 
 @requirement("http (port 80) served as well as https", Severity.ADVISED)

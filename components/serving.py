@@ -16,12 +16,14 @@ from __future__ import annotations
 import enum
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sparkpost_tracking.dynamic_providers.types import PACKAGE
 
+#: SparkPost's advice for every CDN: cache a click's answer at most this long (longer hides repeat clicks).
+MAX_CACHE_TTL_SECONDS: Final[int] = 10
 #: The engine's placeholder for a value not known until the update runs (Pulumi's ``rpc.UNKNOWN``).
 UNKNOWN: Final[str] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
@@ -98,6 +100,17 @@ def _holds_unknown(value: Any, depth: int = 0) -> bool:
     if isinstance(value, list):
         return any(_holds_unknown(v, depth + 1) for v in value)
     return False
+
+
+#: The requirement every CDN's cache settings share.
+CACHE_TTL: Final[str] = f"cache TTL at most {MAX_CACHE_TTL_SECONDS} s"
+
+
+def ttl_longer(what: str, value: Any) -> str | None:
+    """``<what> is N s`` when a cache TTL is longer than SparkPost advises, else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_CACHE_TTL_SECONDS:
+        return f"{what} is {value:g} s"
+    return None
 
 
 def host(value: Any) -> str:
@@ -326,6 +339,3 @@ def requirement(name: str, severity: Severity = Severity.SERVES) -> Callable[
 
     return declare
 
-
-def first(found: Iterator[str]) -> str | None:
-    return next(found, None)
