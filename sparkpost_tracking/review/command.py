@@ -30,8 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"exit 1 when the worst verdict reaches this level: {' or '.join(LEVELS)}")
 
 
-def read_input(path: str | None, limit: int = MAX_BYTES) -> str:
-    """The document, from ``--file`` or standard input; more than ``limit`` bytes is not a preview."""
+def read_input(path: str | None, limit: int | None = None) -> str:
+    """The document, from ``--file`` or standard input; more than ``limit`` bytes (``MAX_BYTES``) is not a
+    preview."""
+    limit = MAX_BYTES if limit is None else limit
     try:
         if path and path != "-":
             with Path(path).open("rb") as handle:

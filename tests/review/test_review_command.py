@@ -96,7 +96,6 @@ def in_process(text: str | bytes, *args: str, limit: int | None = None,
     try:
         if limit is not None and monkeypatch is not None:
             monkeypatch.setattr(command, "MAX_BYTES", limit)
-            monkeypatch.setattr(command.read_input, "__defaults__", (limit,))
         code = command.run(parser.parse_args(list(args)))
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
