@@ -263,3 +263,45 @@ def test_turning_secure_off_on_a_live_domain_is_risky(cli_dir: Path, emu: Emulat
     assert verdicts(report) == {"raw.example.com": "risky"}
     [change] = report["domains"][0]["changes"]
     assert change["op"] == "update" and change["why"].startswith("secure turned off")
+
+
+#: A program of the user's own: a managed tracking domain, and (config ``note``) a resource of a type review does
+#: not know, parented to the component.
+UNKNOWN_CHILD = """
+import pulumi
+from pulumi.dynamic import CreateResult, Resource, ResourceProvider
+
+from sparkpost_tracking.components import ManagedTrackingDomain
+
+
+class NoteProvider(ResourceProvider):
+    def create(self, props):
+        return CreateResult("note", props)
+
+
+class Note(Resource, module="notes", name="Note"):
+    def __init__(self, name, props, opts=None):
+        super().__init__(NoteProvider(), name, props, opts)
+
+
+config = pulumi.Config()
+component = ManagedTrackingDomain("note-example-com", {"domain": "note.example.com",
+                                                      "api_url": config.require("apiUrl")})
+if config.get_bool("note"):
+    Note("note-example-com-note", {"text": "beside the chain"}, pulumi.ResourceOptions(parent=component))
+"""
+
+
+def test_a_resource_of_a_type_review_does_not_know_under_the_component_is_risky(cli_dir: Path, emu: Emulator,
+                                                                                 tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "__main__.py").write_text(UNKNOWN_CHILD)
+    project = PulumiProject(tmp_path / "project", cli_dir, source=source)
+    project.init(emu.base_url, KEY, [], verifyInterval="0", certificateTimeout="30")
+    project.up()
+    project.run("config", "set", "note", "true")
+    report, preview = review(project)
+    assert any(s["op"] == "create" and s["urn"].endswith("::note-example-com-note") for s in preview["steps"])
+    assert verdicts(report) == {"note.example.com": "risky"}
+    assert any("which review does not know" in w for w in whys(report, "note.example.com"))
