@@ -5,6 +5,12 @@ through a tracking domain to keep working (``cloudfront_serving``, ``fastly_serv
 ``managed_serving``, ``dns_serving``, ``sparkpost_serving``). ``review``, the policy pack and ``check`` read those
 declarations (``declarations()``) and never restate them.
 
+A resource joins by being declared: a new way of serving is a ``Way`` in a ``<name>_serving.py`` module listed in
+``WAY_MODULES``; a resource every way shares (a DNS strategy's record, a SparkPost resource such as a future
+``SendingDomain``) is a ``Serving`` in ``dns_serving`` or ``sparkpost_serving``, with the part it plays
+(``Carries``: a delete or replace of what carries links breaks them) and the input that ties it to its tracking
+domain outside a component. ``review`` needs no other change.
+
 A declaration judges a resource's inputs as the engine holds them: native resources' camelCase names, our
 dynamic resources' snake_case ones (``Inputs`` reads either). A requirement either holds, fails with the reason
 a reviewer reads, or cannot be judged because a value it reads is unknown in the preview (``CannotSee``). No

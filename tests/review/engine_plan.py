@@ -1,8 +1,8 @@
 """The engine's plan, emulated: what ``pulumi preview --json --show-sames --show-replacement-steps`` prints for a
 change of a program, from the resources the program registers under Pulumi mocks (real provider types and
 inputs), for chains this machine cannot preview for real (CloudFront, Fastly, Cloudflare and Route 53 need cloud
-plugins). tests/engine/test_review_cli.py previews the SparkPost side with the real CLI, and
-tests/engine/test_engine_plan_cli.py checks this emulation against it.
+plugins). tests/engine/test_review_cli.py previews the SparkPost side with the real CLI and checks this
+emulation against each of its previews (the same operations on the same resources, count and refusals).
 
 What it follows, from the engine's own code (pkg/resource/deploy, CLI 3.274):
 - resources are stepped in registration order: ``same``, ``create``, ``update``, or a replacement
