@@ -10,7 +10,7 @@ without unchanged resources, and a domain that one resource adopts or creates wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -271,15 +271,3 @@ def review(preview: Preview) -> Review:
         entry.changes.sort(key=lambda c: (LINK_ORDER.index(c.link), -c.verdict, c.urn))
     domains = sorted(out.by_domain.values(), key=lambda d: (-d.verdict, d.domain))
     return Review(domains, out.notes)
-
-
-def domains_of(preview: Preview) -> Mapping[str, str | None]:
-    """Each resource's tracking domain (None where none can be found), by URN: what the policy pack shares."""
-    grouped = group(preview, declarations())
-    found: dict[str, str | None] = {}
-    for chain in grouped.chains:
-        domain = None if chain.shared else chain_domain(chain)
-        for step in chain.members:
-            found[step.urn] = domain
-    return found
-

@@ -149,6 +149,20 @@ def test_shared_cloudfront_policies_are_judged_under_every_domain_that_uses_them
     assert markdown.count("`cloudfront-policies-cache-policy` | update | risky") == 2
 
 
+def test_an_enterprise_chain_serves_from_its_tenant_s_host_and_breaks_when_moved_off_it() -> None:
+    tenant = {"domain": "ent.example.com", "cdn": "cloudfront", "dns": "route53", "dnsZoneId": "Z0123456789ABCDEFGHIJ",
+              "enterpriseTenant": "acme", "apiUrl": "https://acme.api.e.sparkpost.com/api/v1"}
+    before = (*STACK, tenant)
+    name = "ent-example-com-distribution"
+    keeps = planned(edit=inputs(name, lambda i: i.update(priceClass="PriceClass_100")), before=before)
+    assert verdicts(keeps)["ent.example.com"] == "safe"
+    moved = planned(edit=inputs(name, lambda i: i["origins"][0].update(domainName="other.et.e.sparkpost.com")),
+                    before=before)
+    assert verdicts(moved)["ent.example.com"] == "breaks-links"
+    assert any("not SparkPost's acme.et.e.sparkpost.com or spgo.io" in w
+               for w in whys(moved, "ent.example.com", "breaks-links"))
+
+
 def test_an_update_that_keeps_the_chain_serving_is_safe() -> None:
     doc = planned(edit=inputs("cf-example-com-distribution", lambda i: i.update(priceClass="PriceClass_100")))
     assert verdicts(doc) == OTHERS_SAFE
