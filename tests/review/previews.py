@@ -19,7 +19,7 @@ import pickle
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sparkpost_tracking.review import read_preview, review
 from sparkpost_tracking.review.report import as_dict
@@ -40,6 +40,10 @@ STACK: tuple[dict[str, Any], ...] = (
     {"domain": CL, "cdn": "cloudflare", "zoneId": ZONE, "cacheRule": True},
 )
 Edit = Callable[[list[Resource]], list[Resource]]
+T = TypeVar("T")
+#: Where a mutation run keeps the documents between its test runs (set by the mutation run only): building them
+#: under mocks runs none of review's code, so a mutant of review cannot change them.
+CACHE: Final[str | None] = os.environ.get("SPARKPOST_TRACKING_PREVIEW_CACHE")
 
 
 def program(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> Callable[[], Any]:
@@ -50,7 +54,12 @@ def program(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]]) -> Calla
 
 @functools.cache
 def _state(key: str) -> tuple[Resource, ...]:
-    return tuple(record(program(json.loads(key))))
+    if not CACHE:
+        return tuple(record(program(json.loads(key))))
+    path = Path(CACHE) / (hashlib.sha256(key.encode()).hexdigest() + ".state.pickle")
+    if not path.exists():
+        path.write_bytes(pickle.dumps(tuple(record(program(json.loads(key))))))
+    return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
 
 
 def state(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]] = STACK) -> list[Resource]:
@@ -58,10 +67,19 @@ def state(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]] = STACK) ->
     return copy.deepcopy(list(_state(json.dumps(list(domains), sort_keys=True))))
 
 
-#: Where a mutation run keeps the documents between its test runs (set by the mutation run only): building them
-#: under mocks runs none of review's code, so a mutant of review cannot change them.
-CACHE: Final[str | None] = os.environ.get("SPARKPOST_TRACKING_PREVIEW_CACHE")
 _calls: Counter[str] = Counter()
+
+
+def cached(make: Callable[[], T]) -> T:
+    """``make()``, kept on disk between the test runs of a mutation run (``CACHE``), by test and call."""
+    if not CACHE:
+        return make()
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+    _calls[test] += 1
+    path = Path(CACHE) / (hashlib.sha256(f"{test}#{_calls[test]}".encode()).hexdigest() + ".pickle")
+    if not path.exists():
+        path.write_bytes(pickle.dumps(make()))
+    return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
 
 
 def planned_change(after: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None = None, *,
@@ -73,14 +91,7 @@ def planned_change(after: tuple[dict[str, Any], ...] | list[dict[str, Any]] | No
             olds = old_edit(olds)
         return change(program(list(after) if after is not None else before), olds, edit)
 
-    if not CACHE:
-        return make()
-    test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-    _calls[test] += 1
-    path = Path(CACHE) / (hashlib.sha256(f"{test}#{_calls[test]}".encode()).hexdigest() + ".pickle")
-    if not path.exists():
-        path.write_bytes(pickle.dumps(make()))
-    return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
+    return cached(make)
 
 
 def edited(name: str, plan: Plan) -> None:

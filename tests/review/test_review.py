@@ -24,6 +24,7 @@ from tests.review.previews import (
     MA,
     STACK,
     both,
+    cached,
     document,
     edited,
     inputs,
@@ -390,8 +391,8 @@ def test_a_standalone_tracking_domain_and_its_record_form_a_chain() -> None:
                            opts=__import__("pulumi").ResourceOptions(depends_on=[host]))
         return run
 
-    olds = record(program("raw.example.com"))
-    doc = change(program("other.example.com"), olds).document
+    olds = cached(lambda: record(program("raw.example.com")))
+    doc = cached(lambda: change(program("other.example.com"), olds).document)
     assert verdicts(doc) == {"raw.example.com": "breaks-links"}
     doc = document([step("delete", named(olds, "raw"), None)])
     assert verdicts(doc) == {"raw.example.com": "breaks-links"}
