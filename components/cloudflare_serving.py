@@ -23,7 +23,6 @@ from .serving import (
     Way,
     host,
     known,
-    requirement,
     ttl_longer,
 )
 
@@ -34,18 +33,15 @@ PAGE_RULE: Final[str] = "cloudflare:index/pageRule:PageRule"
 STRICT_SSL: Final[frozenset[str]] = frozenset({"strict", "origin_pull"})
 
 
-@requirement("the record is proxied")
 def _proxied(inputs: Inputs, chain: Chain) -> str | None:
     return None if inputs.get("proxied") is True else "proxied is off (DNS only): nothing serves https for the host"
 
 
-@requirement("the record is the host's")
 def _name(inputs: Inputs, chain: Chain) -> str | None:
     name = host(inputs.get("name"))
     return None if name == chain.domain else f"the record is now named {name!r}: {chain.domain} loses it"
 
 
-@requirement("the record sends the host to SparkPost's host")
 def _content(inputs: Inputs, chain: Chain) -> str | None:
     origins = known(chain.origins, "the SparkPost host of the domain's account")
     if str(inputs.get("type", default="CNAME")).upper() != "CNAME":
@@ -58,7 +54,6 @@ def _rules(inputs: Inputs) -> list[Inputs]:
     return inputs.items("rules")
 
 
-@requirement("no rule overrides the Host SparkPost reads")
 def _host_override(inputs: Inputs, chain: Chain) -> str | None:
     for rule in _rules(inputs):
         parameters = Inputs(rule.get("action_parameters", default={}, whole=False), "actionParameters")
@@ -70,7 +65,6 @@ def _host_override(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("SSL towards SparkPost is not Full (strict)")
 def _ssl(inputs: Inputs, chain: Chain) -> str | None:
     for rule in _rules(inputs):
         ssl = rule.get("action_parameters", "ssl")
@@ -79,16 +73,25 @@ def _ssl(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement(CACHE_TTL, Severity.ADVISED)
 def _edge_ttl(inputs: Inputs, chain: Chain) -> str | None:
     return next(filter(None, (ttl_longer("edge TTL", r.get("action_parameters", "edge_ttl", "default"))
                               for r in _rules(inputs))), None)
 
 
 REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {
-    RECORD: (_proxied, _name, _content),
-    RULESET: (_host_override, _ssl, _edge_ttl),
-    PAGE_RULE: (_host_override,),
+    RECORD: (
+        Requirement("the record is proxied", Severity.SERVES, _proxied),
+        Requirement("the record is the host's", Severity.SERVES, _name),
+        Requirement("the record sends the host to SparkPost's host", Severity.SERVES, _content),
+    ),
+    RULESET: (
+        Requirement("no rule overrides the Host SparkPost reads", Severity.SERVES, _host_override),
+        Requirement("SSL towards SparkPost is not Full (strict)", Severity.SERVES, _ssl),
+        Requirement(CACHE_TTL, Severity.ADVISED, _edge_ttl),
+    ),
+    PAGE_RULE: (
+        Requirement("no rule overrides the Host SparkPost reads", Severity.SERVES, _host_override),
+    ),
 }
 
 WAY: Final[Way] = Way(

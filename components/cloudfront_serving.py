@@ -24,7 +24,6 @@ from .serving import (
     covers,
     host,
     known,
-    requirement,
     ttl_longer,
 )
 
@@ -57,19 +56,16 @@ def _served_origins(inputs: Inputs) -> list[Inputs | None]:
     return [_origin_of(inputs, b) for b in _behaviors(inputs)]
 
 
-@requirement("the distribution is enabled")
 def _enabled(inputs: Inputs, chain: Chain) -> str | None:
     return None if inputs.get("enabled") is True else "enabled is not true: CloudFront serves nothing for it"
 
 
-@requirement("the domain is an alternate domain name (aliases)")
 def _aliases(inputs: Inputs, chain: Chain) -> str | None:
     names = inputs.names("aliases")
     return None if chain.domain in names else (f"aliases {sorted(names)} no longer hold {chain.domain}: CloudFront "
                                                "refuses its requests")
 
 
-@requirement("every path goes to SparkPost's host")
 def _origin(inputs: Inputs, chain: Chain) -> str | None:
     origins = known(chain.origins, "the SparkPost host of the domain's account")
     for origin in _served_origins(inputs):
@@ -81,7 +77,6 @@ def _origin(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("the origin path is empty")
 def _origin_path(inputs: Inputs, chain: Chain) -> str | None:
     for origin in filter(None, _served_origins(inputs)):
         if origin.get("origin_path"):
@@ -89,7 +84,6 @@ def _origin_path(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement(f"{FORWARDED_HOST} names the domain")
 def _forwarded_host(inputs: Inputs, chain: Chain) -> str | None:
     for origin in filter(None, _served_origins(inputs)):
         values = [h.get("value") for h in origin.items("custom_headers")
@@ -102,7 +96,6 @@ def _forwarded_host(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("the origin is reached on the standard ports")
 def _ports(inputs: Inputs, chain: Chain) -> str | None:
     for origin in filter(None, _served_origins(inputs)):
         config = Inputs(origin.get("custom_origin_config", default={}, whole=False), "customOriginConfig")
@@ -114,7 +107,6 @@ def _ports(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("viewers on http are served")
 def _viewer_http(inputs: Inputs, chain: Chain) -> str | None:
     for behavior in _behaviors(inputs):
         if behavior.get("viewer_protocol_policy") == "https-only":
@@ -122,7 +114,6 @@ def _viewer_http(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("the viewer certificate is the domain's own")
 def _viewer_certificate(inputs: Inputs, chain: Chain) -> str | None:
     certificate = Inputs(inputs.get("viewer_certificate", default={}, whole=False), "viewerCertificate")
     if certificate.get("cloudfront_default_certificate") is True:
@@ -135,7 +126,6 @@ def _viewer_certificate(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("the viewer's protocol is matched towards the origin", Severity.ADVISED)
 def _match_viewer(inputs: Inputs, chain: Chain) -> str | None:
     for origin in filter(None, _served_origins(inputs)):
         policy = origin.get("custom_origin_config", "origin_protocol_policy")
@@ -144,7 +134,6 @@ def _match_viewer(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("http links served without a redirect", Severity.ADVISED)
 def _viewer_redirect(inputs: Inputs, chain: Chain) -> str | None:
     for behavior in _behaviors(inputs):
         if behavior.get("viewer_protocol_policy") == "redirect-to-https":
@@ -152,7 +141,6 @@ def _viewer_redirect(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement(CACHE_TTL, Severity.ADVISED)
 def _cache_ttl(inputs: Inputs, chain: Chain) -> str | None:
     return ttl_longer("default TTL", inputs.get("default_ttl")) or ttl_longer("max TTL", inputs.get("max_ttl"))
 
@@ -165,7 +153,6 @@ def _forwards(config: Inputs, items: str, behavior: str, name: str, every: tuple
     return kind == "whitelist" and name.lower() in named
 
 
-@requirement("the viewer's User-Agent forwarded", Severity.ADVISED)
 def _user_agent(inputs: Inputs, chain: Chain) -> str | None:
     config = Inputs(inputs.get("headers_config", default={}, whole=False), "headersConfig")
     if _forwards(config, "headers", "header_behavior", "User-Agent", ("allViewer", "allViewerAndWhitelistCloudFront")):
@@ -173,7 +160,6 @@ def _user_agent(inputs: Inputs, chain: Chain) -> str | None:
     return f"header behavior {config.get('header_behavior')!r} does not forward User-Agent"
 
 
-@requirement("the target query string forwarded", Severity.ADVISED)
 def _target_query(inputs: Inputs, chain: Chain) -> str | None:
     config = Inputs(inputs.get("query_strings_config", default={}, whole=False), "queryStringsConfig")
     if _forwards(config, "query_strings", "query_string_behavior", "target", ("all",)):
@@ -181,7 +167,6 @@ def _target_query(inputs: Inputs, chain: Chain) -> str | None:
     return f"query string behavior {config.get('query_string_behavior')!r} does not forward target"
 
 
-@requirement("the certificate covers the domain")
 def _covers(inputs: Inputs, chain: Chain) -> str | None:
     names = {inputs.get("domain_name"), *inputs.get("subject_alternative_names", default=[])}
     if covers((n for n in names if isinstance(n, str)), chain.domain):
@@ -194,7 +179,7 @@ def _distribution_address(outputs: Inputs) -> set[str]:
 
 
 def _certificate_ids(inputs: Inputs, outputs: Inputs, domain: str) -> set[str]:
-    if _covers.check(inputs, Chain(domain)) is not None:
+    if _covers(inputs, Chain(domain)) is not None:
         return set()
     arn = outputs.get("arn")
     return {arn} if isinstance(arn, str) and arn else set()
@@ -207,11 +192,28 @@ def _viewer_certificates(inputs: Inputs) -> set[str]:
 
 
 REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {
-    DISTRIBUTION: (_enabled, _aliases, _origin, _origin_path, _forwarded_host, _ports, _viewer_http,
-                   _viewer_certificate, _match_viewer, _viewer_redirect),
-    CACHE_POLICY: (_cache_ttl,),
-    ORIGIN_REQUEST_POLICY: (_user_agent, _target_query),
-    CERTIFICATE: (_covers,),
+    DISTRIBUTION: (
+        Requirement("the distribution is enabled", Severity.SERVES, _enabled),
+        Requirement("the domain is an alternate domain name (aliases)", Severity.SERVES, _aliases),
+        Requirement("every path goes to SparkPost's host", Severity.SERVES, _origin),
+        Requirement("the origin path is empty", Severity.SERVES, _origin_path),
+        Requirement(f"{FORWARDED_HOST} names the domain", Severity.SERVES, _forwarded_host),
+        Requirement("the origin is reached on the standard ports", Severity.SERVES, _ports),
+        Requirement("viewers on http are served", Severity.SERVES, _viewer_http),
+        Requirement("the viewer certificate is the domain's own", Severity.SERVES, _viewer_certificate),
+        Requirement("the viewer's protocol is matched towards the origin", Severity.ADVISED, _match_viewer),
+        Requirement("http links served without a redirect", Severity.ADVISED, _viewer_redirect),
+    ),
+    CACHE_POLICY: (
+        Requirement(CACHE_TTL, Severity.ADVISED, _cache_ttl),
+    ),
+    ORIGIN_REQUEST_POLICY: (
+        Requirement("the viewer's User-Agent forwarded", Severity.ADVISED, _user_agent),
+        Requirement("the target query string forwarded", Severity.ADVISED, _target_query),
+    ),
+    CERTIFICATE: (
+        Requirement("the certificate covers the domain", Severity.SERVES, _covers),
+    ),
 }
 
 WAY: Final[Way] = Way(

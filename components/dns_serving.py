@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .serving import Carries, Chain, Inputs, Link, Requirement, Serving, host, known, requirement
+from .serving import Carries, Chain, Inputs, Link, Requirement, Serving, Severity, host, known
 
 ROUTE53_RECORD: Final[str] = "aws:route53/record:Record"
 CLOUDFLARE_RECORD: Final[str] = "cloudflare:index/dnsRecord:DnsRecord"
@@ -22,13 +22,11 @@ def targets(inputs: Inputs) -> set[str]:
     return (aliases | inputs.names("records") | inputs.names("content")) - {""}
 
 
-@requirement("the record is the host's")
 def _name(inputs: Inputs, chain: Chain) -> str | None:
     name = host(inputs.get("name"))
     return None if name == chain.domain else f"the record is now named {name!r}: {chain.domain} loses it"
 
 
-@requirement("the record answers for the host")
 def _kind(inputs: Inputs, chain: Chain) -> str | None:
     kind = str(inputs.get("type", default="")).upper()
     if kind == "CNAME" or (kind in ("A", "AAAA") and inputs.items("aliases")):
@@ -36,7 +34,6 @@ def _kind(inputs: Inputs, chain: Chain) -> str | None:
     return f"a {kind or 'typeless'} record, where the host needs a CNAME (or a Route 53 alias) to the chain"
 
 
-@requirement("the record points at the chain")
 def _target(inputs: Inputs, chain: Chain) -> str | None:
     found = targets(inputs)
     wanted = known(chain.host_targets, "where the chain serves the domain")
@@ -50,7 +47,11 @@ def _is_host(inputs: Inputs, chain: Chain) -> bool:
     return host(inputs.get("name")) == chain.domain
 
 
-REQUIREMENTS: Final[tuple[Requirement, ...]] = (_name, _kind, _target)
+REQUIREMENTS: Final[tuple[Requirement, ...]] = (
+    Requirement("the record is the host's", Severity.SERVES, _name),
+    Requirement("the record answers for the host", Severity.SERVES, _kind),
+    Requirement("the record points at the chain", Severity.SERVES, _target),
+)
 
 RESOURCES: Final[tuple[Serving, ...]] = tuple(
     serving for type_ in (ROUTE53_RECORD, CLOUDFLARE_RECORD) for serving in (

@@ -22,7 +22,6 @@ from .serving import (
     Way,
     host,
     known,
-    requirement,
     ttl_longer,
 )
 
@@ -33,13 +32,11 @@ TLS_VALIDATION: Final[str] = "fastly:index/tlsSubscriptionValidation:TlsSubscrip
 PORTS: Final[dict[bool, int]] = {True: 443, False: 80}
 
 
-@requirement("the service lists the domain")
 def _domain(inputs: Inputs, chain: Chain) -> str | None:
     names = {host(d.get("name")) for d in inputs.items("domains")}
     return None if chain.domain in names else f"domains {sorted(names)} no longer hold {chain.domain}"
 
 
-@requirement("the backend is SparkPost's host")
 def _backend(inputs: Inputs, chain: Chain) -> str | None:
     origins = known(chain.origins, "the SparkPost host of the domain's account")
     backends = inputs.items("backends")
@@ -52,7 +49,6 @@ def _backend(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("the backend is reached on SparkPost's port")
 def _port(inputs: Inputs, chain: Chain) -> str | None:
     for backend in inputs.items("backends"):
         tls = backend.get("use_ssl") is True
@@ -70,7 +66,6 @@ def _names_other(backend: Inputs, key: str) -> str | None:
     return None
 
 
-@requirement("the backend's certificate is checked against its own name")
 def _certificate_name(inputs: Inputs, chain: Chain) -> str | None:
     for backend in inputs.items("backends"):
         if backend.get("ssl_check_cert") is not False:
@@ -80,12 +75,10 @@ def _certificate_name(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement("SNI names SparkPost's host", Severity.ADVISED)
 def _sni(inputs: Inputs, chain: Chain) -> str | None:
     return next(filter(None, (_names_other(b, "ssl_sni_hostname") for b in inputs.items("backends"))), None)
 
 
-@requirement("the viewer's Host reaches SparkPost (no override_host)")
 def _host(inputs: Inputs, chain: Chain) -> str | None:
     for backend in inputs.items("backends"):
         override = backend.get("override_host")
@@ -94,27 +87,35 @@ def _host(inputs: Inputs, chain: Chain) -> str | None:
     return None
 
 
-@requirement(CACHE_TTL, Severity.ADVISED)
 def _ttl(inputs: Inputs, chain: Chain) -> str | None:
     return ttl_longer("default TTL", inputs.get("default_ttl"))
 
 
-@requirement("http (port 80) served as well as https", Severity.ADVISED)
 def _plain_http(inputs: Inputs, chain: Chain) -> str | None:
     if any(s.get("force_ssl") for s in inputs.items("request_settings")):
         return "force_ssl turns http requests away"
     return None
 
 
-@requirement("the TLS subscription covers the domain")
 def _covers(inputs: Inputs, chain: Chain) -> str | None:
     names = inputs.names("domains")
     return None if chain.domain in names else f"its domains {sorted(names)} no longer hold {chain.domain}"
 
 
 REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {
-    SERVICE: (_domain, _backend, _port, _certificate_name, _host, _sni, _ttl, _plain_http),
-    TLS_SUBSCRIPTION: (_covers,),
+    SERVICE: (
+        Requirement("the service lists the domain", Severity.SERVES, _domain),
+        Requirement("the backend is SparkPost's host", Severity.SERVES, _backend),
+        Requirement("the backend is reached on SparkPost's port", Severity.SERVES, _port),
+        Requirement("the backend's certificate is checked against its own name", Severity.SERVES, _certificate_name),
+        Requirement("the viewer's Host reaches SparkPost (no override_host)", Severity.SERVES, _host),
+        Requirement("SNI names SparkPost's host", Severity.ADVISED, _sni),
+        Requirement(CACHE_TTL, Severity.ADVISED, _ttl),
+        Requirement("http (port 80) served as well as https", Severity.ADVISED, _plain_http),
+    ),
+    TLS_SUBSCRIPTION: (
+        Requirement("the TLS subscription covers the domain", Severity.SERVES, _covers),
+    ),
 }
 
 WAY: Final[Way] = Way(

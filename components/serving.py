@@ -336,12 +336,3 @@ def declarations() -> Declarations:
         by_type.setdefault(serving.type, []).append(serving)
     return Declarations(ways, common, {t: tuple(s) for t, s in by_type.items()})
 
-
-def requirement(name: str, severity: Severity = Severity.SERVES) -> Callable[
-        [Callable[[Inputs, Chain], str | None]], Requirement]:
-    """Declare a requirement with its check: ``@requirement("enabled")`` over ``def enabled(inputs, chain)``."""
-    def declare(check: Callable[[Inputs, Chain], str | None]) -> Requirement:
-        return Requirement(name, severity, check)
-
-    return declare
-
