@@ -15,7 +15,8 @@ from sparkpost_tracking.components.serving import UNKNOWN
 from sparkpost_tracking.review import BadPreview, read_preview, review
 from sparkpost_tracking.review.report import render_markdown
 from sparkpost_tracking.review.review import DOCUMENT, FOREIGN, UNPLACED
-from tests.review.engine_plan import STACK_URN, Resource, urn_of
+from sparkpost_tracking.review.verdicts import Verdict
+from tests.review.engine_plan import Resource, urn_of
 from tests.review.previews import (
     CF,
     CF2,
@@ -311,6 +312,10 @@ def test_an_unknown_type_under_a_tracking_domain_component_is_risky() -> None:
     doc = document([*sames(olds), step("create", None, extra)])
     assert verdicts(doc) == only(CL, "risky")
     assert any("which review does not know" in w for w in whys(doc, CL, "risky"))
+    unchanged = reviewed(document([*sames(olds), step("same", extra, extra)]))
+    [cl] = [d for d in unchanged["domains"] if d["domain"] == CL]
+    assert cl["verdict"] == "safe"
+    assert {"urn": extra.urn, "link": "cdn", "op": "same", "why": "no change", "verdict": "safe"} in cl["changes"]
 
 
 def test_steps_of_another_project_are_not_credited_to_this_stack_s_domain() -> None:
@@ -428,5 +433,7 @@ def test_bad_input_is_refused_with_what_to_do(text: str, error: str) -> None:
     assert error in str(info.value)
 
 
-def test_the_stack_urn_names_the_stack() -> None:
-    assert STACK_URN.endswith("::sparkpost-tracking-dev")
+def test_the_verdicts_are_named_as_the_command_line_names_them() -> None:
+    assert [Verdict.named(label) for label in ("safe", "risky", "breaks-links")] == [
+        Verdict.SAFE, Verdict.RISKY, Verdict.BREAKS_LINKS]
+    assert [v.label for v in Verdict] == ["safe", "risky", "breaks-links"]
