@@ -58,6 +58,18 @@ def test_a_live_chain_without_protect_is_named_resource_by_resource() -> None:
                      "cl-record"}  # validation records, certificates and policies are not asked to be
 
 
+def test_only_the_unprotected_chain_is_named_and_the_message_says_what_to_do() -> None:
+    protected, open_ = every_chain(), every_chain(protect=False)
+    mixed = [r for r in protected if "::cf" not in r.urn] + [r for r in open_ if "::cf" in r.urn]
+    violations = rules.unprotected_live_chain(mixed)
+    assert {v.urn.rsplit("::", 1)[-1] for v in violations} == {"cf-sparkpost", "cf-distribution", "cf-host-a",
+                                                              "cf-host-aaaa"}
+    [distribution] = [v for v in violations if v.urn.endswith("::cf-distribution")]
+    assert distribution.message == (
+        "cf-distribution serves links already sent through cf.example.com but is not protected: deleting it would "
+        "break them (keep protect on; see docs/retiring.md to retire a domain)")
+
+
 def changed(resources: list[rules.Declared], name: str, **props: Any) -> list[rules.Declared]:
     resource = named(resources, name)
     edited = rules.Declared(resource.urn, resource.type, resource.parent, {**copy.deepcopy(resource.props), **props},
@@ -105,8 +117,11 @@ def test_secure_off_behind_a_cdn_fails_and_verify_off_is_advised() -> None:
         TrackingDomain("managed", {"domain": "m.example.com", "secure": False, "managed_certificate": True}),
     ]).registrations)
     plain, managed = named(resources, "plain"), named(resources, "managed")
-    assert (bool(rules.insecure_behind_cdn(plain)), rules.insecure_behind_cdn(managed)) == (True, None)
-    assert (bool(rules.verification_off(plain)), rules.verification_off(managed)) == (True, None)
+    assert (rules.insecure_behind_cdn(plain), rules.insecure_behind_cdn(managed)) == (
+        "plain.example.com: secure is false, so SparkPost writes http links although a CDN serves https for it; set "
+        "secure: true", None)
+    assert (rules.verification_off(plain), rules.verification_off(managed)) == (
+        "plain.example.com: verify is false, so nothing proves the chain serves SparkPost", None)
 
 
 def test_the_policies_report_what_the_rules_find() -> None:

@@ -261,6 +261,11 @@ def test_a_protected_replacement_is_reviewed_not_refused(field: str, value: Any,
     assert any("unable to replace resource" in d["message"] for d in doc["diagnostics"])
     assert verdicts(doc)[CF] == "breaks-links"
     assert any(w.startswith("replaced because") and reason in w for w in whys(doc, CF, "breaks-links"))
+    if field == "domain":
+        assert ("sparkpost", "replace", "breaks-links",
+                "replaced because domain 'cf.example.com' → 'new-cf.example.com' changes: SparkPost deletes it first, "
+                "and links sent through cf.example.com break (the engine refused it: the resource is protected)") in \
+            reasons(doc, CF)
 
 
 def test_a_domain_whose_resources_show_as_same_in_a_refused_preview_is_judged_on_them() -> None:
