@@ -107,7 +107,7 @@ STOPS_SERVING: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
 
 
 @pytest.mark.parametrize(("domain", "name", "change", "why"), STOPS_SERVING,
-                         ids=[f"{n}:{w[:40]}" for _d, n, _c, w in STOPS_SERVING])
+                         ids=[f"{n}-{i}" for i, (_d, n, _c, _w) in enumerate(STOPS_SERVING)])
 def test_an_update_that_stops_the_chain_serving_its_domain_breaks_links(
         domain: str, name: str, change: Callable[[dict[str, Any]], None], why: str) -> None:
     plan = planned_change(edit=inputs(name, change))
