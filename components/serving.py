@@ -86,7 +86,7 @@ class Inputs:
     def items(self, *path: str) -> list[Inputs]:
         """The objects of a list input (``origins``, ``backends``), each readable the same way."""
         value = self.get(*path, default=[], whole=False)
-        where = ".".join(_camel(p) for p in path)
+        where = ".".join([*([self.what] if self.what else []), *(_camel(p) for p in path)])
         return [Inputs(v, f"{where}[{i}]") for i, v in enumerate(value if isinstance(value, list) else [])
                 if isinstance(v, Mapping)]
 
