@@ -56,10 +56,10 @@ def _rules(inputs: Inputs) -> list[Inputs]:
 
 def _host_override(inputs: Inputs, chain: Chain) -> str | None:
     for rule in _rules(inputs):
-        parameters = Inputs(rule.get("action_parameters", default={}, whole=False), "actionParameters")
+        parameters = rule.at("action_parameters")
         if parameters.get("host_header") or parameters.get("origin", "host"):
             return f"rule {rule.get('description') or rule.get('expression')!r} overrides the Host header"
-    actions = Inputs(inputs.get("actions", default={}, whole=False), "actions")
+    actions = inputs.at("actions")
     if actions.get("host_header_override") or actions.get("resolve_override"):
         return "the page rule overrides the Host header"
     return None

@@ -42,7 +42,7 @@ _ORIGIN_PROTOCOLS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def _behaviors(inputs: Inputs) -> list[Inputs]:
-    return [Inputs(inputs.get("default_cache_behavior", default={}, whole=False), "defaultCacheBehavior"),
+    return [inputs.at("default_cache_behavior"),
             *inputs.items("ordered_cache_behaviors")]
 
 
@@ -98,7 +98,7 @@ def _forwarded_host(inputs: Inputs, chain: Chain) -> str | None:
 
 def _ports(inputs: Inputs, chain: Chain) -> str | None:
     for origin in filter(None, _served_origins(inputs)):
-        config = Inputs(origin.get("custom_origin_config", default={}, whole=False), "customOriginConfig")
+        config = origin.at("custom_origin_config")
         policy = config.get("origin_protocol_policy", default="match-viewer")
         for protocol in _ORIGIN_PROTOCOLS.get(policy, ("http", "https")):
             port = config.get(f"{protocol}_port", default=STANDARD_PORTS[protocol])
@@ -115,7 +115,7 @@ def _viewer_http(inputs: Inputs, chain: Chain) -> str | None:
 
 
 def _viewer_certificate(inputs: Inputs, chain: Chain) -> str | None:
-    certificate = Inputs(inputs.get("viewer_certificate", default={}, whole=False), "viewerCertificate")
+    certificate = inputs.at("viewer_certificate")
     if certificate.get("cloudfront_default_certificate") is True:
         return "the default *.cloudfront.net certificate: https links to the domain fail"
     arn = certificate.get("acm_certificate_arn") or certificate.get("iam_certificate_id")
@@ -154,14 +154,14 @@ def _forwards(config: Inputs, items: str, behavior: str, name: str, every: tuple
 
 
 def _user_agent(inputs: Inputs, chain: Chain) -> str | None:
-    config = Inputs(inputs.get("headers_config", default={}, whole=False), "headersConfig")
+    config = inputs.at("headers_config")
     if _forwards(config, "headers", "header_behavior", "User-Agent", ("allViewer", "allViewerAndWhitelistCloudFront")):
         return None
     return f"header behavior {config.get('header_behavior')!r} does not forward User-Agent"
 
 
 def _target_query(inputs: Inputs, chain: Chain) -> str | None:
-    config = Inputs(inputs.get("query_strings_config", default={}, whole=False), "queryStringsConfig")
+    config = inputs.at("query_strings_config")
     if _forwards(config, "query_strings", "query_string_behavior", "target", ("all",)):
         return None
     return f"query string behavior {config.get('query_string_behavior')!r} does not forward target"

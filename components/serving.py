@@ -83,12 +83,20 @@ class Inputs:
             raise CannotSee(where or "the inputs")
         return value
 
+    def at(self, *path: str) -> Inputs:
+        """The object at ``path`` (empty when absent), read the same way; an unknown inside it is unseen only
+        where a requirement reads it."""
+        return Inputs(self.get(*path, default={}, whole=False), self._where(path))
+
     def items(self, *path: str) -> list[Inputs]:
         """The objects of a list input (``origins``, ``backends``), each readable the same way."""
         value = self.get(*path, default=[], whole=False)
-        where = ".".join([*([self.what] if self.what else []), *(_camel(p) for p in path)])
+        where = self._where(path)
         return [Inputs(v, f"{where}[{i}]") for i, v in enumerate(value if isinstance(value, list) else [])
                 if isinstance(v, Mapping)]
+
+    def _where(self, path: tuple[str, ...]) -> str:
+        return ".".join([*([self.what] if self.what else []), *(_camel(p) for p in path)])
 
     def names(self, *path: str) -> set[str]:
         """A list of host names (or one), as domains: lower-case, no trailing dot."""

@@ -330,6 +330,24 @@ def test_inputs_read_either_spelling_and_never_judge_an_unknown() -> None:
     assert known(frozenset({"x"}), "it") == {"x"}
 
 
+def test_an_unknown_value_beside_what_a_requirement_reads_does_not_hide_it() -> None:
+    beside = edited(DISTRIBUTION, viewerCertificate__minimumProtocolVersion=UNKNOWN,
+                    origins__0__customOriginConfig__originSslProtocols=UNKNOWN)
+    assert faults(DIST, beside) == {}
+    [user_agent, _target] = cfr.REQUIREMENTS[cfr.ORIGIN_REQUEST_POLICY]
+    assert user_agent.check(Inputs({"headersConfig": {"headerBehavior": "whitelist", "headers": {
+        "items": ["User-Agent"]}, "other": UNKNOWN}}), CHAIN) is None
+    with pytest.raises(CannotSee) as info:
+        user_agent.check(Inputs({"headersConfig": {"headerBehavior": UNKNOWN}}), CHAIN)
+    assert info.value.what == "headersConfig.headerBehavior"
+    assert faults(DIST, edited(DISTRIBUTION, viewerCertificate__acmCertificateArn=UNKNOWN)) == {
+        "the viewer certificate is the domain's own": "cannot see: viewerCertificate.acmCertificateArn is computed "
+                                                      "during the update"}
+    assert faults(cfl.REQUIREMENTS[cfl.PAGE_RULE], {"actions": {"hostHeaderOverride": UNKNOWN}}) == {
+        "no rule overrides the Host SparkPost reads": "cannot see: actions.hostHeaderOverride is computed during "
+                                                      "the update"}
+
+
 def test_the_small_words() -> None:
     assert host(" Track.Example.com. ") == "track.example.com" and host(None) == ""
     assert covers(["*.example.com"], D) and not covers(["*.track.example.com"], D) and not covers([], D)
