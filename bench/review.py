@@ -1,9 +1,11 @@
-"""P7: ``sparkpost-tracking review`` of a 500-domain preview (budget: under 2 s for the whole command).
+"""P9: ``sparkpost-tracking review`` of a 500-domain preview (budget: under 2 s for the whole command).
 
-The document is in the engine's format with ``--show-sames``: 500 CloudFront chains of 8 resources each (the
-component, certificate, validation record, two policies, distribution, host record, SparkPost domain), every one
-unchanged but one distribution replaced. Measured: the whole command in a fresh process (interpreter start,
-imports, reading, reviewing, printing), against the same process doing only ``json.load`` of the document.
+The document is the engine's (``--show-sames --show-replacement-steps``), emulated by tests/review/engine_plan.py:
+500 CloudFront chains with Route 53 records, as the components register them (the component, certificate,
+validation record and validation, distribution, two host records, SparkPost domain) and the shared policies,
+every one unchanged but one distribution moved off SparkPost's host. One chain is recorded under mocks and copied
+499 times under other names. Measured: the whole command in a fresh process (interpreter start, imports, reading,
+reviewing, printing), against the same process doing only ``json.load`` of the document.
 """
 
 from __future__ import annotations
@@ -16,20 +18,32 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-from tests.review.previews import cloudfront, document, sames, step
+from typing import Any
 
 from .table import Row
 
 DOMAINS = 500
 REPEATS = 5
 BUDGET_SECONDS = 2.0
+HOSTED_ZONE = "Z0123456789ABCDEFGHIJ"
 
 
-def preview_document(domains: int = DOMAINS) -> dict:
-    resources = [r for i in range(domains) for r in cloudfront(f"t{i}.example.com")]
-    [distribution] = [r for r in resources if r.name == "t0-example-com-distribution"]
-    return document(sames(resources, but={distribution.name: step("replace", distribution, distribution)}))
+def preview_document(domains: int = DOMAINS) -> dict[str, Any]:
+    from sparkpost_tracking.stack import build, plan_domains
+    from tests.review.engine_plan import Resource, plan, record
+
+    entry = {"domain": "t0.example.com", "cdn": "cloudfront", "dns": "route53", "dnsZoneId": HOSTED_ZONE}
+    one = record(lambda: build(plan_domains([entry])))
+    shared = [r for r in one if r.name.startswith("cloudfront-policies")]
+    chain = json.dumps([r.__dict__ for r in one if r not in shared])
+    olds = list(shared)
+    for i in range(domains):
+        copied = chain.replace("t0.example.com", f"t{i}.example.com").replace("t0-example-com", f"t{i}-example-com")
+        olds += [Resource(**fields) for fields in json.loads(copied)]
+    news = json.loads(json.dumps([r.__dict__ for r in olds]))
+    [distribution] = [r for r in news if r["name"] == "t0-example-com-distribution"]
+    distribution["inputs"]["origins"][0]["domainName"] = "example.net"
+    return plan(olds, [Resource(**fields) for fields in news]).document
 
 
 def _best(command: list[str]) -> float:
@@ -58,7 +72,7 @@ def measure() -> list[Row]:
         from sparkpost_tracking.review import review as run_review
 
         text = path.read_text()
-        run_review(read_preview(text))  # imports and the type table, once
+        run_review(read_preview(text))  # imports and the declarations, once
         in_process = statistics.median(_timed(lambda: run_review(read_preview(text))) for _ in range(REPEATS))
     within = "within" if seconds < BUDGET_SECONDS else "MISSED"
     return [

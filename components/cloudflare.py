@@ -29,9 +29,10 @@ from .args import ArgReader, CommonArgs
 from .chain import Built, Common, TrackingDomainComponent
 from .cloudflare_zone import Expectations, WantedRuleset, checked_zone_id
 from .dns import DnsStrategy, HostRecord, HostRecordArgs, read_host_record
+from .serving import MAX_CACHE_TTL_SECONDS
 
 REDIRECT_MODES: Final[tuple[str, ...]] = ("none", "single_redirect", "page_rule")
-CACHE_TTL_SECONDS: Final[int] = 10
+CACHE_TTL_SECONDS: Final[int] = MAX_CACHE_TTL_SECONDS
 AUTOMATIC_TTL: Final[int] = 1  # Cloudflare: ttl 1 = automatic, required for proxied records
 SSL_PHASE: Final[str] = "http_config_settings"
 CACHE_PHASE: Final[str] = "http_request_cache_settings"

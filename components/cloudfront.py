@@ -29,13 +29,15 @@ else:  # loaded when the first resource is made: the class and its schema need n
 
 from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent, package_token
+from .cloudfront_serving import FORWARDED_HOST
 from .dns import DnsStrategy, HostRecordArgs
 from .errors import ComponentArgumentError
+from .serving import MAX_CACHE_TTL_SECONDS
 
 CERTIFICATE_REGION: Final[str] = "us-east-1"  # CloudFront reads viewer certificates only from us-east-1
 ORIGIN_ID: Final[str] = "sparkpost"
 PRICE_CLASSES: Final[tuple[str, ...]] = ("PriceClass_All", "PriceClass_200", "PriceClass_100")
-MIN_TTL, DEFAULT_TTL, MAX_TTL = 1, 10, 10
+MIN_TTL, DEFAULT_TTL, MAX_TTL = 1, MAX_CACHE_TTL_SECONDS, MAX_CACHE_TTL_SECONDS
 COMMENT_MAX: Final[int] = 128  # distribution, cache policy and origin request policy comments
 POLICY_NAME_MAX: Final[int] = 128
 ACM_FIRST_NAME_MAX: Final[int] = 64  # an ACM certificate's first name becomes its Common Name (RFC 5280)
@@ -250,7 +252,7 @@ class CloudFrontTrackingDomain(TrackingDomainComponent):
                     "origin_protocol_policy": "match-viewer", "http_port": 80, "https_port": 443,
                     "origin_ssl_protocols": ["TLSv1.2"],
                 },
-                "custom_headers": [{"name": "X-Forwarded-Host", "value": domain}],
+                "custom_headers": [{"name": FORWARDED_HOST, "value": domain}],
             }],
             default_cache_behavior={
                 "target_origin_id": ORIGIN_ID, "viewer_protocol_policy": "allow-all",

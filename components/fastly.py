@@ -25,9 +25,10 @@ from .args import ArgReader, CommonArgs, DnsArgs
 from .chain import Built, Common, TrackingDomainComponent
 from .dns import DnsStrategy, HostRecordArgs
 from .reads import shared
+from .serving import MAX_CACHE_TTL_SECONDS
 
 CERTIFICATE_AUTHORITIES: Final[tuple[str, ...]] = ("lets-encrypt", "globalsign", "certainly")
-FALLBACK_TTL_SECONDS: Final[int] = 10
+FALLBACK_TTL_SECONDS: Final[int] = MAX_CACHE_TTL_SECONDS
 DNS_NAME_MAX: Final[int] = 253  # RFC 1035: the ACME challenge record's name must fit too
 BACKEND_NAME: Final[str] = "sparkpost"
 #: A TLS configuration lists one CNAME per traffic region; ``global`` routes to the nearest point of presence.

@@ -48,12 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     from sparkpost_tracking.review.command import add_arguments as add_review_arguments
 
     review = commands.add_parser(
-        "review", help="review a `pulumi preview --json --show-sames`: which change breaks links already sent",
-        description="Read `pulumi preview --json --show-sames` (standard input or --file) and give each tracking "
-                    "domain one verdict: breaks-links (a live chain's SparkPost domain, DNS record or CDN deleted "
-                    "or replaced, secure turned off, region or subaccount changed), risky (the default or an "
-                    "association moves, verification off, a CDN setting SparkPost requires changed) or safe. "
-                    "Sends no SparkPost request. Markdown for a pull-request comment, or --json.")
+        "review", help="review `pulumi preview --json --show-sames --show-replacement-steps`: which change breaks "
+                       "links already sent",
+        description="Read `pulumi preview --json --show-sames --show-replacement-steps` (standard input or --file) "
+                    "and give each tracking domain one verdict: breaks-links (a live chain's SparkPost domain, DNS "
+                    "record or CDN deleted or replaced, or no longer serving the domain; region or subaccount "
+                    "changed), risky (the default or an association moves, verification or secure off, a setting "
+                    "SparkPost asks for changed, or what the preview does not show) or safe. A preview the engine "
+                    "refused because protected resources would go is read as such. Sends no SparkPost request. "
+                    "Markdown for a pull-request comment, or --json. See docs/pull-requests.md.")
     add_review_arguments(review)
     from sparkpost_tracking.shards.command import add_arguments as add_shards_arguments
 

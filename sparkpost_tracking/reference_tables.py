@@ -141,8 +141,44 @@ def component_tables() -> str:
     return "\n\n".join(parts)
 
 
+#: What a resource's delete or replace does, by the part it plays (``Carries``).
+_GONE: Final[dict[str, tuple[str, str]]] = {
+    "links": ("carries the links: deleted or replaced", "breaks-links"),
+    "certificate": ("the certificate https is served with: deleted, or replaced deleting the old one first",
+                    "breaks-links (risky when the order is not shown)"),
+    "settings": ("settings the CDN reads: deleted", "risky"),
+    "renewal": ("renews a certificate: deleted", "risky"),
+    "mail": ("where new mail's links point: deleted, replaced or moved", "risky"),
+}
+
+
+def serving_table() -> str:
+    """What each way of serving declares (``components/*_serving.py``): per resource, the part it plays and each
+    requirement, and what ``review`` says when it stops holding."""
+    from sparkpost_tracking.components.serving import Severity, declarations
+    from sparkpost_tracking.dynamic_providers.hosts import REGIONS
+
+    declared = declarations()
+    rows = []
+    for way in [*declared.ways.values(), None]:
+        resources = way.resources if way else declared.common
+        where = f"`{way.name}`" if way else "every way"
+        if way and way.host_target:
+            targets = " / ".join(f"`{way.host_target(region)}` ({region.upper()})" for region in REGIONS)
+            rows.append([where, "the host's DNS record", f"points at {targets}", "breaks-links"])
+        for serving in resources:
+            gone, verdict = _GONE[serving.carries.value]
+            rows.append([where, f"`{serving.type}`", gone, verdict])
+            for requirement in serving.requirements:
+                verdict = "breaks-links" if requirement.severity is Severity.SERVES else "risky"
+                rows.append([where, f"`{serving.type}`", requirement.name, verdict])
+    return _table(["way of serving", "resource", "must hold (or what it is)", "review says, when it does not"],
+                  rows)
+
+
 #: table name → how to make it
 TABLES: Final[dict[str, Callable[[], str]]] = {
+    "serving-declarations": serving_table,
     "tracking-domain-inputs": lambda: resource_inputs_table(TrackingDomainArgs),
     "tracking-domain-outputs": lambda: resource_outputs_table(TrackingDomainOutputs),
     "association-inputs": lambda: resource_inputs_table(TrackingDomainAssociationArgs),
@@ -153,6 +189,7 @@ PAGES: Final[dict[str, tuple[str, ...]]] = {
     "docs/tracking-domain.md": ("tracking-domain-inputs", "tracking-domain-outputs"),
     "docs/sending-domains.md": ("association-inputs",),
     "docs/components.md": ("component-arguments-and-outputs",),
+    "docs/pull-requests.md": ("serving-declarations",),
 }
 
 

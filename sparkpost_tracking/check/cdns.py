@@ -1,6 +1,8 @@
 """What ``check`` must know about a CDN: only the ways it changes what a viewer can observe.
 
-The CDN names are the stack program's (``cdn:`` in stack config, ``cdn`` in the ``trackingDomains`` output).
+The CDN names are the stack program's (``cdn:`` in stack config, ``cdn`` in the ``trackingDomains`` output); what
+each way of serving changes is read from its serving declaration (``components/*_serving.py``), as ``review``
+and the policy pack read it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Final
 
+from sparkpost_tracking.components.serving import Way, declarations
 from sparkpost_tracking.stack import COMPONENTS
 
 
@@ -23,17 +26,24 @@ class CdnTraits:
     managed_certificate: bool = False
 
 
-_PARTICULAR: Final[dict[str, CdnTraits]] = {
-    "cloudflare": CdnTraits(proxied_dns=True, rewrites_server=True),
-    "managed": CdnTraits(managed_certificate=True),
-}
-#: Every CDN the stack program knows; those not listed above change nothing a viewer sees.
-CDNS: Final[dict[str, CdnTraits]] = {name: _PARTICULAR.get(name, CdnTraits()) for name in COMPONENTS}
+def _traits(way: Way) -> CdnTraits:
+    return CdnTraits(proxied_dns=way.proxied_dns, rewrites_server=way.rewrites_server,
+                     managed_certificate=way.managed_certificate)
+
+
+#: Every CDN the stack program knows, with what its serving declaration says a viewer sees of it.
+CDNS: Final[dict[str, CdnTraits]] = {name: _traits(declarations().ways[name]) for name in COMPONENTS}
 UNKNOWN: Final[CdnTraits] = CdnTraits()
 
 
 def traits(cdn: str | None) -> CdnTraits:
     return CDNS.get(cdn or "", UNKNOWN)
+
+
+def host_target(cdn: str | None, region: str) -> str | None:
+    """Where the host's record must point when the way of serving fixes it (managed HTTPS: the V2 host)."""
+    way = declarations().ways.get(cdn or "")
+    return way.host_target(region) if way and way.host_target else None
 
 
 #: The address ranges Cloudflare's proxy answers from (its published list, 2026). A proxied ("orange cloud")

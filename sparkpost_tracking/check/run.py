@@ -6,11 +6,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, HOSTS, MANAGED_CNAME_TARGETS
+from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, MANAGED_CNAME_TARGETS
 
 from .caa_step import STEP as CAA
 from .caa_step import check_caa
-from .cdns import traits
+from .cdns import host_target, traits
 from .dns_step import check_dns
 from .from_stack import StackDomain, stack_config, stack_domain, stack_domains
 from .http_step import check_request
@@ -49,7 +49,7 @@ def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None,
     # Managed HTTPS: said by --cdn managed (or the stack), or by a V2 host as the expected target.
     managed = cdn.managed_certificate or options.expect_target in MANAGED_CNAME_TARGETS
     if managed and options.expect_target is None:
-        options = dataclasses.replace(options, expect_target=HOSTS[account.region].managed_cname_target)
+        options = dataclasses.replace(options, expect_target=host_target("managed", account.region))
         source = "region"
     steps: list[StepResult] = []
     if "dns" in options.skip:

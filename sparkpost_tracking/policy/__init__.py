@@ -5,9 +5,13 @@ old state, so it cannot see a delete (the engine's ``protect`` stops those). It 
 
 - ``sparkpost-live-chain-protected`` (mandatory): the resources that serve links already sent (the SparkPost
   domain, its associations, the host's DNS record, the CDN distribution or service) carry ``protect``;
+- ``sparkpost-chain-serves`` (mandatory): each resource of a chain still serves its domain for SparkPost, as its
+  way of serving declares it (``components/*_serving.py``: e.g. CloudFront's origin is the region's SparkPost
+  host, its aliases hold the domain, ``X-Forwarded-Host`` names it; a Cloudflare record is proxied), as far as
+  the preview knows the values;
 - ``sparkpost-secure-behind-cdn`` (mandatory): a tracking domain behind a CDN has ``secure`` true;
-- ``sparkpost-cdn-requirements`` (mandatory): the CDN settings SparkPost requires (cache TTL at most 10 s, Host
-  and User-Agent forwarded, port 80 served);
+- ``sparkpost-cdn-requirements`` (mandatory): what SparkPost asks of a CDN that links survive without (cache TTL
+  at most 10 s, User-Agent forwarded, http served without a redirect);
 - ``sparkpost-verify-on`` (advisory): tracking domains are verified.
 
 Run it with ``pulumi preview --policy-pack "$(python -m sparkpost_tracking.policy)"`` (the command prints the

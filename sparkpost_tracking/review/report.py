@@ -5,11 +5,13 @@ The JSON schema ``sparkpost-tracking/review/1``::
     {"schema": "sparkpost-tracking/review/1",
      "domains": [{"domain": str, "verdict": "breaks-links|risky|safe",
                   "changes": [{"urn": str, "link": "sparkpost|association|dns|cdn|certificate",
-                               "op": "create|update|replace|delete|same", "why": str}]}],
+                               "op": "create|update|replace|delete|same", "why": str,
+                               "verdict": "breaks-links|risky|safe"}]}],
      "verdict": "breaks-links|risky|safe",
      "notes": [str]}
 
-``notes`` says what the review could not see (e.g. a preview without ``--show-sames``).
+``notes`` says what the review could not see (e.g. a preview without ``--show-sames``, a plan the engine cut
+short). In Markdown the Changes column counts resources by operation, and says where protection is turned off.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import json
 from typing import Any, Final
 
 from .review import Change, DomainReview, Review
-from .verdicts import Verdict
+from .verdicts import NO_CHANGE, Verdict
 
 SCHEMA: Final[str] = "sparkpost-tracking/review/1"
 _MARK: Final[dict[Verdict, str]] = {Verdict.BREAKS_LINKS: "⛔", Verdict.RISKY: "⚠️", Verdict.SAFE: "✅"}
@@ -30,7 +32,8 @@ def as_dict(review: Review) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "domains": [{"domain": d.domain, "verdict": d.verdict.label,
-                     "changes": [{"urn": c.urn, "link": c.link.value, "op": c.op, "why": c.why} for c in d.changes]}
+                     "changes": [{"urn": c.urn, "link": c.link.value, "op": c.op, "why": c.why,
+                                  "verdict": c.verdict.label} for c in d.changes]}
                     for d in review.domains],
         "verdict": review.verdict.label,
         "notes": review.notes,
@@ -50,20 +53,27 @@ def _cell(text: str) -> str:
 
 
 def _counts(domain: DomainReview) -> str:
-    changed = [c for c in domain.changes if c.op != "same"]
-    ops = sorted({c.op for c in changed})
-    return ", ".join(f"{sum(1 for c in changed if c.op == op)} {op}" for op in ops) or "no change"
+    """Resources by operation (a resource with several findings counts once), and protection turned off."""
+    ops: dict[str, set[str]] = {}
+    for change in domain.changes:
+        if change.op != "same":
+            ops.setdefault(change.op, set()).add(change.urn)
+    parts = [f"{len(ops[op])} {op}" for op in sorted(ops)]
+    unprotected = {c.urn for c in domain.changes if c.unprotects}
+    if unprotected:
+        parts.append(f"protection off on {len(unprotected)}")
+    return ", ".join(parts) or "no change"
 
 
 def _details(domain: DomainReview) -> list[str]:
-    shown: list[Change] = [c for c in domain.changes if c.op != "same" or c.why != "no change"]
+    shown: list[Change] = [c for c in domain.changes if c.op != "same" or c.why != NO_CHANGE]
     lines = [f"### {_MARK[domain.verdict]} {domain.domain}: {domain.verdict.label}", ""]
     if not shown:
         return [*lines, "No change to its chain.", ""]
     lines += ["| Link | Resource | Operation | Verdict | Why |", "|---|---|---|---|---|"]
     lines += [f"| {_LINK_TITLE[c.link.value]} | `{_cell(_name(c.urn))}` | {c.op} | {c.verdict.label} | "
               f"{_cell(c.why)} |" for c in shown]
-    unchanged = len(domain.changes) - len(shown)
+    unchanged = len({c.urn for c in domain.changes} - {c.urn for c in shown})
     if unchanged:
         lines += ["", f"{unchanged} resource(s) of its chain unchanged."]
     return [*lines, ""]
@@ -79,7 +89,8 @@ def render_markdown(review: Review) -> str:
                   for d in review.domains]
         lines.append("")
         for domain in review.domains:
-            if domain.verdict is not Verdict.SAFE or any(c.op != "same" for c in domain.changes):
+            if domain.verdict is not Verdict.SAFE or any(c.op != "same" or c.why != NO_CHANGE
+                                                         for c in domain.changes):
                 lines += _details(domain)
     lines += [f"> {note}\n" for note in review.notes]
     if review.verdict is Verdict.BREAKS_LINKS:

@@ -1,25 +1,33 @@
 """What one planned step does to the links already sent through its tracking domain.
 
-Each rule reads the step's old state (what exists) and new state (what the program declares) and gives one or
-more findings, each a verdict and the reason a reviewer reads. The verdicts, worst last: ``safe`` (a new domain,
-outputs only, nothing), ``risky`` (the default moves, an association moves or goes, verification is turned
-off, a CDN setting SparkPost requires stops holding) and ``breaks-links`` (a live chain's SparkPost domain, host
-DNS record or CDN is deleted or replaced, ``secure`` is turned off on a live domain, the region or subaccount
-changes).
+The SparkPost side is judged by what SparkPost does with the change (a new name, account or region replaces the
+domain; ``secure`` off stops https links; the default and associations move new mail). Every other resource is
+judged by its serving declaration (``components/*_serving.py``) on the new inputs: a requirement that links
+need and no longer holds is ``breaks-links``; one SparkPost asks for but links survive without is ``risky``; a
+value the preview does not know yet is ``risky`` (never ``safe`` about what it cannot see). A delete or replace
+of what carries the links breaks them; a certificate replaced with the old one deleted first breaks https links
+until the new one is issued, and one replaced in an order the document does not show is ``risky``.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sparkpost_tracking.dynamic_providers.settings import camel_case
+from sparkpost_tracking.components.serving import (
+    Carries,
+    Chain,
+    Inputs,
+    Judgement,
+    Link,
+    Serving,
+    Severity,
+)
 
-from .links import Link, Role, host_name
-from .preview import State, Step
-from .requirements import violations
+from .chains import prop
+from .preview import PIPELINE, State, Step
 
 
 class Verdict(enum.IntEnum):
@@ -49,11 +57,7 @@ _WHERE: Final[tuple[str, ...]] = ("region", "subaccount_id", "api_url")
 #: The account a domain lives in. Against one API base (an emulator, a tenant) a region change is an update,
 #: but the links sent still belong to the old account.
 _MOVES: Final[tuple[str, ...]] = ("region", "subaccount_id")
-
-
-def prop(props: Mapping[str, Any], key: str) -> Any:
-    """A property by its snake_case name, from a dynamic resource's state (snake_case) or a native one's (camel)."""
-    return props[key] if key in props else props.get(camel_case(key))
+_DEFAULTS: Final[Mapping[str, Any]] = {"region": "us", "secure": True, "default": False, "verify": True}
 
 
 def _declared(state: State | None) -> Mapping[str, Any]:
@@ -64,34 +68,39 @@ def _reported(state: State | None) -> Mapping[str, Any]:
     return {**state.inputs, **state.outputs} if state else {}
 
 
+def _value(props: Mapping[str, Any], key: str) -> Any:
+    value = prop(props, key)
+    return _DEFAULTS.get(key) if value is None else value
+
+
 def is_live(state: State | None) -> bool:
     """Verified in SparkPost, or serving https with SparkPost's managed certificate, as the state says."""
     outputs = _reported(state)
     return bool(prop(outputs, "verified")) or prop(outputs, "tls_status") == "valid"
 
 
-def _changed(step: Step) -> list[str]:
+def changed_inputs(step: Step) -> list[str]:
     """The inputs that differ between the state and the program (our own bookkeeping left out)."""
     old, new = _declared(step.old), _declared(step.new)
     return sorted(k for k in set(old) | set(new) if not k.startswith("__") and old.get(k) != new.get(k))
 
 
-def _protect_note(step: Step) -> str | None:
+def protect_note(step: Step) -> str | None:
     if step.old and step.new and step.old.protect != step.new.protect:
         return "protection turned " + ("on" if step.new.protect else "off")
     return None
 
 
-def _quiet(step: Step, link: Link) -> Iterator[Finding]:
+def quiet(step: Step, link: Link) -> Iterator[Finding]:
     """A step that changes no input: a protect flip, outputs only, or nothing."""
-    note = _protect_note(step)
+    note = protect_note(step)
     if note:
         yield Finding(Verdict.SAFE, link, note)
     else:
         yield Finding(Verdict.SAFE, link, "outputs only" if step.op == "update" else NO_CHANGE)
 
 
-def _refused(step: Step) -> str:
+def refused(step: Step) -> str:
     return " (the engine refused it: the resource is protected)" if step.refused else ""
 
 
@@ -109,28 +118,25 @@ def tracking_domain(step: Step, domain: str) -> Iterator[Finding]:
         return
     if step.op == "delete":
         yield Finding(Verdict.BREAKS_LINKS, link, f"deleted: every link sent through {domain} stops "
-                                                  f"working{_refused(step)}")
+                                                  f"working{refused(step)}")
         return
     if step.op == "replace":
-        where = [k for k in _WHERE if prop(old, k) != prop(new, k) and (prop(old, k) or prop(new, k))]
+        where = [k for k in _WHERE if _value(old, k) != _value(new, k) and (prop(old, k) or prop(new, k))]
         because = f" because its {' and '.join(where)} changes" if where else _reasons(step)
         yield Finding(Verdict.BREAKS_LINKS, link, f"replaced{because}: SparkPost deletes it first, and links "
-                                                  f"sent through {domain} break{_refused(step)}")
+                                                  f"sent through {domain} break{refused(step)}")
         return
     found = False
-    moved = [k for k in _MOVES if prop(old, k) != prop(new, k)]
+    moved = [k for k in _MOVES if _value(old, k) != _value(new, k)]
     if moved:
         found = True
         change = ", ".join(f"{k} {prop(old, k)!r} → {prop(new, k)!r}" for k in moved)
         yield Finding(Verdict.BREAKS_LINKS, link, f"moves to another SparkPost account ({change}): links sent "
                                                   f"through {domain} are unknown there")
-    if prop(old, "secure") is True and prop(new, "secure") is False:
+    if _value(old, "secure") is True and prop(new, "secure") is False:
         found = True
-        if is_live(step.old):
-            yield Finding(Verdict.BREAKS_LINKS, link, "secure turned off on a live domain: links sent as https "
-                                                      "stop working")
-        else:
-            yield Finding(Verdict.RISKY, link, "secure turned off (the domain is not live yet)")
+        yield Finding(Verdict.RISKY, link, "secure turned off: SparkPost writes http links in new mail; links "
+                                           "already sent stay https, served as long as the chain serves https")
     if bool(prop(old, "default")) != bool(prop(new, "default")) and prop(new, "default") is not None:
         found = True
         yield Finding(Verdict.RISKY, link, "becomes the default tracking domain" if prop(new, "default")
@@ -139,12 +145,12 @@ def tracking_domain(step: Step, domain: str) -> Iterator[Finding]:
     if prop(old, "verify") is not False and prop(new, "verify") is False:
         found = True
         yield Finding(Verdict.RISKY, link, "verification turned off")
-    other = [k for k in _changed(step) if k not in ("secure", "default", "verify", *_MOVES)]
+    other = [k for k in changed_inputs(step) if k not in ("secure", "default", "verify", *_MOVES)]
     if other:
         found = True
         yield Finding(Verdict.SAFE, link, f"updates {', '.join(other)}")
     if not found:
-        yield from _quiet(step, link)
+        yield from quiet(step, link)
 
 
 def association(step: Step, domain: str) -> Iterator[Finding]:
@@ -155,82 +161,98 @@ def association(step: Step, domain: str) -> Iterator[Finding]:
         yield Finding(Verdict.SAFE, link, f"sending domain {sending} starts using {prop(new, 'tracking_domain')}")
     elif step.op in ("delete", "replace"):
         yield Finding(Verdict.RISKY, link, f"sending domain {sending} stops using {prop(old, 'tracking_domain')}: "
-                                           f"its mail falls back to the default tracking domain{_refused(step)}")
+                                           f"its mail falls back to the default tracking domain{refused(step)}")
     elif prop(old, "tracking_domain") != prop(new, "tracking_domain"):
         yield Finding(Verdict.RISKY, link, f"sending domain {sending} moves from {prop(old, 'tracking_domain')} "
                                            f"to {prop(new, 'tracking_domain')}")
     else:
-        yield from _quiet(step, link)
+        yield from quiet(step, link)
 
 
-def _host_name(state: State | None) -> str:
-    return host_name(_declared(state))
+def _judged(serving: Serving, state: State | None, chain: Chain) -> Judgement:
+    return serving.judge(Inputs(_declared(state)), chain) if state else Judgement()
 
 
-def _target(state: State | None) -> Any:
-    props = _declared(state)
-    return prop(props, "content") or prop(props, "records") or prop(props, "aliases")
+def _new_inputs(step: Step, serving: Serving, chain: Chain, *, live: bool, what: str) -> Iterator[Finding]:
+    """An update (or a replacement whose new resource exists first) judged on the program's inputs."""
+    link = serving.link
+    after, before = _judged(serving, step.new, chain), _judged(serving, step.old, chain)
+    held_before = {str(f) for f in before.faults}
+    found = False
+    for fault in after.failing(Severity.SERVES):
+        found = True
+        if str(fault) in held_before:
+            yield Finding(Verdict.RISKY, link, f"{fault} (already so before: review cannot tell how the chain "
+                                               "serves)")
+        elif live:
+            yield Finding(Verdict.BREAKS_LINKS, link, f"{what} no longer serves {chain.domain}: {fault}")
+        else:
+            yield Finding(Verdict.RISKY, link, f"{fault} (the domain is not live yet)")
+    for requirement, unseen in after.unseen:
+        found = True
+        yield Finding(Verdict.RISKY, link, f"cannot see whether {requirement.name}: {unseen}")
+    for fault in after.failing(Severity.ADVISED):
+        if str(fault) not in held_before:
+            found = True
+            yield Finding(Verdict.RISKY, link, f"SparkPost requires {fault}")
+    if not found and step.op == "update":
+        changed = changed_inputs(step)
+        if changed:
+            yield Finding(Verdict.SAFE, link, f"updates {', '.join(changed)}")
+        else:
+            yield from quiet(step, link)
+    elif not found:
+        yield Finding(Verdict.SAFE, link, f"{step.op}d, the new one first")
 
 
-def dns_record(step: Step, domain: str) -> Iterator[Finding]:
-    if domain and domain not in (_host_name(step.old), _host_name(step.new)):
-        # A certificate-validation record: losing it stops the certificate from renewing, not the links.
-        yield from _other(step, Link.CERTIFICATE, "its certificate can no longer renew")
-        return
-    proxied_before = bool(prop(_declared(step.old), "proxied"))
-    link = Link.CDN if proxied_before or prop(_declared(step.new), "proxied") else Link.DNS
-    what = "the proxied host record (Cloudflare's CDN)" if link is Link.CDN else "the host's DNS record"
-    if step.op in ("delete", "replace"):
-        yield Finding(Verdict.BREAKS_LINKS, link, f"{what} is {step.op}d: {domain or 'the host'} stops "
-                                                  f"resolving to its chain{_refused(step)}")
+def _what(serving: Serving) -> str:
+    return {Link.CDN: "the CDN", Link.DNS: "the host's DNS record", Link.CERTIFICATE: "the certificate",
+            Link.SPARKPOST: "SparkPost", Link.ASSOCIATION: "the association"}[serving.link]
+
+
+def served(step: Step, serving: Serving, chain: Chain, *, live: bool, in_use: bool) -> Iterator[Finding]:
+    """Any resource with a serving declaration: the CDN, the host's record, certificates, settings, validation.
+
+    ``in_use``: for a certificate, whether the chain's CDN may still serve with it after the plan.
+    """
+    link, what = serving.link, _what(serving)
+    breaks = Verdict.BREAKS_LINKS if live else Verdict.RISKY
+    not_live = "" if live else " (the domain is not live yet)"
+    if step.op == "same":
+        yield from quiet(step, link)
     elif step.op == "create":
-        yield Finding(Verdict.SAFE, link, f"{what} is created")
-    elif proxied_before and prop(_declared(step.new), "proxied") is False:
-        yield Finding(Verdict.BREAKS_LINKS, link, "proxying turned off: nothing serves https for the host")
-    elif _target(step.old) != _target(step.new):
-        yield Finding(Verdict.RISKY, link, f"the host moves from {_target(step.old)} to {_target(step.new)}")
-    else:
-        yield from _other(step, link, "")
-
-
-def cdn(step: Step, domain: str, *, serves: bool) -> Iterator[Finding]:
-    link = Link.CDN
-    if serves and step.op in ("delete", "replace"):
-        yield Finding(Verdict.BREAKS_LINKS, link, f"the CDN in front of {domain} is {step.op}d{_refused(step)}")
-        return
-    if step.op == "delete":
-        yield Finding(Verdict.RISKY, link, "a setting SparkPost requires is deleted")
-        return
-    type_ = step.type
-    before = {str(v) for v in violations(type_, _declared(step.old))} if step.old else set()
-    broken = [v for v in violations(type_, _declared(step.new)) if str(v) not in before] if step.new else []
-    for violation in broken:
-        yield Finding(Verdict.RISKY, link, f"SparkPost requires {violation}")
-    if not broken:
-        yield from _other(step, link, "")
-
-
-def _other(step: Step, link: Link, lost: str) -> Iterator[Finding]:
-    if step.op == "delete" and lost:
-        yield Finding(Verdict.RISKY, link, f"deleted: {lost}")
-    elif step.op in ("create", "replace", "delete"):
+        yield Finding(Verdict.SAFE, link, "created")
+    elif serving.carries is Carries.LINKS and step.op in ("delete", "replace"):
+        yield Finding(breaks, link, f"{what} of {chain.domain} is {step.op}d: its links stop reaching "
+                                    f"SparkPost{refused(step)}{not_live}")
+    elif serving.carries is Carries.CERTIFICATE and step.op == "delete":
+        if in_use:
+            yield Finding(breaks, link, f"{what} https links to {chain.domain} are served with is deleted"
+                                        f"{refused(step)}{not_live}")
+        else:
+            yield Finding(Verdict.SAFE, link, "deleted: the CDN no longer serves with it")
+    elif serving.carries is Carries.CERTIFICATE and step.op == "replace" and step.order != "create-first":
+        if step.order == "delete-first":
+            yield Finding(breaks, link, f"{what} is deleted before its replacement exists: https links to "
+                                        f"{chain.domain} fail until the new one is issued{not_live}")
+        else:
+            yield Finding(Verdict.RISKY, link, f"{what} is replaced in an order the preview does not show (run "
+                                               f"`{PIPELINE}`): deleted first, https links would fail until the "
+                                               "new one is issued")
+        yield from (f for f in _new_inputs(step, serving, chain, live=live, what=what) if f.verdict > Verdict.SAFE)
+    elif serving.carries in (Carries.RENEWAL,) and step.op == "delete":
+        yield Finding(Verdict.RISKY, link, f"deleted: its certificate can no longer renew{refused(step)}")
+    elif serving.carries is Carries.SETTINGS and step.op == "delete":
+        yield Finding(Verdict.RISKY, link, f"deleted: a setting SparkPost requires goes with it{refused(step)}")
+    elif serving.carries is Carries.RENEWAL:
         yield Finding(Verdict.SAFE, link, f"{step.op}d")
-    elif _changed(step):
-        yield Finding(Verdict.SAFE, link, f"updates {', '.join(_changed(step))}")
     else:
-        yield from _quiet(step, link)
+        yield from _new_inputs(step, serving, chain, live=live, what=what)
 
 
-RULES: Final[Mapping[Role, Callable[[Step, str], Iterator[Finding]]]] = {
-    Role.TRACKING_DOMAIN: tracking_domain,
-    Role.ASSOCIATION: association,
-    Role.DNS_RECORD: dns_record,
-    Role.CDN_SERVICE: lambda step, domain: cdn(step, domain, serves=True),
-    Role.CDN_SETTINGS: lambda step, domain: cdn(step, domain, serves=False),
-    Role.CERTIFICATE: lambda step, domain: _other(step, Link.CERTIFICATE, "the CDN loses its certificate"),
-}
-
-
-def findings(step: Step, role: Role, domain: str) -> list[Finding]:
-    rule = RULES.get(role)
-    return list(rule(step, domain)) if rule else []
+def unknown_type(step: Step) -> Iterator[Finding]:
+    if step.op == "same":
+        yield from quiet(step, Link.CDN)
+    else:
+        yield Finding(Verdict.RISKY, Link.CDN, f"a {step.type} under the tracking domain's component, which review "
+                                               f"does not know: what its {step.op} does to the chain is not judged")

@@ -95,7 +95,7 @@ def test_a_0_2_0_stack_upgrades_with_only_the_protect_flip(stack: PulumiProject,
     text = stack.preview("--diff").stdout
     assert text.count("(same) 🔒") == len(sparkpost_resources(state)) and "unchanged" in text
     assert not re.search(r"\b(to create|to update|to delete|to replace)\b", text), text
-    preview = stack.preview("--json", "--show-sames")
+    preview = stack.preview("--json", "--show-sames", "--show-replacement-steps")
     done = subprocess.run([sys.executable, "-m", "sparkpost_tracking", "review", "--json", "--fail-on", "risky"],
                           input=preview.stdout, capture_output=True, text=True, timeout=120, env=stack.env)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,34 @@
+"""``review`` against replayed links, with the fixed seed CI runs (``python -m bench.review_replay`` runs more):
+500 generated edits of a stack of every chain kind, each previewed, reviewed and applied in the cloud lab. Review
+never says ``safe`` or ``risky`` of a domain whose replayed link failed; each class of false alarm it reports is
+named in docs/pull-requests.md; and the lab does see breakage (edits that break links exist among them)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench.review_replay import main
+from tests.bench.conftest import CLOSING
+
+REPO = Path(__file__).resolve().parents[2]
+LINE = re.compile(r"^review vs replay: (\d+) edits, (\d+) unsafe verdicts, (\d+) false alarms")
+
+
+def test_review_never_calls_a_change_that_breaks_a_replayed_link_safe(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--edits", "500", "--seed", "23"])
+    out = capsys.readouterr().out
+    [line] = [m for m in (LINE.match(x) for x in out.splitlines()) if m]
+    CLOSING.append(line.group(0))
+    print(line.group(0))
+    edits, unsafe, alarms = map(int, line.groups())
+    assert code == 0 and unsafe == 0, "\n".join(x for x in out.splitlines() if x.startswith("UNSAFE"))
+    assert edits >= 500
+    classes = re.findall(r"^  false alarm x\d+: (.*)$", out, re.MULTILINE)
+    assert sum(int(n) for n in re.findall(r"^  false alarm x(\d+):", out, re.MULTILINE)) == alarms
+    doc = " ".join((REPO / "docs" / "pull-requests.md").read_text().split())  # a class may wrap across lines
+    assert [c for c in classes if c not in doc] == [], "name each false-alarm class in docs/pull-requests.md"
+    broke = re.search(r"^edits that broke links: (\d+)$", out, re.MULTILINE)
+    assert broke and int(broke.group(1)) > 50, "the lab must see links break (its negative controls)"
