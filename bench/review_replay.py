@@ -505,6 +505,8 @@ REFUSED_CLASSES: Final[tuple[tuple[str, str], ...]] = (
                                                  "exists (a rename or CDN switch without aliases)"),
     ("did not verify|is an apex|must be a subdomain|cannot be false|is not a valid",
      "the up stops first: SparkPost refuses or cannot verify the replacement domain"),
+    ("must be between|must be a whole number",
+     "the up stops first: the input check refuses the replacement's new value"),
     ("record named .* already exists", "the up stops first: the DNS provider refuses a second record of a name"),
     ("no such zone", "the up stops first: the DNS zone does not exist"),
     ("is in use", "the up stops first: AWS refuses to delete what a distribution still uses"),

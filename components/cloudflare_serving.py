@@ -21,6 +21,7 @@ from .serving import (
     Serving,
     Severity,
     Way,
+    first_fault,
     host,
     known,
     ttl_longer,
@@ -74,8 +75,8 @@ def _ssl(inputs: Inputs, chain: Chain) -> str | None:
 
 
 def _edge_ttl(inputs: Inputs, chain: Chain) -> str | None:
-    return next(filter(None, (ttl_longer("edge TTL", r.get("action_parameters", "edge_ttl", "default"))
-                              for r in _rules(inputs))), None)
+    return first_fault(*(lambda r=r: ttl_longer("edge TTL", r.get("action_parameters", "edge_ttl", "default"))
+                         for r in _rules(inputs)))
 
 
 REQUIREMENTS: Final[dict[str, tuple[Requirement, ...]]] = {

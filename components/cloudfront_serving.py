@@ -22,6 +22,7 @@ from .serving import (
     Severity,
     Way,
     covers,
+    first_fault,
     host,
     known,
     ttl_longer,
@@ -142,7 +143,8 @@ def _viewer_redirect(inputs: Inputs, chain: Chain) -> str | None:
 
 
 def _cache_ttl(inputs: Inputs, chain: Chain) -> str | None:
-    return ttl_longer("default TTL", inputs.get("default_ttl")) or ttl_longer("max TTL", inputs.get("max_ttl"))
+    return first_fault(lambda: ttl_longer("default TTL", inputs.get("default_ttl")),
+                       lambda: ttl_longer("max TTL", inputs.get("max_ttl")))
 
 
 def _forwards(config: Inputs, items: str, behavior: str, name: str, every: tuple[str, ...]) -> bool:

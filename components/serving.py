@@ -127,6 +127,23 @@ def ttl_longer(what: str, value: Any) -> str | None:
     return None
 
 
+def first_fault(*checks: Callable[[], str | None]) -> str | None:
+    """The first fault any check finds. A check that reads an unknown value leaves the requirement unseen only when
+    no other check finds a fault: a value the preview cannot know must not hide a known violation beside it."""
+    unseen: CannotSee | None = None
+    for check in checks:
+        try:
+            fault = check()
+        except CannotSee as exc:
+            unseen = unseen or exc
+            continue
+        if fault:
+            return fault
+    if unseen is not None:
+        raise unseen
+    return None
+
+
 def host(value: Any) -> str:
     """A host name as a domain: lower-case, without the trailing dot DNS providers add."""
     return str(value or "").strip().rstrip(".").lower()

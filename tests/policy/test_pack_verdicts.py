@@ -20,7 +20,7 @@ from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from sparkpost_tracking.components import CloudFrontTrackingDomain, FastlyTrackingDomain
-from tests.components.conftest import run_program
+from tests.components.conftest import Registration, run_program
 
 PACK = Path(subprocess.run([sys.executable, "-m", "sparkpost_tracking.policy"], check=True, capture_output=True,
                            text=True).stdout.strip())
@@ -33,7 +33,9 @@ ZONE = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
-def analyze() -> Iterator[Callable[[str, str, dict[str, Any]], list[Any]]]:
+def analyze() -> Iterator[Callable[[str, dict[str, Any]], list[Any]]]:
+    """Ask the pack as the engine does at the end of a preview (``AnalyzeStack``): the whole program as the
+    components register it, with one resource's inputs replaced."""
     process = subprocess.Popen([sys.executable, "-u", str(PACK / "__main__.py")], cwd=PACK, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:
@@ -42,13 +44,19 @@ def analyze() -> Iterator[Callable[[str, str, dict[str, Any]], list[Any]]]:
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             grpc.channel_ready_future(channel).result(timeout=60)
             stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            program = registered_program()
 
-            def call(kind: str, urn: str, props: dict[str, Any]) -> list[Any]:
-                properties = struct_pb2.Struct()
-                properties.update(props)
-                answer = stub.Analyze(analyzer_pb2.AnalyzeRequest(type=kind, properties=properties, urn=urn,
-                                                                  name=urn.rsplit("::", 1)[-1]))
-                return list(answer.diagnostics)
+            def call(kind: str, props: dict[str, Any]) -> list[Any]:
+                request = analyzer_pb2.AnalyzeStackRequest()
+                for registration in program:
+                    properties = struct_pb2.Struct()
+                    properties.update(props if registration.type == kind else registration.inputs)
+                    resource = request.resources.add(type=registration.type, properties=properties,
+                                                     urn=registration.urn, name=registration.name,
+                                                     parent=registration.parent or "")
+                    resource.options.protect = registration.protect
+                    resource.options.parent = registration.parent or ""
+                return list(stub.AnalyzeStack(request).diagnostics)
 
             yield call
     finally:
@@ -56,18 +64,21 @@ def analyze() -> Iterator[Callable[[str, str, dict[str, Any]], list[Any]]]:
         process.wait()
 
 
-@pytest.fixture(scope="module")
-def registered() -> dict[str, tuple[str, dict[str, Any]]]:
-    """The CloudFront cache policy and the Fastly service as the components register them: type -> (urn, inputs)."""
+def registered_program() -> list[Registration]:
     def program() -> None:
         CloudFrontTrackingDomain("cf", {"domain": "cf.example.com"})
         FastlyTrackingDomain("fa", {"domain": "fa.example.com", "dns": "cloudflare", "dns_zone_id": ZONE})
 
-    run = run_program(program)
+    return run_program(program).registrations
+
+
+@pytest.fixture(scope="module")
+def registered() -> dict[str, dict[str, Any]]:
+    """The CloudFront cache policy's and the Fastly service's inputs as the components register them."""
     found = {}
     for kind in (CACHE_POLICY, FASTLY_SERVICE):
-        [resource] = run.of_type(kind)
-        found[kind] = (resource.urn, copy.deepcopy(resource.inputs))
+        [resource] = [r for r in registered_program() if r.type == kind]
+        found[kind] = copy.deepcopy(resource.inputs)
     return found
 
 
@@ -86,9 +97,9 @@ def mandatory(diagnostics: list[Any]) -> list[str]:
         "fastly-default-10", "fastly-default-11"])
 def test_a_cache_ttl_of_10_s_passes_and_11_s_is_a_mandatory_violation(analyze, registered, kind: str, field: str,
                                                                       seconds: int, violates: bool) -> None:
-    urn, props = registered[kind]
-    assert mandatory(analyze(kind, urn, props)) == []  # as the component builds it
-    messages = mandatory(analyze(kind, urn, {**copy.deepcopy(props), field: seconds}))
+    props = registered[kind]
+    assert mandatory(analyze(kind, props)) == []  # as the component builds it
+    messages = mandatory(analyze(kind, {**copy.deepcopy(props), field: seconds}))
     if violates:
         assert len(messages) == 1 and "TTL" in messages[0] and "10 s" in messages[0] and "11 s" in messages[0]
     else:
@@ -96,10 +107,10 @@ def test_a_cache_ttl_of_10_s_passes_and_11_s_is_a_mandatory_violation(analyze, r
 
 
 def test_a_known_violation_is_reported_beside_a_value_the_preview_cannot_know(analyze, registered) -> None:
-    urn, props = registered[CACHE_POLICY]
+    props = registered[CACHE_POLICY]
     with_unknown = {**copy.deepcopy(props), "name": UNKNOWN_STRING, "comment": UNKNOWN_STRING}
-    assert mandatory(analyze(CACHE_POLICY, urn, with_unknown)) == []
-    messages = mandatory(analyze(CACHE_POLICY, urn, {**with_unknown, "maxTtl": 3600}))
+    assert mandatory(analyze(CACHE_POLICY, with_unknown)) == []
+    messages = mandatory(analyze(CACHE_POLICY, {**with_unknown, "maxTtl": 3600}))
     assert len(messages) == 1 and "3600 s" in messages[0]
 
 
@@ -107,10 +118,10 @@ def test_a_known_violation_is_reported_beside_a_value_the_preview_cannot_know(an
 def test_an_unknown_ttl_is_never_reported_as_a_value(analyze, registered, field: str) -> None:
     """The preview cannot know the TTL yet: the pack answers (no error), and no message names the sentinel or
     claims a number it did not see."""
-    urn, props = registered[CACHE_POLICY]
-    diagnostics = analyze(CACHE_POLICY, urn, {**copy.deepcopy(props), field: UNKNOWN_NUMBER})
+    props = registered[CACHE_POLICY]
+    diagnostics = analyze(CACHE_POLICY, {**copy.deepcopy(props), field: UNKNOWN_NUMBER})
     assert all(UNKNOWN_NUMBER not in d.message and "3eeb2bf0" not in d.message for d in diagnostics)
     # A known violation on the other TTL is still reported beside the unknown one.
     other = "defaultTtl" if field == "maxTtl" else "maxTtl"
-    messages = mandatory(analyze(CACHE_POLICY, urn, {**copy.deepcopy(props), field: UNKNOWN_NUMBER, other: 11}))
+    messages = mandatory(analyze(CACHE_POLICY, {**copy.deepcopy(props), field: UNKNOWN_NUMBER, other: 11}))
     assert len(messages) == 1 and "11 s" in messages[0]
