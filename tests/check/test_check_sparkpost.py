@@ -3,6 +3,7 @@ and the key never in what `check` prints, whatever happens."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -134,3 +135,33 @@ def test_a_valid_certificate_costs_no_extra_call(run_check: Run, sparkpost: Emul
     sparkpost.clear_requests()
     outcome = run_check(verify_args(sparkpost))
     assert outcome.code == 0 and sparkpost.count() == 1
+
+
+def test_a_verify_without_an_answer_is_tried_once_more_each_within_the_request_timeout(
+        run_check: Run, sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SparkPost holds every verify and never answers: `check` waits ``SPARKPOST_REQUEST_TIMEOUT`` for each of two
+    tries (a probe retries once, docs/check.md), then names the call that did not complete."""
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    monkeypatch.setenv("SPARKPOST_REQUEST_TIMEOUT", "0.5")
+    monkeypatch.setenv("SPARKPOST_RETRY_BACKOFF", "0.05")
+    sparkpost.delay_next(5, 600, method="POST", path_suffix="/verify")  # held until the emulator stops
+    sparkpost.clear_requests()
+    started = time.monotonic()
+    step = run_check(verify_args(sparkpost)).steps["sparkpost"]
+    elapsed = time.monotonic() - started
+    assert (step["status"], step["code"], step["hint"]) == ("fail", "unreachable",
+                                                            f"check the network path to {sparkpost.base_url}")
+    assert step["detail"].startswith(f"SparkPost POST /tracking-domains/{DOMAIN}/verify did not complete: ")
+    assert "read timeout=0.5" in step["detail"] and KEY not in step["detail"]
+    assert wait_for(lambda: sparkpost.in_flight()["now"] == 2)  # the try and its retry, both still held
+    assert sparkpost.in_flight()["peak"] == 2
+    assert 1.0 <= elapsed < 30  # two reads of 0.5 s, not SparkPost's default 30 s each
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
