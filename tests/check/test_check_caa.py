@@ -182,7 +182,7 @@ LOOKUP_FAILED_HINT = "a CA that cannot read CAA records refuses to issue: check 
 ], ids=["host", "parent"])
 def test_a_caa_lookup_that_fails_fails_the_row(make_chain: MakeChain, run_check: Run, failing: str,
                                                dns_row: tuple[str, None]) -> None:
-    """A CA that cannot read the CAA records does not issue (RFC 8659 §3): a SERVFAIL fails the row, naming the query."""
+    """A CA that cannot read the CAA records does not issue (RFC 8659 §3): SERVFAIL fails the row, naming the query."""
     records: Records = {DOMAIN: [("CNAME", V2)], V2: [("A", "192.0.2.20")], failing: [("RCODE", "SERVFAIL")]}
     outcome = run_check(make_chain(records=records).args("--cdn", "managed", *ONLY_CAA, expect_target=None))
     caa, dns = outcome.steps["caa"], outcome.steps["dns"]
