@@ -55,3 +55,44 @@ def test_an_association_across_scopes_or_to_an_unknown_domain_is_left_out_with_i
     # Selecting the other scope takes its domain; the association goes with its tracking domain, and is reported.
     plan = plan_import(account, Selection((), frozenset({7})))
     assert [d.domain for d in plan.domains] == ["click.two.com"] and plan.associations == []
+
+
+
+def test_each_association_left_out_says_why_and_what_to_do() -> None:
+    """The whole message of each reason, as the report prints it, and the scope it names."""
+    account = Account(
+        (domain("click.one.com"), domain("click.two.com", 7), domain("apex.com"), domain("track.three.com")),
+        (FoundSending("one.com", 7, "click.one.com"), FoundSending("two.com", None, "click.two.com"),
+         FoundSending("gone.com", None, "gone.one.com"), FoundSending("mail.apex.com", None, "apex.com"),
+         FoundSending("bad_name.three.com", None, "track.three.com"), FoundSending("none.com", None, "")))
+    plan = plan_import(account, Selection())
+    found = {f.domain: (f.message, f.where()) for f in plan.left_out()}
+    apex_message, _ = found.pop("apex.com")
+    assert apex_message.startswith("not a tracking domain this library can declare (")
+    assert apex_message.endswith("); manage it in SparkPost, or rename it there")
+    assert found == {
+        "one.com": ("association with click.one.com: the tracking domain belongs to the primary account and the "
+                    "sending domain to the subaccount 7; SparkPost associates domains of one scope only: fix it in "
+                    "SparkPost, then import again", "subaccount 7"),
+        "two.com": ("association with click.two.com: the tracking domain belongs to the subaccount 7 and the "
+                    "sending domain to the primary account; SparkPost associates domains of one scope only: fix it "
+                    "in SparkPost, then import again", "primary account"),
+        "gone.com": ("association with gone.one.com: the account's list shows no such tracking domain; fix the "
+                     "association in SparkPost (or remove it), then import again", "primary account"),
+        "mail.apex.com": ("association with apex.com: its tracking domain is left out (see above)",
+                          "primary account"),
+        "bad_name.three.com": ("association with track.three.com: the sending domain's name cannot be declared "
+                               "(label 'bad_name' in 'bad_name.three.com' is invalid: use letters, digits and inner "
+                               "hyphens only (RFC 1123); no underscores, and no hyphen at either end)",
+                               "primary account"),
+    }
+    assert plan.associations == []  # a sending domain that names no tracking domain is no association at all
+    assert [d.domain for d in plan.domains] == ["click.one.com", "track.three.com", "click.two.com"]
+
+
+def test_a_sending_domain_as_listed() -> None:
+    assert FoundSending.from_api({"domain": " News.Example.COM ", "subaccount_id": 7.0,
+                                  "tracking_domain": "Click.Example.com"}) == FoundSending(
+        "news.example.com", 7, "click.example.com")
+    assert FoundSending.from_api({"domain": "news.example.com", "tracking_domain": None}).tracking_domain == ""
+    assert FoundSending.from_api({"domain": "news.example.com"}).tracking_domain == ""
