@@ -222,7 +222,7 @@ def test_a_bad_setting_or_key_is_named_in_its_own_words(tmp_path: Path) -> None:
     assert bad.error == "sparkpost:requestTimeout (or SPARKPOST_REQUEST_TIMEOUT) must be a number of seconds/count, " \
                         "got 'soon'"
     spaced = run_import(options, environ={"SPARKPOST_API_KEY": KEY + "\n"})
-    assert spaced.error == ("The SparkPost API key from environment variable SPARKPOST_API_KEY contains whitespace or a "
-                            "control character (a trailing newline, often, from 'echo'). Set it again without it: "
+    assert spaced.error == ("The SparkPost API key from environment variable SPARKPOST_API_KEY contains whitespace or "
+                            "a control character (a trailing newline, often, from 'echo'). Set it again without it: "
                             "export SPARKPOST_API_KEY=<key>.")
     assert KEY not in (spaced.error or "") and not (tmp_path / "x.json").exists()
