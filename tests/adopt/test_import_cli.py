@@ -240,12 +240,24 @@ def test_a_key_without_the_sending_domains_grant_adopts_the_domains_and_reports_
     server = make_server("127.0.0.1", 0, sparkpost)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    api = f"http://127.0.0.1:{server.server_port}/api/v1"
     try:
-        done = import_command(f"http://127.0.0.1:{server.server_port}/api/v1", tmp_path, "--out", "x.json", "--json")
+        done = import_command(api, tmp_path, "--out", "x.json", "--json")
+        text = import_command(api, tmp_path, "--out", "x.json")
     finally:
         server.shutdown()
         thread.join()
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == text.returncode == 1, done.stderr
     findings = json.loads(done.stdout)["findings"]
-    assert [f["left_out"] for f in findings] == [True] and "Sending Domains grant" in findings[0]["message"]
+    assert [(f["domain"], f["subaccount_id"], f["left_out"]) for f in findings] == [("sending domains", None, True)]
+    # The finding is about the listing of every scope, and says what to give the key.
+    assert text.stdout.splitlines()[-1] == (
+        "  LEFT OUT: sending domains (every scope): associations not read: SparkPost refused to list sending domains "
+        "(HTTP 403: Forbidden.); give the key the Sending Domains grant and import again")
     assert [r["id"] for r in json.loads((tmp_path / "x.json").read_text())["resources"]] == ["track.example.com"]
+
+
+def test_an_unknown_region_is_refused_with_the_regions_there_are(emu: Emulator, tmp_path: Path) -> None:
+    done = run_import(emu, tmp_path, "--out", "x.json", "--region", "mars")
+    assert done.returncode == 2 and "argument --region: invalid choice: 'mars' (choose from 'us', 'eu')" in done.stderr
+    assert emu.count() == 0 and not (tmp_path / "x.json").exists()
