@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 import subprocess
 import sys
 import tomllib
@@ -87,10 +88,20 @@ def score(package: str, work: Path) -> None:
           f"killed {stats['killed']}, timeout {stats['timeout']}, survived {stats['survived']}, "
           f"no tests {stats['no_tests']}, suspicious {stats['suspicious']}"
           + (f"; {unrun} of {stats['total']} not run yet" if unrun else ""))
-    survivors = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results"], cwd=work, check=True,
-                               capture_output=True, text=True).stdout
-    if survivors.strip():
-        print(f"not killed (mutmut show NAME in {work}):\n{survivors.rstrip()}")
+    listed = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results"], cwd=work, check=True,
+                            capture_output=True, text=True).stdout
+    undetected = [(name, status) for name, _, status in (line.strip().partition(": ") for line in listed.splitlines())
+                  if status in UNDETECTED]
+    if undetected:
+        print(f"not killed, by function (each mutant: {work}/mutants/not-killed.txt; mutmut show NAME in {work}):")
+        by_function = Counter((name.rpartition("__mutmut_")[0], status) for name, status in undetected)
+        for (function, status), count in sorted(by_function.items()):
+            print(f"  {count:4d} {status:<10} {function}")
+        (work / "mutants" / "not-killed.txt").write_text("".join(f"{n}: {s}\n" for n, s in undetected))
+
+
+#: The results that count against the score (a timeout is a detection: the mutant made the tests hang).
+UNDETECTED = ("survived", "no tests", "suspicious", "segfault")
 
 
 if __name__ == "__main__":
