@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
 import subprocess
 import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -29,7 +29,6 @@ class FoundDomain:
     default: bool
     verified: bool
     uses_managed_certificate: bool
-    tls_status: str | None
     #: SparkPost's object as listed: what the core reads of it (``lifecycle.observed_from_api``) says what a
     #: declaration of it sends on the first ``up`` (``writes``). Its owner is the one read (``subaccount_id``):
     #: a primary-account domain listed with ``subaccount_id: 0`` is declared without one, as the check requires.
@@ -45,7 +44,6 @@ class FoundDomain:
                    default=bool(item.get("default", False)),
                    verified=bool(status.get("verified", False)),
                    uses_managed_certificate=bool(item.get("uses_managed_certificate", False)),
-                   tls_status=status.get("tls_status"),
                    reported={**item, "subaccount_id": owner})
 
     @property

@@ -226,3 +226,11 @@ def test_a_bad_setting_or_key_is_named_in_its_own_words(tmp_path: Path) -> None:
                             "a control character (a trailing newline, often, from 'echo'). Set it again without it: "
                             "export SPARKPOST_API_KEY=<key>.")
     assert KEY not in (spaced.error or "") and not (tmp_path / "x.json").exists()
+
+
+def test_the_region_s_own_key_is_read_first(tmp_path: Path) -> None:
+    """The EU key is the one read for an EU account: a malformed one is named (nothing is sent), not passed over."""
+    report = run_import(ImportOptions(region="eu", out=str(tmp_path / "x.json")),
+                        environ={"SPARKPOST_EU_API_KEY": KEY + " "})
+    assert (report.error or "").startswith("The SparkPost API key from environment variable SPARKPOST_EU_API_KEY "
+                                           "contains whitespace")

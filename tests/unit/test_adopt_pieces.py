@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sparkpost_tracking.adopt.account import Account, FoundDomain, FoundSending, Selection
 from sparkpost_tracking.adopt.cdn_inference import cdn_of_target
 from sparkpost_tracking.adopt.names import association_name, domain_name
 from sparkpost_tracking.adopt.plan import plan_import
+from sparkpost_tracking.dynamic_providers.lifecycle import observed_from_api
 
 
 def test_names_are_one_to_one_and_never_collide_across_types() -> None:
@@ -96,3 +99,29 @@ def test_a_sending_domain_as_listed() -> None:
         "news.example.com", 7, "click.example.com")
     assert FoundSending.from_api({"domain": "news.example.com", "tracking_domain": None}).tracking_domain == ""
     assert FoundSending.from_api({"domain": "news.example.com"}).tracking_domain == ""
+
+
+@pytest.mark.parametrize("item", [
+    {"domain": "old.example.com"},  # listed without the flags SparkPost may leave out, and without the 2026 fields
+    {"domain": "t.example.com", "secure": True, "default": True, "uses_managed_certificate": True,
+     "status": {"verified": True, "tls_status": "valid"}},
+    {"domain": "t.example.com", "secure": False, "default": False, "uses_managed_certificate": False, "status": {}},
+], ids=["bare", "all-set", "all-false"])
+def test_import_reads_a_listed_domain_as_the_core_reads_it(item: dict[str, Any]) -> None:
+    """What import decides with (an entry's cdn, what it leaves out) is what the provider will see on its read."""
+    found, seen = FoundDomain.from_api(item), observed_from_api(item)
+    assert (found.secure, found.default, found.verified, found.uses_managed_certificate) == (
+        seen["secure"], seen["default"], seen["verified"], seen["uses_managed_certificate"])
+
+
+def test_a_domain_left_out_is_reported_in_its_own_scope_and_selected_with_its_associations() -> None:
+    account = Account(
+        (domain("example.org", 7), domain("click.one.com")),
+        (FoundSending("one.com", 7, "click.one.com"),))
+    plan = plan_import(account, Selection())
+    assert [(f.domain, f.where()) for f in plan.left_out()] == [("example.org", "subaccount 7"),
+                                                                ("one.com", "subaccount 7")]
+    # An association goes with its tracking domain's scope: selecting the primary account reports the one of
+    # subaccount 7 that names a primary domain; selecting subaccount 7 leaves it to that other run.
+    assert [f.domain for f in plan_import(account, Selection((), frozenset({0}))).left_out()] == ["one.com"]
+    assert [f.domain for f in plan_import(account, Selection((), frozenset({7}))).left_out()] == ["example.org"]
