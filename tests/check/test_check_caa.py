@@ -193,3 +193,9 @@ def test_a_caa_lookup_that_fails_fails_the_row(make_chain: MakeChain, run_check:
     if failing == DOMAIN:
         assert dns["detail"].startswith(f"DNS lookup failed: All nameservers failed to answer the query {DOMAIN}. IN A")
         assert dns["hint"] == "check the resolver and the zone's name servers"
+
+
+def test_a_set_for_other_cas_names_each_of_them(make_chain: MakeChain, run_check: Run) -> None:
+    row = caa_row(make_chain, run_check, '0 issue "sectigo.com"', '0 issue "digicert.com"', '0 issue "sectigo.com"')
+    assert verdict(row) == FORBIDS
+    assert row["detail"] == f"CAA at {PARENT} allows digicert.com, sectigo.com, not letsencrypt.org"

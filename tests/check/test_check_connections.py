@@ -16,7 +16,7 @@ import pytest
 from sparkpost_tracking.check.connect import where
 from sparkpost_tracking.check.options import CheckOptions, Resolve
 from tests.check.conftest import DOMAIN, TARGET, MakeChain, Outcome
-from tests.check.fake_chain import RawServer, not_http, reset
+from tests.check.fake_chain import Hang, RawServer, not_http, reset
 
 Run = Callable[[list[str]], Outcome]
 #: A label may not start with a hyphen: the resolver refuses this name at once, without a query.
@@ -24,6 +24,7 @@ UNRESOLVABLE = "-no-such-host-"
 #: The broadcast address: Linux refuses a TCP connection to it at once (ENETUNREACH), on any network.
 BROADCAST = "255.255.255.255"
 HINTS = {
+    "timeout": "the CDN does not answer on this port: check that it serves it and that DNS points at it",
     "unresolved": "the host has no address: fix DNS (see the dns step)",
     "unreachable": "check the network path to the CDN",
     "tls_handshake": "the CDN has no certificate for this host name (SNI), or does not speak TLS on this port",
@@ -56,6 +57,24 @@ def test_a_host_that_does_not_resolve_is_named_with_the_resolvers_words(run_chec
     # No certificate was seen: its name and dates are unchecked, and a required row that did not pass.
     assert outcome.steps["tls.name"] == {"step": "tls.name", "data": {}, **UNCHECKED}
     assert outcome.steps["tls.expiry"] == {"step": "tls.expiry", "data": {}, **UNCHECKED}
+
+
+def test_a_port_resolved_elsewhere_names_the_address_it_was_sent_to(run_check: Run) -> None:
+    """``--resolve`` for one port: the row of that port names the address that did not resolve."""
+    outcome = run_check(["check", DOMAIN, "--resolve", f"{DOMAIN}:443:{UNRESOLVABLE}", "--skip", "dns", "--skip",
+                         "http", "--timeout", "5", "--expect-target", TARGET])
+    for step in ("tls.chain", "https"):
+        assert outcome.steps[step]["detail"].startswith(f"cannot resolve {UNRESOLVABLE}: "), outcome.steps[step]
+
+
+def test_a_host_that_accepts_and_never_answers_times_out_on_every_row(run_check: Run) -> None:
+    with Hang() as hang:
+        outcome = run_check(args_to("127.0.0.1", "--https-port", str(hang.port), "--http-port", str(hang.port),
+                                    "--timeout", "0.5"))
+    assert rows(outcome, *CONNECTING) == dict.fromkeys(CONNECTING, ("fail", "timeout", HINTS["timeout"]))
+    for step in CONNECTING:
+        assert outcome.steps[step]["detail"] == f"no complete answer from {DOMAIN}:{hang.port} (at 127.0.0.1) " \
+                                                "within 0.5 s"
 
 
 def test_an_address_the_network_cannot_reach_is_named_with_the_port_of_each_row(run_check: Run) -> None:

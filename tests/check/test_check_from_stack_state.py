@@ -10,6 +10,7 @@ here the reading of it, the settling of the options, and both reports of ``--all
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -22,7 +23,9 @@ import jsonschema
 import pytest
 
 from sparkpost_tracking.__main__ import main
+from sparkpost_tracking.check.options import add_arguments, options_from
 from sparkpost_tracking.check.report import ALL_JSON_SCHEMA
+from sparkpost_tracking.check.run import run_all as check_all
 from sparkpost_tracking.emulator import Emulator
 from tests.check.conftest import Outcome
 from tests.check.fake_dns import FakeDns, Records
@@ -109,10 +112,15 @@ def project(tmp_path_factory: pytest.TempPathFactory, emu: Emulator) -> Project:
             pytest.fail(message)
         pytest.skip(message)
     workdir = tmp_path_factory.mktemp("check-state")
+    # Every call of the CLI is logged on its way to the real one: how often `check` reads the stack is a promise.
+    shim = workdir / "bin" / "pulumi"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{workdir / "calls.log"}"\nexec "{cli / "pulumi"}" "$@"\n')
+    shim.chmod(0o755)
     (workdir / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: yaml\n")
     (workdir / "backend").mkdir()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SPARKPOST_", "PULUMI_"))},
-           "PATH": f"{cli}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PATH": f"{shim.parent}{os.pathsep}{cli}{os.pathsep}{os.environ.get('PATH', '')}",
            "PULUMI_BACKEND_URL": f"file://{workdir / 'backend'}", "PULUMI_HOME": str(workdir / "home"),
            "PULUMI_CONFIG_PASSPHRASE": "check-state-passphrase", "PULUMI_SKIP_UPDATE_CHECK": "true",
            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true"}
@@ -135,6 +143,11 @@ def in_project(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
     for name, value in project.env.items():
         monkeypatch.setenv(name, value)
     return project
+
+
+def cli_calls(project: Project) -> list[str]:
+    log = project.workdir / "calls.log"
+    return log.read_text().splitlines() if log.exists() else []
 
 
 def dns_records(wrong: str | None = None) -> Records:
@@ -254,3 +267,41 @@ def test_what_the_stack_cannot_give_is_a_usage_error(in_project: Project, emu: E
     if "missing" in args:
         assert err.rstrip().endswith("(to check another stack of this project, give --stack NAME; 'pulumi stack ls' "
                                      "lists them)")
+
+
+EXPORT, CONFIG = "stack export --non-interactive", "config --json --show-secrets --non-interactive"
+
+
+@pytest.mark.parametrize(("args", "calls"), [
+    (["--all"], [EXPORT]),
+    (["--all", "--sparkpost-verify"], [EXPORT, CONFIG]),
+    ([CLOUDFRONT], [EXPORT]),
+    ([CLOUDFRONT, "--sparkpost-verify"], [EXPORT, CONFIG]),
+], ids=["all", "all-verify", "one", "one-verify"])
+def test_the_state_is_read_once_and_the_config_only_for_the_key(in_project: Project, args: list[str],
+                                                                 calls: list[str],
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    before = len(cli_calls(in_project))
+    with FakeDns(dns_records()) as dns:
+        assert main(["check", *args, "--from-stack", "--dns-server", dns.address, *OFFLINE]) == 0
+    capsys.readouterr()
+    assert cli_calls(in_project)[before:] == calls
+
+
+def test_all_prints_its_json_as_the_one_domain_report_does(in_project: Project,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_all(capsys, "--json")
+    assert code == 0 and out == json.dumps(json.loads(out), indent=2) + "\n"
+
+
+def test_all_takes_the_environment_it_is_given(in_project: Project) -> None:
+    """The SparkPost settings come from the environment handed in (the key from the stack's config)."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = options_from(parser.parse_args(["--all", "--from-stack", "--sparkpost-verify", "--skip", "dns",
+                                              *OFFLINE]))
+    reports = check_all(options, {"SPARKPOST_REQUEST_TIMEOUT": "soon"})
+    assert [r.domain for r in reports] == [CLOUDFRONT, FASTLY, MANAGED]
+    for report in reports:
+        step = report.step("sparkpost")
+        assert step.code == "bad_setting" and "SPARKPOST_REQUEST_TIMEOUT" in step.detail
