@@ -40,10 +40,10 @@ class FoundDomain:
         owner = _owner(item)
         return cls(domain=str(item.get("domain") or "").strip().lower(),
                    subaccount_id=owner,
-                   secure=bool(item.get("secure", False)),
-                   default=bool(item.get("default", False)),
-                   verified=bool(status.get("verified", False)),
-                   uses_managed_certificate=bool(item.get("uses_managed_certificate", False)),
+                   secure=bool(item.get("secure")),
+                   default=bool(item.get("default")),
+                   verified=bool(status.get("verified")),
+                   uses_managed_certificate=bool(item.get("uses_managed_certificate")),
                    reported={**item, "subaccount_id": owner})
 
     @property
