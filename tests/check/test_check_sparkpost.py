@@ -209,6 +209,12 @@ def test_sparkpost_s_status_fields_are_shown_when_they_say_something(results: di
     with sparkpost_answering(200, {"results": results}) as api:
         row = check_sparkpost(DOMAIN, Account(api_url=api), {}, 5.0, FAST)
     assert (row.status, row.detail) == (status, detail)
+    # The row keeps SparkPost's four status fields as it said them, on either verdict.
+    assert row.data == {key: results.get(key) for key in ("verified", "cname_status", "compliance_status",
+                                                          "tls_status")}
+    if status is Status.FAIL:
+        assert (row.code, row.hint) == ("unverified", "SparkPost could not confirm the chain yet: fix the failed "
+                                                      "steps above, then check again")
 
 
 HINTS = {
