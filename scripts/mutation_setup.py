@@ -4,7 +4,9 @@
     python scripts/mutation_setup.py --score PACKAGE WORK   print the score of the finished run
 
 mutmut 3 reads ``[tool.mutmut]`` from the ``pyproject.toml`` of the folder it runs in, copies the source and the
-tests into ``mutants/`` there, and runs them with that copy first on the path. WORK links every top-level entry
+tests into ``mutants/`` there, and runs them with that copy first on the path. On each run it copies the tests and
+the files it does not mutate again, and mutates a file of the package that changed afresh, keeping the results of
+each function whose code did not change (it compares their hashes). WORK links every top-level entry
 of the repository (the tests read docs/ and examples/), and holds a ``pyproject.toml`` that is the repository's
 plus the one package's settings, so each package keeps its own results and a run of one does not disturb another.
 The subpackages the repository keeps as top-level folders (components/, dynamic_providers/, emulator/) are not
@@ -14,10 +16,10 @@ mutated: the editable install's mapping still serves them, from the repository.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,7 +46,6 @@ def prepare(package: str, work: Path) -> None:
             link.symlink_to(entry)
         if entry.name not in ("sparkpost_tracking", "tests"):  # mutmut copies these two itself
             linked.append(entry.name)
-    _refresh(package, work / "mutants")
     settings = {
         "source_paths": ["sparkpost_tracking"],
         "only_mutate": [f"sparkpost_tracking/{package}/*"],
@@ -56,23 +57,6 @@ def prepare(package: str, work: Path) -> None:
     tomllib.loads(text)  # the repository's own file must parse before anything is added to it
     (work / "pyproject.toml").write_text(text + "\n[tool.mutmut]\n" + "".join(
         f"{key} = {json.dumps(value)}\n" for key, value in settings.items()))
-
-
-def _refresh(package: str, mutants: Path) -> None:
-    """mutmut copies the source into ``mutants/`` once: bring back in line what changed since. A file of the
-    package that changed is removed with its results (mutmut mutates it afresh); any other file is copied."""
-    for source in (REPO / "sparkpost_tracking").rglob("*.py"):
-        relative = source.relative_to(REPO)
-        copy = mutants / relative
-        if not copy.exists():
-            continue
-        if relative.parts[1] == package:
-            meta = copy.with_name(copy.name + ".meta")
-            if not meta.exists() or source.stat().st_mtime > meta.stat().st_mtime:
-                for stale in (copy, meta, copy.with_name(copy.name + ".spans")):
-                    stale.unlink(missing_ok=True)
-        elif copy.read_bytes() != source.read_bytes():
-            shutil.copy2(source, copy)
 
 
 def score(package: str, work: Path) -> None:
@@ -87,10 +71,20 @@ def score(package: str, work: Path) -> None:
           f"killed {stats['killed']}, timeout {stats['timeout']}, survived {stats['survived']}, "
           f"no tests {stats['no_tests']}, suspicious {stats['suspicious']}"
           + (f"; {unrun} of {stats['total']} not run yet" if unrun else ""))
-    survivors = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results"], cwd=work, check=True,
-                               capture_output=True, text=True).stdout
-    if survivors.strip():
-        print(f"not killed (mutmut show NAME in {work}):\n{survivors.rstrip()}")
+    listed = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "results"], cwd=work, check=True,
+                            capture_output=True, text=True).stdout
+    undetected = [(name, status) for name, _, status in (line.strip().partition(": ") for line in listed.splitlines())
+                  if status in UNDETECTED]
+    if undetected:
+        print(f"not killed, by function (each mutant: {work}/mutants/not-killed.txt; mutmut show NAME in {work}):")
+        by_function = Counter((name.rpartition("__mutmut_")[0], status) for name, status in undetected)
+        for (function, status), count in sorted(by_function.items()):
+            print(f"  {count:4d} {status:<10} {function}")
+        (work / "mutants" / "not-killed.txt").write_text("".join(f"{n}: {s}\n" for n, s in undetected))
+
+
+#: The results that count against the score (a timeout is a detection: the mutant made the tests hang).
+UNDETECTED = ("survived", "no tests", "suspicious", "segfault")
 
 
 if __name__ == "__main__":

@@ -29,22 +29,22 @@ class FoundDomain:
     default: bool
     verified: bool
     uses_managed_certificate: bool
-    tls_status: str | None
     #: SparkPost's object as listed: what the core reads of it (``lifecycle.observed_from_api``) says what a
-    #: declaration of it sends on the first ``up`` (``writes``).
+    #: declaration of it sends on the first ``up`` (``writes``). Its owner is the one read (``subaccount_id``):
+    #: a primary-account domain listed with ``subaccount_id: 0`` is declared without one, as the check requires.
     reported: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> FoundDomain:
         status = item.get("status") or {}
+        owner = _owner(item)
         return cls(domain=str(item.get("domain") or "").strip().lower(),
-                   subaccount_id=_owner(item),
-                   secure=bool(item.get("secure", False)),
-                   default=bool(item.get("default", False)),
-                   verified=bool(status.get("verified", False)),
-                   uses_managed_certificate=bool(item.get("uses_managed_certificate", False)),
-                   tls_status=status.get("tls_status"),
-                   reported=dict(item))
+                   subaccount_id=owner,
+                   secure=bool(item.get("secure")),
+                   default=bool(item.get("default")),
+                   verified=bool(status.get("verified")),
+                   uses_managed_certificate=bool(item.get("uses_managed_certificate")),
+                   reported={**item, "subaccount_id": owner})
 
     @property
     def scope(self) -> int:

@@ -10,12 +10,7 @@ from dataclasses import dataclass
 
 from sparkpost_tracking.check.options import UsageError, parse_dns_server
 from sparkpost_tracking.dynamic_providers.hosts import REGIONS
-from sparkpost_tracking.dynamic_providers.validation import (
-    MAX_SUBACCOUNT_ID,
-    InvalidInput,
-    validate_api_url,
-    validate_region,
-)
+from sparkpost_tracking.dynamic_providers.validation import MAX_SUBACCOUNT_ID, InvalidInput, validate_api_url
 
 from .files import same_file
 
@@ -94,8 +89,8 @@ def options_from(args: argparse.Namespace) -> ImportOptions:
         raise UsageError("give --out FILE (a bulk-import file for pulumi import -f) and/or --stack-config FILE "
                          "(entries for this repository's stack program)")
     try:
-        region = validate_region(args.region, "--region") if args.region else None
-        api_url = validate_api_url(args.api_url, "--api-url") if args.api_url else None
+        # An empty --api-url (an unset shell variable) is refused, never read as "SparkPost's own API".
+        api_url = validate_api_url(args.api_url, "--api-url")
     except InvalidInput as exc:
         raise UsageError(str(exc)) from None
     if not args.timeout > 0:
@@ -112,7 +107,7 @@ def options_from(args: argparse.Namespace) -> ImportOptions:
         stack_config=args.stack_config,
         domains=patterns,
         subaccounts=subaccounts,
-        region=region,
+        region=args.region,  # one of REGIONS: the parser's choices
         api_url=api_url,
         dns=not args.no_dns,
         dns_server=parse_dns_server(args.dns_server) if args.dns_server else None,

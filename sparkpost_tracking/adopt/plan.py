@@ -57,7 +57,7 @@ def _name_problem(domain: str, validate: Callable[[Any, str], str]) -> str | Non
 def plan_import(account: Account, selection: Selection) -> Plan:
     """Every selected tracking domain, and every association that names one of them."""
     plan = Plan()
-    adopted: dict[str, FoundDomain] = {}
+    adopted: set[str] = set()
     known = {d.domain: d for d in account.domains}
     for found in sorted(selection.of(account.domains), key=lambda d: (d.scope, d.domain)):
         problem = _name_problem(found.domain, validate_domain)
@@ -67,7 +67,7 @@ def plan_import(account: Account, selection: Selection) -> Plan:
                                          "in SparkPost, or rename it there"))
             continue
         plan.domains.append(found)
-        adopted[found.domain] = found
+        adopted.add(found.domain)
     if account.sending_error:
         plan.findings.append(Finding(ALL_SENDING, None, f"associations not read: {account.sending_error}"))
     for sending in sorted(account.sending, key=lambda s: (s.scope, s.domain)):
@@ -86,8 +86,7 @@ def plan_import(account: Account, selection: Selection) -> Plan:
     return plan
 
 
-def _association_problem(sending: FoundSending, tracking: FoundDomain | None,
-                         adopted: dict[str, FoundDomain]) -> str | None:
+def _association_problem(sending: FoundSending, tracking: FoundDomain | None, adopted: set[str]) -> str | None:
     if tracking is None:
         return ("the account's list shows no such tracking domain; fix the association in SparkPost (or remove it), "
                 "then import again")

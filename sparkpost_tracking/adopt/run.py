@@ -17,7 +17,7 @@ from typing import Any
 from sparkpost_tracking.dynamic_providers import errors
 from sparkpost_tracking.dynamic_providers.client import SparkPostClient
 from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, effective_api_base
-from sparkpost_tracking.dynamic_providers.settings import settings_from
+from sparkpost_tracking.dynamic_providers.settings import API_KEY_ENV, region_key_names, settings_from
 
 from .account import Selection, read_account
 from .bulk_file import OutFileError, announcements, bulk_import, check_replaceable
@@ -70,11 +70,17 @@ def run_import(options: ImportOptions, environ: Mapping[str, str] | None = None)
     env = os.environ if environ is None else environ
     region = options.region or DEFAULT_REGION
     report = Report(effective_api_base(region, options.api_url))
+    # An API base of its own (an Enterprise tenant, the emulator) has one key, whatever the region.
+    key_region = None if options.api_url else region
     try:
         settings = settings_from({}, env)
-        key, source = settings.api_key_and_source(None if options.api_url else region, env)
-    except errors.ConfigurationError as exc:
-        report.error = f"{exc}. Export the key in the environment; never pass it on a command line"
+        if not any(env.get(name) for name in key_variables(key_region)):
+            report.error = (f"no SparkPost API key: export {' or '.join(key_variables(key_region))} (import reads "
+                            "the key from the environment only; never pass it on a command line)")
+            return report
+        key, source = settings.api_key_and_source(key_region, env)
+    except errors.ConfigurationError as exc:  # a bad setting, or a key that is no key: the message names it
+        report.error = str(exc)
         return report
     started = time.monotonic()
     try:
@@ -101,6 +107,12 @@ def run_import(options: ImportOptions, environ: Mapping[str, str] | None = None)
         report.written.append(path)
     report.seconds = time.monotonic() - started
     return report
+
+
+def key_variables(region: str | None) -> list[str]:
+    """The environment variables that may hold the key for ``region``, in the order the provider reads them."""
+    own = [region_key_names(region)[1]] if region and region != DEFAULT_REGION else []
+    return [*own, API_KEY_ENV]
 
 
 def _outputs(options: ImportOptions, plan: Plan, report: Report) -> list[tuple[str, str]]:

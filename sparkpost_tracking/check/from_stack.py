@@ -48,7 +48,6 @@ class StackDomain:
     region: str | None
     api_url: str | None
     subaccount_id: int | None
-    urn: str = ""
 
 
 def _value(props: dict[str, Any], *names: str) -> Any:
@@ -88,8 +87,7 @@ def domains_in_state(state: Any) -> list[StackDomain]:
         found.append(StackDomain(
             domain=domain.lower(), cname_target=target, cdn=cdn, region=region,
             api_url=_text(_value(outs, "api_url", "apiUrl")),
-            subaccount_id=int(subaccount) if isinstance(subaccount, int | float) else None,
-            urn=str(resource.get("urn", ""))))
+            subaccount_id=int(subaccount) if isinstance(subaccount, int | float) else None))
     return found
 
 

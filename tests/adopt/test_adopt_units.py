@@ -380,6 +380,9 @@ def test_a_file_that_cannot_be_merged_safely_is_refused(existing: str, words: st
     ((), "give --out FILE (a bulk-import file for pulumi import -f) and/or --stack-config FILE (entries for this "
          "repository's stack program)"),
     (("--out", "a", "--api-url", "ftp://x"), "--api-url"),
+    # An unset shell variable (--api-url "$EMULATOR") is refused: it would otherwise read SparkPost's own API.
+    (("--out", "a", "--api-url", ""), "--api-url: must be a URL string such as 'https://api.sparkpost.com/api/v1', "
+                                        "got ''"),
     (("--out", "a", "--timeout", "0"), "--timeout: must be a positive number of seconds, got 0"),
     (("--out", "a", "--timeout", "-1"), "--timeout: must be a positive number of seconds, got -1"),
     (("--out", "a", "--no-dns", "--dns-server", "127.0.0.1"), "--dns-server: means nothing with --no-dns"),
@@ -406,6 +409,7 @@ def test_good_options_are_kept() -> None:
     assert (chosen.timeout, chosen.dns_server, chosen.dns, chosen.json) == (0.5, ("127.0.0.1", 5353), True, True)
     assert chosen.subaccounts == frozenset({MAX_SUBACCOUNT_ID})
     assert options("--out", "a", "--no-dns").dns is False
+    assert (options("--out", "a").region, options("--out", "a").api_url) == (None, None)
 
 
 def test_deep_new_files_get_the_mode_open_would_give(tmp_path: Path) -> None:

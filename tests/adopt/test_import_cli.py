@@ -1,20 +1,26 @@
-"""``sparkpost-tracking import`` as a user runs it (``python -m sparkpost_tracking import``) against the emulator: two
-GETs and no write, the bulk-import file and the stack entries for the 12-domain account, selection, the CDN from
-DNS, what is left out and why, and the key never shown."""
+"""``sparkpost-tracking import`` as a user runs it against the emulator: two GETs and no write, the bulk-import file
+and the stack entries for the 12-domain account, selection, the CDN from DNS, what is left out and why, and the key
+never shown. Each run goes through the command's entry point in process, with its own working directory,
+environment and output, so a mutation tool sees what each test reaches; one runs it as ``python -m
+sparkpost_tracking import`` too."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
 
+from sparkpost_tracking.__main__ import main
 from sparkpost_tracking.emulator import Emulator
 from sparkpost_tracking.stack import plan_domains
 from tests.adopt.account_seed import DOMAINS, SENDING, seed_account, snapshot
@@ -31,12 +37,39 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-def run_import(emu: Emulator, tmp_path: Path, *args: str, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
+def environment(key: str | None) -> dict[str, str]:
+    """This process's environment without any SparkPost setting, and ``key`` as the key."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPARKPOST_")}
-    if key is not None:
-        env["SPARKPOST_API_KEY"] = key
-    return subprocess.run([sys.executable, "-m", "sparkpost_tracking", "import", "--api-url", emu.base_url, *args],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    return env if key is None else {**env, "SPARKPOST_API_KEY": key}
+
+
+def import_command(api_url: str, cwd: Path, *args: str, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
+    """``sparkpost-tracking import --api-url API_URL ARGS`` in ``cwd``: the exit code and what it printed."""
+    argv = ["import", "--api-url", api_url, *args]
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    with mock.patch.dict(os.environ, environment(key), clear=True), redirect_stdout(out), redirect_stderr(err):
+        os.chdir(cwd)
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's own usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        finally:
+            os.chdir(here)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def run_import(emu: Emulator, tmp_path: Path, *args: str, key: str | None = KEY) -> subprocess.CompletedProcess[str]:
+    return import_command(emu.base_url, tmp_path, *args, key=key)
+
+
+def test_python_dash_m_runs_the_same_import(emu: Emulator, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "sparkpost_tracking", "import", "--api-url", emu.base_url, "--out",
+                           "import.json", "--no-dns"], cwd=tmp_path, env=environment(KEY), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"Read {emu.base_url} in ") and "Wrote import.json\n" in done.stdout
+    assert run_import(emu, tmp_path, "--out", "again.json", "--no-dns").returncode == 0  # in process: the same file
+    assert (tmp_path / "import.json").read_text() == (tmp_path / "again.json").read_text()
 
 
 def test_the_whole_account_in_two_reads_and_no_write(emu: Emulator, tmp_path: Path) -> None:
@@ -207,15 +240,24 @@ def test_a_key_without_the_sending_domains_grant_adopts_the_domains_and_reports_
     server = make_server("127.0.0.1", 0, sparkpost)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    api = f"http://127.0.0.1:{server.server_port}/api/v1"
     try:
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("SPARKPOST_")}, "SPARKPOST_API_KEY": KEY}
-        done = subprocess.run([sys.executable, "-m", "sparkpost_tracking", "import", "--api-url",
-                               f"http://127.0.0.1:{server.server_port}/api/v1", "--out", "x.json", "--json"],
-                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        done = import_command(api, tmp_path, "--out", "x.json", "--json")
+        text = import_command(api, tmp_path, "--out", "x.json")
     finally:
         server.shutdown()
         thread.join()
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == text.returncode == 1, done.stderr
     findings = json.loads(done.stdout)["findings"]
-    assert [f["left_out"] for f in findings] == [True] and "Sending Domains grant" in findings[0]["message"]
+    assert [(f["domain"], f["subaccount_id"], f["left_out"]) for f in findings] == [("sending domains", None, True)]
+    # The finding is about the listing of every scope, and says what to give the key.
+    assert text.stdout.splitlines()[-1] == (
+        "  LEFT OUT: sending domains (every scope): associations not read: SparkPost refused to list sending domains "
+        "(HTTP 403: Forbidden.); give the key the Sending Domains grant and import again")
     assert [r["id"] for r in json.loads((tmp_path / "x.json").read_text())["resources"]] == ["track.example.com"]
+
+
+def test_an_unknown_region_is_refused_with_the_regions_there_are(emu: Emulator, tmp_path: Path) -> None:
+    done = run_import(emu, tmp_path, "--out", "x.json", "--region", "mars")
+    assert done.returncode == 2 and "argument --region: invalid choice: 'mars' (choose from 'us', 'eu')" in done.stderr
+    assert emu.count() == 0 and not (tmp_path / "x.json").exists()

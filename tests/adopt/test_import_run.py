@@ -168,3 +168,69 @@ def test_the_report_as_text_and_as_json(emu: Emulator, tmp_path: Path) -> None:
     assert document["seconds"] == round(report.seconds, 3)
     assert document["findings"][0] == {"domain": "http.brand-a.com", "subaccount_id": 12, "left_out": True,
                                        "message": report.findings[0].message, "writes": []}
+
+
+def test_the_region_picks_the_key_and_the_api_base_unless_an_api_url_is_given(tmp_path: Path) -> None:
+    """Nothing is sent without a key, so the real API bases are named here without a request to them."""
+    eu = run_import(ImportOptions(region="eu", out=str(tmp_path / "x.json")), environ={})
+    assert eu.api_base == "https://api.eu.sparkpost.com/api/v1"
+    # import reads no stack config: the message names only what it reads, and following it works.
+    assert eu.error == ("no SparkPost API key: export SPARKPOST_EU_API_KEY or SPARKPOST_API_KEY (import reads the "
+                        "key from the environment only; never pass it on a command line)")
+    assert run_import(ImportOptions(region="eu", out=str(tmp_path / "x.json")), environ={}).api_base == \
+        "https://api.eu.sparkpost.com/api/v1"
+    assert run_import(ImportOptions(out=str(tmp_path / "x.json")), environ={}).api_base == \
+        "https://api.sparkpost.com/api/v1"
+    # An API base of its own (an Enterprise tenant) has one key, whatever the region.
+    tenant = run_import(ImportOptions(region="eu", api_url="https://tenant.example/api/v1",
+                                      out=str(tmp_path / "x.json")), environ={"SPARKPOST_EU_API_KEY": KEY})
+    assert tenant.api_base == "https://tenant.example/api/v1"
+    assert tenant.error == ("no SparkPost API key: export SPARKPOST_API_KEY (import reads the key from the "
+                            "environment only; never pass it on a command line)")
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_the_retry_settings_apply_to_the_account_s_reads(emu: Emulator, tmp_path: Path) -> None:
+    emu.fail_next(1, status=503, method="GET")
+    none = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "x.json"), dns=False),
+                      environ={"SPARKPOST_API_KEY": KEY, "SPARKPOST_MAX_RETRIES": "0"})
+    assert (none.error or "").startswith("reading the account failed, nothing was written: ")
+    assert emu.count() == 1 and not (tmp_path / "x.json").exists()
+    emu.clear_requests()
+    emu.fail_next(1, status=503, method="GET")
+    retried = run_import(ImportOptions(api_url=emu.base_url, out=str(tmp_path / "x.json"), dns=False),
+                         environ={"SPARKPOST_API_KEY": KEY, "SPARKPOST_RETRY_BACKOFF": "0.01"})
+    assert retried.error is None and emu.count("GET", "/tracking-domains") == 2
+
+
+def test_no_dns_asks_dns_nothing(emu: Emulator, tmp_path: Path) -> None:
+    from tests.check.fake_dns import FakeDns
+
+    with FakeDns({"track.example.com": [("CNAME", "d1.cloudfront.net")]}) as dns:
+        host, port = dns.address.split(":")
+        report = run_import(ImportOptions(api_url=emu.base_url, stack_config=str(tmp_path / "s.yaml"), dns=False,
+                                          dns_server=(host, int(port))), environ={"SPARKPOST_API_KEY": KEY})
+        assert dns.queries == []
+    assert report.error is None
+    track = [f for f in report.findings if f.domain == "track.example.com"]
+    assert len(track) == 1 and "written commented out" in track[0].message
+
+
+def test_a_bad_setting_or_key_is_named_in_its_own_words(tmp_path: Path) -> None:
+    options = ImportOptions(api_url="https://tenant.example/api/v1", out=str(tmp_path / "x.json"))
+    bad = run_import(options, environ={"SPARKPOST_API_KEY": KEY, "SPARKPOST_REQUEST_TIMEOUT": "soon"})
+    assert bad.error == "sparkpost:requestTimeout (or SPARKPOST_REQUEST_TIMEOUT) must be a number of seconds/count, " \
+                        "got 'soon'"
+    spaced = run_import(options, environ={"SPARKPOST_API_KEY": KEY + "\n"})
+    assert spaced.error == ("The SparkPost API key from environment variable SPARKPOST_API_KEY contains whitespace or "
+                            "a control character (a trailing newline, often, from 'echo'). Set it again without it: "
+                            "export SPARKPOST_API_KEY=<key>.")
+    assert KEY not in (spaced.error or "") and not (tmp_path / "x.json").exists()
+
+
+def test_the_region_s_own_key_is_read_first(tmp_path: Path) -> None:
+    """The EU key is the one read for an EU account: a malformed one is named (nothing is sent), not passed over."""
+    report = run_import(ImportOptions(region="eu", out=str(tmp_path / "x.json")),
+                        environ={"SPARKPOST_EU_API_KEY": KEY + " "})
+    assert (report.error or "").startswith("The SparkPost API key from environment variable SPARKPOST_EU_API_KEY "
+                                           "contains whitespace")

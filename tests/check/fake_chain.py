@@ -7,6 +7,8 @@
 - ``FakeCdn`` terminates TLS with a given certificate and forwards to the origin, keeping Host and User-Agent
   unless told to break the chain in one of the ways ``check`` must name.
 - ``Hang`` accepts connections (the kernel does) and never answers.
+- ``RawServer`` answers each connection with a function of its socket: a reset (``reset``), or bytes that are not
+  HTTP after the request (``not_http``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import struct
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -196,3 +199,53 @@ def closed_port() -> int:
     """A loopback port nobody listens on (it was free a moment ago, and loopback ports are not reused at once)."""
     with socket.create_server((LOOPBACK, 0)) as sock:
         return int(sock.getsockname()[1])
+
+
+class RawServer:
+    """A loopback server that hands each connection it accepts to ``answer`` (in its own thread), then closes it."""
+
+    def __init__(self, answer: Callable[[socket.socket], None]) -> None:
+        self._answer = answer
+        self._sock = socket.create_server((LOOPBACK, 0), backlog=16)
+        self.port = int(self._sock.getsockname()[1])
+        self.accepted = 0
+        self._thread = threading.Thread(target=self._serve, name="raw-server", daemon=True)
+
+    def __enter__(self) -> RawServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._sock.shutdown(socket.SHUT_RDWR)  # ends the accept in progress
+        self._sock.close()
+        self._thread.join()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            with conn:
+                self._answer(conn)
+
+
+def reset(conn: socket.socket) -> None:
+    """Close with a TCP reset (SO_LINGER 0), as a CDN that drops the connection does."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def not_http(answer: bytes) -> Callable[[socket.socket], None]:
+    """Read the request's head, then send ``answer`` (say, another protocol's greeting) and close."""
+    def send(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            received += chunk
+        conn.sendall(answer)
+
+    return send

@@ -1,8 +1,10 @@
 """A DNS server on loopback (UDP) that answers from a table, following CNAMEs as a recursive resolver does.
 
 ``records`` maps a name to its records, e.g. ``{"track.example.com": [("CNAME", "d1.cloudfront.net")],
-"d1.cloudfront.net": [("A", "192.0.2.10")]}``; a name not in the table is NXDOMAIN. ``silent=True`` never
-answers (a resolver that times out). Built with dnspython's message classes.
+"d1.cloudfront.net": [("A", "192.0.2.10")]}``; a name not in the table is NXDOMAIN. A name listed with
+``("RCODE", "SERVFAIL")`` answers every query for it (or through a CNAME to it) with that response code, as a
+zone whose name servers fail does. ``silent=True`` never answers (a resolver that times out). Built with
+dnspython's message classes.
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ class FakeDns:
             found = self.records.get(name)
             if found is None:
                 response.set_rcode(dns.rcode.NXDOMAIN)
+                break
+            failures = [value for kind, value in found if kind == "RCODE"]
+            if failures:
+                response.set_rcode(dns.rcode.from_text(failures[0]))
                 break
             cnames = [value for kind, value in found if kind == "CNAME"]
             if cnames and wanted != "CNAME":

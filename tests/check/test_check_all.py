@@ -57,6 +57,29 @@ def test_an_empty_or_strange_state_lists_nothing() -> None:
     assert domains_in_state(None) == [] and domains_in_state({}) == [] and domains_in_state(state()) == []
 
 
+def test_each_domain_is_read_from_what_the_state_holds_of_it() -> None:
+    found = domains_in_state(state(
+        # no domain (nor a string one): not a domain to check, and the next one is still read
+        {"urn": "u:none", "type": "sparkpost-tracking:index:TrackingDomain", "outputs": {"region": "us"}},
+        {"urn": "u:number", "type": "sparkpost-tracking:index:TrackingDomain", "outputs": {"domain": 42}},
+        # a resource whose outputs lack the domain (a create that failed half way): its inputs give it
+        {"urn": "u:inputs", "type": "pulumi-python:dynamic/sparkpost:TrackingDomain",
+         "inputs": {"domain": "in.example.com", "region": "eu"}, "outputs": {}},
+        # the Python resource's snake_case managed certificate: the region's V2 host is the target
+        {"urn": "u:py", "type": "pulumi-python:dynamic/sparkpost:TrackingDomain",
+         "outputs": {"domain": "py.example.com", "managed_certificate": True}},
+        # a team's own component is no CDN of ours: its outputs are not trusted as a target
+        {"urn": "u:own", "type": "acme:index:Tracking", "outputs": {"cnameTarget": "their.example.net"}},
+        {"urn": "u:child", "type": "sparkpost-tracking:index:TrackingDomain", "parent": "u:own",
+         "outputs": {"domain": "child.example.com"}},
+    ))
+    assert [(d.domain, d.cname_target, d.cdn, d.region) for d in found] == [
+        ("in.example.com", None, None, "eu"),
+        ("py.example.com", "v2.spgo.io", None, None),
+        ("child.example.com", None, None, None),
+    ]
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["check", "--all"], "--all: checks every tracking domain of a stack, so it needs --from-stack"),
     (["check", "--all", "--from-stack", "track.example.com"], "leave out DOMAIN (track.example.com)"),

@@ -171,3 +171,31 @@ def test_the_row_keeps_the_records_that_decided(make_chain: MakeChain, run_check
     assert row["data"]["owner"] == PARENT and sorted(row["data"]["records"]) == sorted(values)
     if code == "caa_parameters":
         assert all(value in str(row["detail"]) for value in values) and "; 0 issue" in str(row["detail"])
+
+
+LOOKUP_FAILED_HINT = "a CA that cannot read CAA records refuses to issue: check the zone's name servers"
+
+
+@pytest.mark.parametrize(("failing", "dns_row"), [
+    (DOMAIN, ("fail", "dns_error")),  # the host's own name servers fail: every lookup of it does
+    (PARENT, ("pass", None)),  # the host has no CAA records: the climb reaches a zone whose servers fail
+], ids=["host", "parent"])
+def test_a_caa_lookup_that_fails_fails_the_row(make_chain: MakeChain, run_check: Run, failing: str,
+                                               dns_row: tuple[str, None]) -> None:
+    """A CA that cannot read the CAA records does not issue (RFC 8659 §3): SERVFAIL fails the row, naming the query."""
+    records: Records = {DOMAIN: [("CNAME", V2)], V2: [("A", "192.0.2.20")], failing: [("RCODE", "SERVFAIL")]}
+    outcome = run_check(make_chain(records=records).args("--cdn", "managed", *ONLY_CAA, expect_target=None))
+    caa, dns = outcome.steps["caa"], outcome.steps["dns"]
+    assert outcome.code == 1 and (dns["status"], dns["code"]) == dns_row
+    assert (caa["status"], caa["code"], caa["hint"]) == ("fail", "caa_lookup_failed", LOOKUP_FAILED_HINT)
+    assert caa["detail"].startswith(f"CAA lookup failed: All nameservers failed to answer the query {failing}. IN CAA")
+    assert caa["data"] == {}
+    if failing == DOMAIN:
+        assert dns["detail"].startswith(f"DNS lookup failed: All nameservers failed to answer the query {DOMAIN}. IN A")
+        assert dns["hint"] == "check the resolver and the zone's name servers"
+
+
+def test_a_set_for_other_cas_names_each_of_them(make_chain: MakeChain, run_check: Run) -> None:
+    row = caa_row(make_chain, run_check, '0 issue "sectigo.com"', '0 issue "digicert.com"', '0 issue "sectigo.com"')
+    assert verdict(row) == FORBIDS
+    assert row["detail"] == f"CAA at {PARENT} allows digicert.com, sectigo.com, not letsencrypt.org"

@@ -322,6 +322,7 @@ def test_a_managed_certificate_s_status_is_reported_with_its_dates(run_check: Ru
     assert step["code"] == expected
     if expected is not None:
         assert step["detail"] == f"verified, but SparkPost's managed certificate is {tls_status}"
+        assert step["hint"] == "run 'pulumi up' to request it again; SparkPost renews a valid certificate itself"
         assert step["data"]["certificate_expires_at"] == "2026-04-01T00:00:00Z"
         assert step["data"]["certificate_error"] is None
 

@@ -3,11 +3,21 @@ and the key never in what `check` prints, whatever happens."""
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 from sparkpost_tracking.__main__ import main
+from sparkpost_tracking.check.result import Status
+from sparkpost_tracking.check.sparkpost_step import Account, check_sparkpost
 from sparkpost_tracking.dynamic_providers.certificate_errors import ERROR_CODES
 from sparkpost_tracking.emulator import Emulator
 from tests.check.conftest import DOMAIN, MakeChain, Outcome
@@ -134,3 +144,117 @@ def test_a_valid_certificate_costs_no_extra_call(run_check: Run, sparkpost: Emul
     sparkpost.clear_requests()
     outcome = run_check(verify_args(sparkpost))
     assert outcome.code == 0 and sparkpost.count() == 1
+
+
+def test_a_verify_without_an_answer_is_tried_once_more_each_within_the_request_timeout(
+        run_check: Run, sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SparkPost holds every verify and never answers: `check` waits ``SPARKPOST_REQUEST_TIMEOUT`` for each of two
+    tries (a probe retries once, docs/check.md), then names the call that did not complete."""
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    monkeypatch.setenv("SPARKPOST_REQUEST_TIMEOUT", "0.5")
+    monkeypatch.setenv("SPARKPOST_RETRY_BACKOFF", "0.05")
+    sparkpost.delay_next(5, 600, method="POST", path_suffix="/verify")  # held until the emulator stops
+    sparkpost.clear_requests()
+    started = time.monotonic()
+    step = run_check(verify_args(sparkpost)).steps["sparkpost"]
+    elapsed = time.monotonic() - started
+    assert (step["status"], step["code"], step["hint"]) == ("fail", "unreachable",
+                                                            f"check the network path to {sparkpost.base_url}")
+    assert step["detail"].startswith(f"SparkPost POST /tracking-domains/{DOMAIN}/verify did not complete: ")
+    assert "read timeout=0.5" in step["detail"] and KEY not in step["detail"]
+    assert wait_for(lambda: sparkpost.in_flight()["now"] == 2)  # the try and its retry, both still held
+    assert sparkpost.in_flight()["peak"] == 2
+    assert 1.0 <= elapsed < 30  # two reads of 0.5 s, not SparkPost's default 30 s each
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+# ---- SparkPost's answers as a tiny server gives them (the emulator always answers in full) -------------------------
+
+@contextmanager
+def sparkpost_answering(status: int, body: dict[str, Any]) -> Iterator[str]:
+    """A SparkPost that answers every call with ``status`` and ``body``; yields its API base."""
+    @Request.application
+    def answer(request: Request) -> Response:
+        return Response(json.dumps(body), status, content_type="application/json")
+
+    server = make_server("127.0.0.1", 0, answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/api/v1"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+FAST = {"SPARKPOST_API_KEY": KEY, "SPARKPOST_RETRY_BACKOFF": "0.01"}
+
+
+@pytest.mark.parametrize(("results", "status", "detail"), [
+    ({"verified": True, "cname_status": "", "compliance_status": "valid", "tls_status": None}, Status.PASS,
+     "verified by SparkPost (compliance_status valid)"),  # an empty status says nothing: not shown
+    ({"verified": True}, Status.PASS, "verified by SparkPost"),
+    ({"verified": False, "cname_status": ""}, Status.FAIL, "SparkPost reports the domain unverified (no status)"),
+], ids=["some", "none", "unverified"])
+def test_sparkpost_s_status_fields_are_shown_when_they_say_something(results: dict[str, Any], status: Status,
+                                                                     detail: str) -> None:
+    with sparkpost_answering(200, {"results": results}) as api:
+        row = check_sparkpost(DOMAIN, Account(api_url=api), {}, 5.0, FAST)
+    assert (row.status, row.detail) == (status, detail)
+    # The row keeps SparkPost's four status fields as it said them, on either verdict.
+    assert row.data == {key: results.get(key) for key in ("verified", "cname_status", "compliance_status",
+                                                          "tls_status")}
+    if status is Status.FAIL:
+        assert (row.code, row.hint) == ("unverified", "SparkPost could not confirm the chain yet: fix the failed "
+                                                      "steps above, then check again")
+
+
+HINTS = {
+    "verify_failed": "SparkPost's own request through the chain failed: fix the failed steps above first",
+    "not_found": "create it (pulumi up), or give the right --region/--api-url/--subaccount",
+    "unauthorized": "use a key of this account and region with the Tracking Domains: Read/Write grant",
+    "api_error": "try again later; SparkPost's status page tells of outages",
+    "no_key": "export the key in the environment (or use --from-stack); never pass it on a command line",
+    "bad_setting": "fix or unset that setting",
+}
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, "verify_failed"), (404, "not_found"), (401, "unauthorized"),
+                                              (403, "unauthorized"), (500, "api_error")])
+def test_each_refusal_says_what_to_do(status: int, code: str) -> None:
+    with sparkpost_answering(status, {"errors": [{"message": "said by SparkPost"}]}) as api:
+        row = check_sparkpost(DOMAIN, Account(api_url=api), {}, 5.0, FAST)
+    assert (row.status, row.code, row.hint) == (Status.FAIL, code, HINTS[code])
+    assert ("said by SparkPost" in row.detail) is (code != "not_found")  # 404 is said in our words: where we looked
+
+
+@pytest.mark.parametrize(("environ", "code"), [({}, "no_key"),
+                                               ({**FAST, "SPARKPOST_REQUEST_TIMEOUT": "soon"}, "bad_setting")])
+def test_a_missing_key_or_a_bad_setting_says_what_to_do(environ: dict[str, str], code: str) -> None:
+    row = check_sparkpost(DOMAIN, Account(api_url="http://127.0.0.1:9/api/v1"), {}, 5.0, environ)
+    assert (row.status, row.code, row.hint) == (Status.FAIL, code, HINTS[code])
+
+
+def test_a_sparkpost_that_does_not_accept_the_connection_is_given_up_on_within_timeout() -> None:
+    """A listening socket whose queue is full drops every new connection attempt (the kernel ignores the SYN): the
+    connect itself is bounded by ``--timeout``, not by the API's read timeout."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as full:
+        queued = socket.create_connection(full.getsockname(), timeout=5)  # the one place in its queue
+        try:
+            started = time.monotonic()
+            row = check_sparkpost(DOMAIN, Account(api_url=f"http://127.0.0.1:{full.getsockname()[1]}/api/v1"), {},
+                                  0.5, FAST)
+            elapsed = time.monotonic() - started
+        finally:
+            queued.close()
+    assert (row.status, row.code) == (Status.FAIL, "unreachable")
+    assert row.detail.startswith(f"SparkPost POST /tracking-domains/{DOMAIN}/verify was not sent: ")
+    assert elapsed < 4  # two connection attempts of 0.5 s (a try and its retry), not SparkPost's 5 s each
