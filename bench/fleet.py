@@ -94,7 +94,7 @@ class Stack:
         self.emulator_cpu[name] = _own_cpu() - emulator_before
         if result.returncode != 0:
             raise FleetFailure(f"{self.path}/{self.kind} N={self.n}: pulumi {name} exited {result.returncode}:\n"
-                               f"{result.text[-3000:]}")
+                               f"{first_errors(result.text)}\n...\n{result.text[-1500:]}")
         self.seconds[name] = result.seconds
         return result
 
@@ -114,6 +114,21 @@ def _own_cpu() -> float:
 def _cpu() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return children.ru_utime + children.ru_stime + _own_cpu()
+
+
+def first_errors(text: str, most: int = 12) -> str:
+    """The first distinct error lines of a failed command: once one step fails, the engine cancels the others and
+    prints a ``CANCELLED`` for each, which would bury the cause at the top of thousands of lines."""
+    errors: list[str] = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if "error" in line.lower() and "CANCELLED" not in line:
+            context = "\n".join(lines[max(0, i - 1):i + 3])
+            if context not in errors:
+                errors.append(context)
+        if len(errors) >= most:
+            break
+    return "\n".join(errors) or "(no error line)"
 
 
 def python_stack(root: Path, cli: Path, emu: Emulator, kind: str, n: int, parallel: int) -> Stack:
