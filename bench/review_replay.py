@@ -152,8 +152,15 @@ class Edit:
     registrations: list[Change] = field(default_factory=list)
 
 
+class EditsConflict(LookupError):
+    """One part of a combined edit changes a domain that another part deleted or renamed."""
+
+
 def _entry(spec: dict[str, Any], domain: str) -> dict[str, Any]:
-    return next(e for e in spec["domains"] if e["domain"] == domain)
+    for entry in spec["domains"]:
+        if entry["domain"] == domain:
+            return entry
+    raise EditsConflict(domain)
 
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -362,9 +369,12 @@ def generate(seed: int, olds: list[Resource]) -> Iterator[Edit]:
     while True:
         parts = rng.sample(singles, rng.choice((2, 3)))
         spec = copy.deepcopy(SPEC)
-        for title, mutate in config_edits(spec):
-            if any(p.title == title for p in parts):
-                mutate(spec)
+        try:
+            for title, mutate in config_edits(spec):
+                if any(p.title == title for p in parts):
+                    mutate(spec)
+        except EditsConflict:
+            continue  # e.g. a domain deleted, then its default changed: not one edit a user could make
         yield Edit(" + ".join(p.title for p in parts), spec, [c for p in parts for c in p.registrations])
 
 
