@@ -207,6 +207,13 @@ def _judge_document(preview: Preview, out: _Collector) -> None:
                      "whose SparkPost domain has no step is judged as deleted or replaced. To see the whole plan: "
                      f"`pulumi preview --ignore-protect --json --show-sames --show-replacement-steps` "
                      f"({RETIRING}).")
+            # A domain whose every resource is deleted after that point has no step at all, so no chain to judge:
+            # the preview as a whole carries it, never a silence that reads as safe.
+            out.add(DOCUMENT, None, cut.urn, [Finding(
+                Verdict.BREAKS_LINKS, Link.SPARKPOST,
+                f"the deletes after the protected {_name(cut.urn)} are not listed: a tracking domain removed from the "
+                "program may be among them, with no step here, and every link sent through it would stop working")],
+                op="delete")
         else:
             out.note(f"The engine refused to replace protected resources ({where}); the rest of the plan is "
                      f"listed. See {RETIRING} to retire a domain.")

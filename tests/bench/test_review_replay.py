@@ -49,3 +49,36 @@ def test_combined_edits_whose_parts_conflict_are_left_out() -> None:
     # some combinations delete a domain, and none of those is followed by a change of that same domain
     deleting = [e for e in combined if {x["domain"] for x in e.spec["domains"]} < names]
     assert deleting
+
+
+#: Edits of the larger run (``--edits 3000 --seed 7``) that review once called risky or left out while a replayed
+#: link failed: a hand-written certificate ARN beside a certificate being replaced (the emulated preview hid the
+#: literal), and a domain deleted after the protected delete where the engine stopped (no step at all).
+FOUND_BY_THE_LARGER_RUN = (
+    'cf-example-com-cert.validationMethod = "DNS (edited)" + cf.example.com verify off + '
+    'cf-example-com-distribution.viewerCertificate.acmCertificateArn',
+    'fa-example-com-acme-challenge.ttl = 3600.0 + cf2-example-com-distribution.viewerCertificate.acmCertificateArn',
+    'cf2-example-com-distribution.viewerCertificate.acmCertificateArn = "arn:aws:acm:us-east-1:123456789012:cert + '
+    'fa.example.com DNS in the other provider + delete ma.example.com',
+)
+
+
+def test_the_edits_the_larger_run_found_unsafe_are_judged_breaks_links() -> None:
+    from contextlib import ExitStack
+
+    from bench.review_replay import Replay, generate
+
+    wanted = set(FOUND_BY_THE_LARGER_RUN)
+    with ExitStack() as stack:
+        replay = Replay(stack)
+        for edit in generate(7, replay.olds):
+            prefix = next((w for w in wanted if edit.title.startswith(w)), None)
+            if prefix is None:
+                continue
+            wanted.discard(prefix)
+            outcome = replay.run(edit)
+            assert outcome.failed, f"the lab no longer breaks links for {edit.title}"
+            assert outcome.unsafe() == [], (edit.title, outcome.verdicts)
+            if not wanted:
+                break
+    assert not wanted, f"edits no longer generated: {wanted}"

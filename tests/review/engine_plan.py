@@ -77,6 +77,9 @@ class Resource:
     ignore_changes: list[str] = field(default_factory=list)
     #: Alias specs: {"urn"} or {"name", "type", "parent", "noParent"}.
     aliases: list[dict[str, Any]] = field(default_factory=list)
+    #: Input leaves the program writes as literals (a generated edit): the preview shows them even inside a
+    #: property that depends on a resource being replaced, whose other leaves it shows unknown.
+    literal_paths: list[tuple[Any, ...]] = field(default_factory=list)
 
     def state(self, *, outputs: bool = True) -> dict[str, Any]:
         state: dict[str, Any] = {"urn": self.urn, "custom": self.custom, "type": self.type, "parent": self.parent}
@@ -286,8 +289,21 @@ def _unknown_where_pending(new: Resource, pending: set[str]) -> Resource:
     inputs = dict(new.inputs)
     for key, urns in new.property_dependencies.items():
         if key in inputs and any(u in pending for u in urns):
-            inputs[key] = UNKNOWN
+            literal = [p[1:] for p in new.literal_paths if p and p[0] == key]
+            inputs[key] = _unknown_but(inputs[key], literal) if literal else UNKNOWN
     return replace(new, inputs=inputs)
+
+
+def _unknown_but(value: Any, literal: list[tuple[Any, ...]]) -> Any:
+    """``value`` with every leaf unknown but those at the ``literal`` paths (an empty path: the value itself)."""
+    if any(not p for p in literal):
+        return copy.deepcopy(value)
+    if isinstance(value, dict):
+        return {k: _unknown_but(v, [p[1:] for p in literal if p[0] == k]) if any(p[0] == k for p in literal)
+                else _unknown_but(v, []) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unknown_but(v, [p[1:] for p in literal if p[0] == i]) for i, v in enumerate(value)]
+    return UNKNOWN
 
 
 def _pend(pending: set[str], new: Resource) -> None:
