@@ -13,6 +13,8 @@ from typing import Any
 import pulumi
 
 from sparkpost_tracking.dynamic_providers.schema import (
+    SendingDomainArgs,
+    SendingDomainAttributes,
     TrackingDomainArgs,
     TrackingDomainAssociationArgs,
     TrackingDomainAssociationAttributes,
@@ -21,7 +23,7 @@ from sparkpost_tracking.dynamic_providers.schema import (
 )
 from sparkpost_tracking.dynamic_providers.validation import refuse_unknown_arguments
 
-from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource, in_plugin_namespace
+from .native import ASSOCIATION, SENDING_DOMAIN, TRACKING_DOMAIN, NativeResource, in_plugin_namespace
 
 
 class _NativeResource(pulumi.CustomResource):
@@ -70,4 +72,20 @@ class TrackingDomainAssociation(TrackingDomainAssociationAttributes, _NativeReso
 
     def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(resource_name, args, opts)
+
+
+class SendingDomain(SendingDomainAttributes, _NativeResource):
+    """A SparkPost sending domain, type ``sparkpost-tracking:index:SendingDomain`` (served by the plugin).
+
+    Protected unless ``opts`` says ``protect=False``, like the dynamic class: deleting it makes mail from it fail.
+    """
+
+    __annotations__ = own_annotations(SendingDomainAttributes)
+
+    _native = SENDING_DOMAIN
+
+    def __init__(self, resource_name: str, args: SendingDomainArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(protect=True), opts)
         super().__init__(resource_name, args, opts)
