@@ -7,7 +7,10 @@ Resources, children of the component:
    ``dns.cloudflare_txt``; the manual strategy lists it in zone-file form);
 3. with ``bounce_subdomain``: the bounce domain (``{bounce_subdomain}.{domain}``) as a sending domain of its own, and
    its CNAME to the region's bounce host (``bounce_record_value``);
-4. with ``tracking_domain``: a ``TrackingDomainAssociation``, the one writer of the sending domain's tracking
+4. with ``verify`` (the default): a ``SendingDomainVerification`` of each, after its records: SparkPost's DNS check
+   of DKIM (and of the bounce CNAME) with the tracking domains' bounded, explained wait and progress; then, with
+   ``default_bounce_domain``, the bounce domain made the default bounce domain of its scope;
+5. with ``tracking_domain``: a ``TrackingDomainAssociation``, the one writer of the sending domain's tracking
    domain, once the records exist.
 
 The DNS strategy is the tracking-domain components' (``dns``, ``dns_zone_id``, ``dns_ttl``). Records published by
@@ -53,6 +56,12 @@ class SendingIdentityArgs(DnsArgs):
     bounce_subdomain: NotRequired[str]
     """A label, e.g. ``bounce``: ``bounce.<domain>`` becomes a sending domain verified by a CNAME to the region's
     bounce host, and that CNAME is published (default: no bounce domain)."""
+    verify: NotRequired[bool]
+    """Wait until SparkPost verifies the DKIM record (and the bounce domain's CNAME), within ``verifyTimeout``
+    (default true): a ``SendingDomainVerification`` after the records."""
+    default_bounce_domain: NotRequired[bool]
+    """Make the bounce domain the default bounce domain of its account or subaccount once its CNAME is verified
+    (needs ``bounce_subdomain`` and ``verify``; default false)."""
     tracking_domain: NotRequired[pulumi.Input[str]]
     """The tracking domain SparkPost wraps this domain's links with (same account or subaccount): a
     ``TrackingDomainAssociation`` is its one writer. Pass a tracking-domain component's ``domain`` output so that
@@ -76,30 +85,51 @@ class SendingIdentity(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         from sparkpost_tracking.dynamic_providers.association import TrackingDomainAssociation
         from sparkpost_tracking.dynamic_providers.sending_domain import SendingDomain
+        from sparkpost_tracking.dynamic_providers.sending_verification import SendingDomainVerification
 
         reader = ArgReader("SendingIdentity", resource_name, args, arg_keys(SendingIdentityArgs))
         settings = sending_settings(reader)
         dns_settings = read_dns(reader)
         protect = reader.flag("protect", True)
+        verify = reader.flag("verify", True)
+        default_bounce = reader.flag("default_bounce_domain", False)
         tracking_domain = reader.value("tracking_domain", output_ok=True)
         if tracking_domain is not None and not isinstance(tracking_domain, pulumi.Output):
             tracking_domain = reader.validated_value("tracking_domain", tracking_domain, validate_hostname)
         domain: str = settings["domain"]
         bounce = bounce_domain_of(reader, domain)
+        if default_bounce and (bounce is None or not verify):
+            reader.fail("default_bounce_domain", "needs bounce_subdomain and verify: SparkPost makes a domain the "
+                                                 "default bounce domain only once its CNAME is verified")
         super().__init__(package_token(type(self).__name__), resource_name, None, opts)
 
         dns: DnsStrategy = dns_strategy(dns_settings, self, resource_name, protect=protect)
         serving = pulumi.ResourceOptions(parent=self, protect=protect)
         self.sending_domain = SendingDomain(f"{resource_name}-sending", settings,  # type: ignore[arg-type]
                                             serving)
-        dns.txt("dkim", self.sending_domain.dkim_record_name.apply(_text),
-                self.sending_domain.dkim_record_value.apply(_text), purpose=f"DKIM key of {domain}")
+        dkim_value = self.sending_domain.dkim_record_value.apply(_text)
+        dkim_records = dns.txt("dkim", self.sending_domain.dkim_record_name.apply(_text), dkim_value,
+                               purpose=f"DKIM key of {domain}")
+        scope = {key: settings[key] for key in ("subaccount_id", "region", "api_url") if key in settings}
+        self.verification: Any = None
+        if verify:
+            self.verification = SendingDomainVerification(
+                f"{resource_name}-verify", {"sending_domain": domain, "dkim": True, "records": dkim_value,
+                                            **scope},  # type: ignore[typeddict-item]
+                pulumi.ResourceOptions(parent=self, depends_on=[self.sending_domain, *dkim_records]))
         self.bounce_domain: Any = None
+        self.bounce_verification: Any = None
         if bounce is not None:
             bounce_settings: Any = {**settings, "domain": bounce}
             self.bounce_domain = SendingDomain(f"{resource_name}-bounce", bounce_settings, serving)
-            dns.bounce("bounce", bounce, self.bounce_domain.bounce_record_value.apply(_text),
-                       purpose=f"bounce domain of {domain}")
+            bounce_target = self.bounce_domain.bounce_record_value.apply(_text)
+            bounce_records = dns.bounce("bounce", bounce, bounce_target, purpose=f"bounce domain of {domain}")
+            if verify:
+                self.bounce_verification = SendingDomainVerification(
+                    f"{resource_name}-bounce-verify",
+                    {"sending_domain": bounce, "cname": True, "default_bounce_domain": default_bounce,
+                     "records": bounce_target, **scope},  # type: ignore[typeddict-item]
+                    pulumi.ResourceOptions(parent=self, depends_on=[self.bounce_domain, *bounce_records]))
         self.association: Any = None
         if tracking_domain is not None:
             association_args: dict[str, Any] = {"sending_domain": domain, "tracking_domain": tracking_domain}
@@ -113,6 +143,9 @@ class SendingIdentity(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, protect=protect, depends_on=[self.sending_domain, *dns.resources]))
 
         records = dns.records
+        verified = (self.verification.dkim_status.apply(lambda status: status == "valid") if self.verification
+                    else None)
+        dns.announcement(verified).apply(self._say)
         self.domain = pulumi.Output.from_input(domain)
         self.dkim_record_name = self.sending_domain.dkim_record_name
         self.dkim_record_value = self.sending_domain.dkim_record_value
@@ -120,6 +153,11 @@ class SendingIdentity(pulumi.ComponentResource):
         self.register_outputs({"domain": domain, "sending_domain": self.sending_domain,
                                "bounce_domain": self.bounce_domain, "dkim_record_name": self.dkim_record_name,
                                "dkim_record_value": self.dkim_record_value, "dns_records": records})
+
+
+    def _say(self, lines: list[str]) -> None:
+        for line in lines:
+            pulumi.log.info(line, resource=self)
 
 
 def _text(value: Any) -> str:

@@ -29,6 +29,9 @@ _EXPORTS: dict[str, str] = {
     "SendingDomainArgs": "schema",
     "SendingDomainOutputs": "schema",
     "SendingDomainProvider": "sending_domain",
+    "SendingDomainVerification": "sending_verification",
+    "SendingDomainVerificationArgs": "sending_verification",
+    "SendingDomainVerificationProvider": "sending_verification",
     "RetryPolicy": "retry_policy",
     "SparkPostClient": "client",  # pulls in requests/urllib3: only the provider process needs it
     "InvalidInput": "validation",
@@ -45,6 +48,9 @@ __all__ = [
     "SendingDomainArgs",
     "SendingDomainOutputs",
     "SendingDomainProvider",
+    "SendingDomainVerification",
+    "SendingDomainVerificationArgs",
+    "SendingDomainVerificationProvider",
     "SparkPostAPIError",
     "SparkPostClient",
     "SparkPostTrackingError",
@@ -85,6 +91,11 @@ if TYPE_CHECKING:
         check_inputs,
     )
     from .sending_domain import SendingDomain, SendingDomainProvider
+    from .sending_verification import (
+        SendingDomainVerification,
+        SendingDomainVerificationArgs,
+        SendingDomainVerificationProvider,
+    )
     from .validation import InvalidInput, validate_domain, validate_region
 
 

@@ -152,3 +152,34 @@ def test_bad_arguments_fail_before_anything_is_registered(pulumi_run: Any, args:
     with pytest.raises(ComponentArgumentError) as caught:
         build(pulumi_run, **args)
     assert caught.value.prop == prop and reason in caught.value.reason
+
+
+# ---- verification --------------------------------------------------------------------------------------------------
+
+VERIFICATION = "pulumi-python:dynamic/sparkpost:SendingDomainVerification"
+
+
+def test_verification_waits_for_the_records_it_checks(pulumi_run: Any) -> None:
+    run = build(pulumi_run, dns="route53", dns_zone_id=ZONE_ID, bounce_subdomain="bounce",
+                default_bounce_domain=True, subaccount_id=7)
+    by_domain = {r.inputs["sending_domain"]: r for r in run.of_type(VERIFICATION)}
+    records = {r.inputs["type"]: r for r in run.of_type(ROUTE53_RECORD)}
+    dkim, bounce = by_domain[DOMAIN], by_domain["bounce.brand-a.com"]
+    assert (dkim.inputs["dkim"], dkim.inputs.get("cname", False), dkim.inputs["records"]) == (True, False, DKIM_VALUE)
+    assert records["TXT"].urn in dkim.explicit_dependencies
+    assert (bounce.inputs["cname"], bounce.inputs["default_bounce_domain"]) == (True, True)
+    assert records["CNAME"].urn in bounce.explicit_dependencies
+    assert dkim.inputs["subaccount_id"] == bounce.inputs["subaccount_id"] == 7
+    assert not dkim.protect and not bounce.protect  # nothing to lose: a delete writes nothing
+
+
+def test_verify_off_registers_no_verification(pulumi_run: Any) -> None:
+    assert build(pulumi_run, verify=False, bounce_subdomain="bounce").of_type(VERIFICATION) == []
+
+
+@pytest.mark.parametrize("args", [{"default_bounce_domain": True},
+                                  {"default_bounce_domain": True, "bounce_subdomain": "bounce", "verify": False}])
+def test_a_default_bounce_domain_needs_a_verified_bounce_domain(pulumi_run: Any, args: dict[str, Any]) -> None:
+    with pytest.raises(ComponentArgumentError) as caught:
+        build(pulumi_run, **args)
+    assert caught.value.prop == "default_bounce_domain" and "bounce_subdomain and verify" in caught.value.reason
