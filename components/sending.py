@@ -19,6 +19,7 @@ the stack are protected too: mail signed with the key fails its check without it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NotRequired
 
 import pulumi
@@ -33,7 +34,7 @@ from sparkpost_tracking.dynamic_providers.validation import (
 )
 
 from .args import ArgReader, DnsArgs, arg_keys
-from .dns import DnsStrategy, dns_strategy, known, read_dns
+from .dns import DnsSettings, DnsStrategy, dns_strategy, known, read_dns
 
 
 class SendingIdentityArgs(DnsArgs):
@@ -70,6 +71,20 @@ class SendingIdentityArgs(DnsArgs):
     """Protect the sending domains, their records and the association from delete and replace (default true)."""
 
 
+@dataclass(frozen=True)
+class IdentityPlan:
+    """``SendingIdentity``'s arguments, validated."""
+
+    settings: dict[str, Any]
+    dns: DnsSettings
+    protect: bool
+    verify: bool
+    default_bounce: bool
+    tracking_domain: Any
+    domain: str
+    bounce: str | None
+
+
 class SendingIdentity(pulumi.ComponentResource):
     """A sending domain (and optional bounce domain) with its DNS; type ``sparkpost-tracking:index:SendingIdentity``.
 
@@ -87,20 +102,10 @@ class SendingIdentity(pulumi.ComponentResource):
         from sparkpost_tracking.dynamic_providers.sending_domain import SendingDomain
         from sparkpost_tracking.dynamic_providers.sending_verification import SendingDomainVerification
 
-        reader = ArgReader("SendingIdentity", resource_name, args, arg_keys(SendingIdentityArgs))
-        settings = sending_settings(reader)
-        dns_settings = read_dns(reader)
-        protect = reader.flag("protect", True)
-        verify = reader.flag("verify", True)
-        default_bounce = reader.flag("default_bounce_domain", False)
-        tracking_domain = reader.value("tracking_domain", output_ok=True)
-        if tracking_domain is not None and not isinstance(tracking_domain, pulumi.Output):
-            tracking_domain = reader.validated_value("tracking_domain", tracking_domain, validate_hostname)
-        domain: str = settings["domain"]
-        bounce = bounce_domain_of(reader, domain)
-        if default_bounce and (bounce is None or not verify):
-            reader.fail("default_bounce_domain", "needs bounce_subdomain and verify: SparkPost makes a domain the "
-                                                 "default bounce domain only once its CNAME is verified")
+        plan = self.validate(resource_name, args)
+        settings, dns_settings, protect, verify = plan.settings, plan.dns, plan.protect, plan.verify
+        default_bounce, tracking_domain, domain, bounce = (plan.default_bounce, plan.tracking_domain, plan.domain,
+                                                           plan.bounce)
         super().__init__(package_token(type(self).__name__), resource_name, None, opts)
 
         dns: DnsStrategy = dns_strategy(dns_settings, self, resource_name, protect=protect)
@@ -154,6 +159,26 @@ class SendingIdentity(pulumi.ComponentResource):
                                "bounce_domain": self.bounce_domain, "dkim_record_name": self.dkim_record_name,
                                "dkim_record_value": self.dkim_record_value, "dns_records": records})
 
+
+    @classmethod
+    def validate(cls, resource_name: str, args: Any) -> IdentityPlan:
+        """Every argument checked, before anything is registered (``ComponentArgumentError`` names the first bad
+        one); the stack program checks its whole config with it."""
+        reader = ArgReader("SendingIdentity", resource_name, args, arg_keys(SendingIdentityArgs))
+        settings = sending_settings(reader)
+        dns_settings = read_dns(reader)
+        protect = reader.flag("protect", True)
+        verify = reader.flag("verify", True)
+        default_bounce = reader.flag("default_bounce_domain", False)
+        tracking_domain = reader.value("tracking_domain", output_ok=True)
+        if tracking_domain is not None and not isinstance(tracking_domain, pulumi.Output):
+            tracking_domain = reader.validated_value("tracking_domain", tracking_domain, validate_hostname)
+        domain: str = settings["domain"]
+        bounce = bounce_domain_of(reader, domain)
+        if default_bounce and (bounce is None or not verify):
+            reader.fail("default_bounce_domain", "needs bounce_subdomain and verify: SparkPost makes a domain the "
+                                                 "default bounce domain only once its CNAME is verified")
+        return IdentityPlan(settings, dns_settings, protect, verify, default_bounce, tracking_domain, domain, bounce)
 
     def _say(self, lines: list[str]) -> None:
         for line in lines:
