@@ -160,6 +160,15 @@ class SendingDomainService(Service):
         with self.client(inputs) as client:
             return outputs_for(inputs, observed_from_api(client.get_sending_domain(id_), inputs))
 
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str:
+        """Why a sending domain in state is gone: SparkPost removes one left unverified for two weeks."""
+        again = ("Pulumi forgets it now, and 'pulumi up' makes it again with a new DKIM key; publish the new "
+                 "dkim_record_value (a SendingIdentity with a DNS strategy republishes it itself)")
+        if not state.get("ownership_verified"):
+            return (f"Sending domain {name!r} no longer exists in SparkPost: it was unverified when this stack last "
+                    f"read it, and SparkPost removes a sending domain left unverified for two weeks. {again}.")
+        return f"Sending domain {name!r} no longer exists in SparkPost (deleted outside this stack). {again}."
+
     def evidence(self, last_seen: dict[str, Any], now: dict[str, Any]) -> str | None:
         from .sending_ownership import recreation_evidence
 

@@ -143,8 +143,10 @@ class SendingDomainVerificationService(Service):
                                      for _, s in asked if answer.get(s) != "valid")
                 except errors.NotFound:
                     raise errors.UserError(
-                        f"Sending domain {name!r} does not exist in SparkPost, so it cannot be verified: create it "
-                        "first (a SendingDomain, or the SendingIdentity component, which orders them)") from None
+                        f"Sending domain {name!r} does not exist in SparkPost, so it cannot be verified. If this "
+                        "stack made it, SparkPost removed it (it removes a sending domain left unverified for two "
+                        "weeks): 'pulumi up --refresh' makes it again, with a new DKIM key to publish. Else create "
+                        "it first (a SendingDomain, or the SendingIdentity component, which orders them).") from None
                 except _TRANSIENT as exc:
                     last = f"SparkPost answered {type(exc).__name__}"
                 elapsed = self.clock() - started

@@ -65,6 +65,8 @@ class Found:
     id: str
     outputs: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
+    #: What to tell the user about the read (e.g. why an object is gone), or empty.
+    warning: str = ""
 
 
 GONE = Found("")
@@ -183,13 +185,17 @@ class Service:
         try:
             outputs = self.observe(name, inputs)
         except errors.NotFound:
-            return GONE
+            return GONE if importing else Found("", warning=self.gone_warning(name, state))
         if not importing:
             self.refuse_without_proof(name, state, outputs)
         if importing:
             inputs = self.declared_from(outputs)
             outputs = {**outputs, **inputs}
         return Found(id_, outputs, inputs)
+
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str:
+        """What a refresh says when the object in state no longer exists (the engine forgets it); none by default."""
+        return ""
 
     # ---- ownership beyond the create ------------------------------------------------------------
 

@@ -34,8 +34,8 @@ def dns_server() -> Iterator[FakeDns]:
 class Publisher:
     """Publishes the sending domain's DKIM TXT record into the loopback DNS as soon as SparkPost has its key."""
 
-    def __init__(self, emu: Emulator, dns_server: FakeDns) -> None:
-        self.emu, self.dns_server = emu, dns_server
+    def __init__(self, emu: Emulator, dns_server: FakeDns, replacing: str | None = None) -> None:
+        self.emu, self.dns_server, self.replacing = emu, dns_server, replacing
         self.stop = threading.Event()
         self.published: DkimRecord | None = None
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -43,7 +43,7 @@ class Publisher:
     def run(self) -> None:
         while not self.stop.wait(0.05):
             found = self.emu.get_sending_domain(SENDING)
-            if found and found.get("dkim"):
+            if found and found.get("dkim") and found["dkim"]["public"] != self.replacing:
                 record = DkimRecord.for_key(found["dkim"]["selector"], SENDING, found["dkim"]["public"])
                 self.dns_server.records[record.name] = [("TXT", record.quoted)]
                 self.published = record
@@ -65,23 +65,28 @@ def stack(cli_dir: Path, emu: Emulator, dns_server: FakeDns,
     return project
 
 
-def test_up_ends_with_the_brand_verified_and_associated(stack: PulumiProject, emu: Emulator,
-                                                        dns_server: FakeDns) -> None:
-    publisher = Publisher(emu, dns_server)
+def up_publishing(stack: PulumiProject, publisher: Publisher, *extra: str) -> str:
+    """``pulumi up`` while ``publisher`` publishes the DKIM record once SparkPost has the key; its output."""
     publisher.thread.start()
     try:
-        result = stack.up()
+        return stack.up(*extra).text
     finally:
         publisher.stop.set()
         publisher.thread.join()
+
+
+def test_up_ends_with_the_brand_verified_and_associated(stack: PulumiProject, emu: Emulator,
+                                                        dns_server: FakeDns) -> None:
+    publisher = Publisher(emu, dns_server)
+    text = up_publishing(stack, publisher)
     sending, bounce = emu.get_sending_domain(SENDING), emu.get_sending_domain(BOUNCE)
     assert sending is not None and bounce is not None and publisher.published is not None
     assert sending["status"]["dkim_status"] == "valid"
     assert sending["tracking_domain"] == TRACKING
     assert bounce["status"]["cname_status"] == "valid" and bounce["is_default_bounce_domain"] is True
     # The records a person creates by hand were said, the DKIM value in zone-file form.
-    assert f"{publisher.published.name} TXT {publisher.published.quoted}" in result.text
-    assert f"{BOUNCE} CNAME sparkpostmail.com" in result.text
+    assert f"{publisher.published.name} TXT {publisher.published.quoted}" in text
+    assert f"{BOUNCE} CNAME sparkpostmail.com" in text
 
 
 def test_the_next_preview_asks_sparkpost_nothing(stack: PulumiProject, emu: Emulator) -> None:
@@ -91,3 +96,21 @@ def test_the_next_preview_asks_sparkpost_nothing(stack: PulumiProject, emu: Emul
     summary = result.stdout.split("Resources:", 1)[1]
     assert "9 unchanged" in summary  # the stack, the tracking domain's two, the identity's six
     assert not any(word in summary for word in ("to create", "to update", "to replace", "to delete"))
+
+
+def test_a_domain_sparkpost_removed_unverified_is_made_again_and_its_record_republished(
+        stack: PulumiProject, emu: Emulator, dns_server: FakeDns) -> None:
+    old = emu.get_sending_domain(SENDING)
+    assert old is not None
+    emu.mutate_sending_domain(SENDING, verified=False)
+    assert emu.expire_unverified(SENDING) == [SENDING]  # SparkPost's two-week removal, now
+    publisher = Publisher(emu, dns_server, replacing=old["dkim"]["public"])
+    text = up_publishing(stack, publisher, "--refresh")
+    assert "SparkPost removes a sending domain left unverified for two weeks" in text
+    again = emu.get_sending_domain(SENDING)
+    assert again is not None and publisher.published is not None
+    assert again["dkim"]["public"] != old["dkim"]["public"]  # a new key, published again
+    assert f"{publisher.published.name} TXT {publisher.published.quoted}" in text
+    assert again["status"]["dkim_status"] == "valid" and again["tracking_domain"] == TRACKING
+    bounce = emu.get_sending_domain(BOUNCE)
+    assert bounce is not None and bounce["is_default_bounce_domain"] is True  # untouched

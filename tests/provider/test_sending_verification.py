@@ -154,3 +154,19 @@ def test_read_reports_the_statuses_and_a_removed_domain_as_gone(emu: Emulator, d
     emu.remove_sending_domain(D)
     assert verification.read(D, created.outputs).id == ""
     assert verification.delete(D, created.outputs) is None and emu.count("DELETE") == 0
+
+
+def test_a_refresh_says_why_a_sending_domain_is_gone(emu: Emulator) -> None:
+    """SparkPost's two-week removal of an unverified domain: the refresh says so, and Pulumi forgets the domain
+    (the next up makes it again, with a new key to publish); one deleted after it was verified is said otherwise."""
+    from sparkpost_tracking.dynamic_providers.sending_domains import SendingDomainService
+
+    sending = SendingDomainService(settings_from({}, {}))
+    created = sending.create({"domain": "new.brand.example", "api_url": emu.base_url})
+    assert emu.expire_unverified() == [D, BOUNCE, "new.brand.example"]
+    gone = sending.read("new.brand.example", created.outputs)
+    assert gone.id == "" and "removes a sending domain left unverified for two weeks" in gone.warning
+    assert "new DKIM key" in gone.warning
+    verified = sending.read("new.brand.example", {**created.outputs, "ownership_verified": True})
+    assert verified.id == "" and "deleted outside this stack" in verified.warning
+    assert sending.read("new.brand.example", {}, {"api_url": emu.base_url}).warning == ""  # an import: nothing to say
