@@ -135,3 +135,17 @@ def test_the_dynamic_providers_diff_refuses_a_key_length_change_as_one_line(emu:
         provider.diff(D, {"domain": D, "dkim_key_length": 2048}, {"domain": D, "dkim_key_length": 4096})
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith("Sending domain property dkim_key_length cannot change from 2048 to 4096")
+
+
+def test_import_ids_name_an_apex_and_its_subaccount(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sparkpost_tracking.dynamic_providers.import_ids import ImportIdError
+
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    emu.add_sending_domain(D, subaccount_id=31, shared_with_subaccounts=False)
+    service = SendingDomainService()
+    with pytest.raises(ImportIdError, match=rf"^{D} belongs to SparkPost subaccount 31: import it with the id {D},31 "):
+        service.read(D, {}, {"api_url": emu.base_url})
+    found = service.read(f"{D},31", {}, {"api_url": emu.base_url})
+    assert found.id == f"{D},31" and found.inputs["domain"] == D and found.inputs["subaccount_id"] == 31
+    with pytest.raises(ImportIdError, match=r"Give <domain>\[,<subaccount id>\], e\.g\. example\.com,12"):
+        service.read("brand_example", {}, {"api_url": emu.base_url})
