@@ -106,3 +106,46 @@ def test_delete_reads_then_deletes(emu: Emulator, deployment: Callable[[], Deplo
     deployment().delete(KIND, D, outs)
     assert emu.get_sending_domain(D) is None
     assert calls(emu) == [("GET", f"/sending-domains/{D}"), ("DELETE", f"/sending-domains/{D}")]
+
+
+def test_the_plugins_check_refuses_tracking_domain_and_a_bad_key_length_in_its_words() -> None:
+    import asyncio
+
+    from pulumi.provider.experimental import provider as api
+
+    from sparkpost_tracking.plugin.provider import NativeProvider
+    from sparkpost_tracking.plugin.wire import from_python
+
+    provider = NativeProvider(schema=lambda: "{}")
+    wired = {"domain": from_python(D), "trackingDomain": from_python("click.brand.example"),
+             "dkimKeyLength": from_python(1000.0)}
+    checked = asyncio.run(provider.check(api.CheckRequest(
+        "urn:pulumi:s::p::sparkpost-tracking:index:SendingDomain::s", {}, wired, b"")))
+    said = {f.property: f.reason for f in checked.failures}
+    assert set(said) == {"trackingDomain", "dkimKeyLength"}
+    assert "TrackingDomainAssociation (sendingDomain: this domain" in said["trackingDomain"]
+    assert said["dkimKeyLength"].startswith("must be a whole number of bits from 1024 to 4096, got 1000.0")
+
+
+def test_the_dynamic_providers_diff_refuses_a_key_length_change_as_one_line(emu: Emulator) -> None:
+    from sparkpost_tracking.dynamic_providers import SendingDomainProvider
+
+    provider = SendingDomainProvider()
+    with pytest.raises(errors.UserError) as caught:
+        provider.diff(D, {"domain": D, "dkim_key_length": 2048}, {"domain": D, "dkim_key_length": 4096})
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith("Sending domain property dkim_key_length cannot change from 2048 to 4096")
+
+
+def test_import_ids_name_an_apex_and_its_subaccount(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sparkpost_tracking.dynamic_providers.import_ids import ImportIdError
+
+    monkeypatch.setenv("SPARKPOST_API_KEY", KEY)
+    emu.add_sending_domain(D, subaccount_id=31, shared_with_subaccounts=False)
+    service = SendingDomainService()
+    with pytest.raises(ImportIdError, match=rf"^{D} belongs to SparkPost subaccount 31: import it with the id {D},31 "):
+        service.read(D, {}, {"api_url": emu.base_url})
+    found = service.read(f"{D},31", {}, {"api_url": emu.base_url})
+    assert found.id == f"{D},31" and found.inputs["domain"] == D and found.inputs["subaccount_id"] == 31
+    with pytest.raises(ImportIdError, match=r"Give <domain>\[,<subaccount id>\], e\.g\. example\.com,12"):
+        service.read("brand_example", {}, {"api_url": emu.base_url})
