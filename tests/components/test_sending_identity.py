@@ -183,3 +183,17 @@ def test_a_default_bounce_domain_needs_a_verified_bounce_domain(pulumi_run: Any,
     with pytest.raises(ComponentArgumentError) as caught:
         build(pulumi_run, **args)
     assert caught.value.prop == "default_bounce_domain" and "bounce_subdomain and verify" in caught.value.reason
+
+
+def test_the_docs_example_builds_what_the_page_says(pulumi_run: Any) -> None:
+    """docs/sending-domains.md's program, as written, under mocks."""
+    from tests.docs.markdown_blocks import ROOT
+
+    page = (ROOT / "docs" / "sending-domains.md").read_text()
+    [code] = [block.split("```", 1)[0] for block in page.split("```python\n")[1:] if "SendingIdentity(" in block]
+    run = pulumi_run(lambda: exec(code, {}))
+    txt = next(r for r in run.of_type(CLOUDFLARE_RECORD) if r.inputs["type"] == "TXT")
+    assert txt.inputs["content"] == cloudflare_txt(DKIM_VALUE)
+    assert run.one(ASSOCIATION).inputs["sending_domain"] == DOMAIN
+    verifications = {r.inputs["sending_domain"]: r.inputs for r in run.of_type(VERIFICATION)}
+    assert verifications["bounce.brand-a.com"]["default_bounce_domain"] is True

@@ -1,7 +1,8 @@
 """A brand's whole identity through this repository's stack program under the real CLI: its tracking domain
 (managed HTTPS), its sending domain with DKIM, its bounce domain made the default, and the association, with the
 manual DNS strategy. The emulator verifies DKIM and the bounce CNAME against a loopback DNS server, into which the
-test publishes the records the stack asks a person to create, as a person would, while ``up`` waits for them."""
+test publishes the records the stack asks a person to create, as a person would, while ``up`` waits for them.
+It runs docs/sending-domains.md's ``pulumi up`` and, after SparkPost's two-week removal, ``pulumi up --refresh``."""
 
 from __future__ import annotations
 
