@@ -178,10 +178,16 @@ class SendingDomainVerificationProvider(SparkPostProvider):
 
 
 class SendingDomainVerificationAttributes:
+    """The typed attributes of a sending-domain verification, dynamic or served by the plugin."""
+
     sending_domain: pulumi.Output[str]
     dkim: pulumi.Output[bool]
     cname: pulumi.Output[bool]
     default_bounce_domain: pulumi.Output[bool]
+    records: pulumi.Output[str | None]
+    subaccount_id: pulumi.Output[int | None]
+    region: pulumi.Output[str]
+    api_url: pulumi.Output[str | None]
     dkim_status: pulumi.Output[str | None]
     cname_status: pulumi.Output[str | None]
     is_default_bounce_domain: pulumi.Output[bool]

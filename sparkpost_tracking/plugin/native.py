@@ -29,6 +29,12 @@ from sparkpost_tracking.dynamic_providers.schema import (
     properties_of,
 )
 from sparkpost_tracking.dynamic_providers.sending_domains import SendingDomainService
+from sparkpost_tracking.dynamic_providers.sending_verification import (
+    VERIFICATION,
+    SendingDomainVerificationArgs,
+    SendingDomainVerificationOutputs,
+    SendingDomainVerificationService,
+)
 from sparkpost_tracking.dynamic_providers.service import Service
 from sparkpost_tracking.dynamic_providers.settings import CONFIG_NAMESPACE
 from sparkpost_tracking.dynamic_providers.tracking_domains import TrackingDomainService
@@ -118,8 +124,21 @@ SENDING_DOMAIN: Final[NativeResource] = NativeResource(
     service=SendingDomainService,
 )
 
+SENDING_DOMAIN_VERIFICATION: Final[NativeResource] = NativeResource(
+    name=VERIFICATION.name,
+    description=(
+        "SparkPost's verification of a sending domain's DNS records: `verify` is called until DKIM (`dkim`) and/or "
+        "the bounce CNAME (`cname`) are valid, within the provider's `verifyTimeout`, with progress; then, with "
+        "`defaultBounceDomain`, the domain is made the default bounce domain of its account or subaccount. Declare "
+        "it after the records (dependsOn); a change of `records` verifies again. Its delete writes nothing."),
+    args=SendingDomainVerificationArgs,
+    outputs=SendingDomainVerificationOutputs,
+    service=SendingDomainVerificationService,
+)
+
 #: Every natively served resource.
-NATIVE_RESOURCES: Final[tuple[NativeResource, ...]] = (TRACKING_DOMAIN, ASSOCIATION, SENDING_DOMAIN)
+NATIVE_RESOURCES: Final[tuple[NativeResource, ...]] = (TRACKING_DOMAIN, ASSOCIATION, SENDING_DOMAIN,
+                                                       SENDING_DOMAIN_VERIFICATION)
 
 
 _NAMES: Final[dict[str, str]] = {snake: wire for resource in NATIVE_RESOURCES

@@ -21,9 +21,20 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainAttributes,
     own_annotations,
 )
+from sparkpost_tracking.dynamic_providers.sending_verification import (
+    SendingDomainVerificationArgs,
+    SendingDomainVerificationAttributes,
+)
 from sparkpost_tracking.dynamic_providers.validation import refuse_unknown_arguments
 
-from .native import ASSOCIATION, SENDING_DOMAIN, TRACKING_DOMAIN, NativeResource, in_plugin_namespace
+from .native import (
+    ASSOCIATION,
+    SENDING_DOMAIN,
+    SENDING_DOMAIN_VERIFICATION,
+    TRACKING_DOMAIN,
+    NativeResource,
+    in_plugin_namespace,
+)
 
 
 class _NativeResource(pulumi.CustomResource):
@@ -88,4 +99,17 @@ class SendingDomain(SendingDomainAttributes, _NativeResource):
     def __init__(self, resource_name: str, args: SendingDomainArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(protect=True), opts)
+        super().__init__(resource_name, args, opts)
+
+
+class SendingDomainVerification(SendingDomainVerificationAttributes, _NativeResource):
+    """SparkPost's verification of a sending domain's records, type
+    ``sparkpost-tracking:index:SendingDomainVerification`` (served by the plugin)."""
+
+    __annotations__ = own_annotations(SendingDomainVerificationAttributes)
+
+    _native = SENDING_DOMAIN_VERIFICATION
+
+    def __init__(self, resource_name: str, args: SendingDomainVerificationArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(resource_name, args, opts)

@@ -170,3 +170,54 @@ def test_a_refresh_says_why_a_sending_domain_is_gone(emu: Emulator) -> None:
     verified = sending.read("new.brand.example", {**created.outputs, "ownership_verified": True})
     assert verified.id == "" and "deleted outside this stack" in verified.warning
     assert sending.read("new.brand.example", {}, {"api_url": emu.base_url}).warning == ""  # an import: nothing to say
+
+
+# ---- both paths: the dynamic provider and the plugin's native resource ----------------------------------------------
+
+@pytest.fixture(params=["dynamic", "native"])
+def deployment(request: pytest.FixtureRequest, emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from sparkpost_tracking.dynamic_providers.sending_verification import SendingDomainVerificationProvider
+    from sparkpost_tracking.plugin.native import SENDING_DOMAIN_VERIFICATION
+    from tests.provider.deployments import FAST, DynamicDeployment, NativeDeployment
+
+    if request.param == "native":
+        monkeypatch.delenv("SPARKPOST_API_KEY")
+        native = NativeDeployment(emu.base_url, KEY)
+        native.RESOURCES = {**NativeDeployment.RESOURCES, "verification": SENDING_DOMAIN_VERIFICATION}
+        return native
+    for name, value in FAST.items():
+        monkeypatch.setenv(f"SPARKPOST_{name.upper()}", value)
+    dynamic = DynamicDeployment()
+    dynamic.providers["verification"] = SendingDomainVerificationProvider()
+    warned: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *args, **kwargs: warned.append(message))
+    dynamic.warnings = warned
+    return dynamic
+
+
+def test_both_paths_verify_and_make_the_default_bounce_domain(deployment: Any, emu: Emulator,
+                                                              dns_server: FakeDns) -> None:
+    publish_dkim(emu, dns_server)
+    dns_server.records[BOUNCE] = [("CNAME", "sparkpostmail.com")]
+    outs = deployment.create("verification", {"sending_domain": D, "dkim": True, "api_url": emu.base_url})
+    assert outs["dkim_status"] == "valid" and outs["is_default_bounce_domain"] is False
+    bounce = deployment.create("verification", {"sending_domain": BOUNCE, "cname": True,
+                                                "default_bounce_domain": True, "api_url": emu.base_url})
+    assert bounce["cname_status"] == "valid" and bounce["is_default_bounce_domain"] is True
+    assert emu.get_sending_domain(BOUNCE)["is_default_bounce_domain"] is True  # type: ignore[index]
+    assert deployment.read("verification", D, outs)["dkim_status"] == "valid"
+
+
+def test_both_paths_fail_an_unpublished_record_with_what_to_publish(deployment: Any, emu: Emulator) -> None:
+    with pytest.raises(Exception) as caught:  # the plugin carries the same message in its own error type
+        deployment.create("verification", {"sending_domain": D, "dkim": True, "api_url": emu.base_url})
+    assert f"did not verify sending domain {D!r}" in str(caught.value) and "no TXT record" in str(caught.value)
+    assert emu.count("PUT") == 0
+
+
+def test_both_paths_say_why_a_sending_domain_is_gone(deployment: Any, emu: Emulator) -> None:
+    made = deployment.create("sending_domain", {"domain": "new.brand.example", "api_url": emu.base_url})
+    emu.expire_unverified("new.brand.example")
+    assert deployment.read("sending_domain", "new.brand.example", made) is None
+    [warning] = deployment.warnings
+    assert "SparkPost removes a sending domain left unverified for two weeks" in warning
