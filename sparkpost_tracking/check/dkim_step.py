@@ -96,6 +96,6 @@ def _summary(rows: list[StepResult]) -> StepResult:
     detail = "; ".join(row.detail for row in rows)
     data = {"domains": [{"status": row.status.value, "code": row.code, **row.data} for row in rows]}
     broken = [row for row in rows if row.status is Status.FAIL]
-    if broken:
-        return failed(STEP, detail, broken[0].code or "dkim_failed", broken[0].hint or PUBLISH, **data)
+    if broken:  # every failed row has its code and hint
+        return StepResult(STEP, Status.FAIL, detail, broken[0].code, broken[0].hint, data=data)
     return passed(STEP, detail, **data)

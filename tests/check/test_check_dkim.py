@@ -138,12 +138,28 @@ def test_an_unknown_sending_domain_is_named_with_its_account(run_check: Run, spa
     _, row = dkim_row(run_check, sparkpost, {}, "nobody.example.com")
     assert (row["status"], row["code"]) == ("fail", "not_found")
     assert row["detail"] == f"nobody.example.com is not a sending domain of {sparkpost.base_url}"
+    assert row["hint"] == "create it (pulumi up), or give the right --region/--api-url/--subaccount"
+    assert row["data"] == {"sending_domain": "nobody.example.com"}
+
+
+def test_an_unreachable_api_names_where_it_tried(run_check: Run, sparkpost: Emulator) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        api = f"http://127.0.0.1:{closed.getsockname()[1]}/api/v1"
+    outcome = run_check(["check", DOMAIN, *OFFLINE, "--api-url", api, "--dkim", SENDING])
+    row = outcome.steps["dkim"]
+    assert (row["status"], row["code"]) == ("fail", "unreachable") and row["hint"] == f"check the network path to {api}"
+    assert row["detail"].startswith(f"{SENDING}: ") and row["data"] == {"sending_domain": SENDING}
 
 
 def test_a_domain_without_a_key_says_so(run_check: Run, sparkpost: Emulator) -> None:
     sparkpost.add_sending_domain("nokey.example.com", generate_dkim=False)
     _, row = dkim_row(run_check, sparkpost, {}, "nokey.example.com")
     assert (row["status"], row["code"]) == ("fail", "no_dkim_key")
+    assert row["hint"] == "create the sending domain with generate_dkim (the default) or give it a key"
+    assert row["data"] == {"sending_domain": "nokey.example.com", "dkim_status": "valid"}
 
 
 def test_the_signing_domain_names_the_record(run_check: Run, sparkpost: Emulator) -> None:
@@ -160,9 +176,18 @@ def test_several_domains_make_one_row_that_fails_on_any(run_check: Run, sparkpos
     assert (row["status"], row["code"]) == ("fail", "dkim_missing")
     assert [(d["sending_domain"], d["status"]) for d in row["data"]["domains"]] == [(SENDING, "pass"),
                                                                                    (NEWS, "fail")]
-    assert bad.name in row["detail"]
+    assert bad.name in row["detail"] and row["detail"].count("; ") == 1
+    assert [d["code"] for d in row["data"]["domains"]] == [None, "dkim_missing"]
     _, row = dkim_row(run_check, sparkpost, published(good, bad), SENDING, NEWS)
-    assert row["status"] == "pass"
+    assert row["status"] == "pass" and len(row["data"]["domains"]) == 2
+    assert row["detail"] == "; ".join(f"{d}: the TXT at {r.name} publishes SparkPost's key (SparkPost: dkim_status "
+                                      "valid)" for d, r in ((SENDING, good), (NEWS, bad)))
+
+
+def test_several_domains_take_the_first_failures_own_hint(run_check: Run, sparkpost: Emulator) -> None:
+    _, row = dkim_row(run_check, sparkpost, published(record_of(sparkpost, SENDING)), SENDING, "nobody.example.com")
+    assert row["code"] == "not_found"
+    assert row["hint"] == "create it (pulumi up), or give the right --region/--api-url/--subaccount"
 
 
 def test_without_a_key_nothing_is_asked(run_check: Run, sparkpost: Emulator,
@@ -178,6 +203,7 @@ def test_a_refused_key_names_the_grant(run_check: Run, sparkpost: Emulator,
     outcome, row = dkim_row(run_check, sparkpost, {})
     assert (row["status"], row["code"]) == ("fail", "unauthorized") and "Sending Domains" in row["hint"]
     assert row["detail"].startswith(f"{SENDING}: ") and "another-key-0123456789ab" not in outcome.stdout
+    assert row["data"] == {"sending_domain": SENDING}
 
 
 def test_not_asked_is_a_skip_that_is_not_required(run_check: Run, sparkpost: Emulator) -> None:
