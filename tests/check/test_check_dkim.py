@@ -76,6 +76,7 @@ def test_strings_joined_with_a_space_publish_another_key(run_check: Run, sparkpo
     _, row = dkim_row(run_check, sparkpost, {record.name: [("TXT", quote_txt(broken))]})
     assert (row["status"], row["code"]) == ("fail", "dkim_wrong_key")
     assert "another public key" in row["detail"] and record.name in row["hint"]
+    assert (row["data"]["expected"], row["data"]["found"]) == (record.value, [broken])
 
 
 def test_a_missing_record_fails_with_where_to_publish_it(run_check: Run, sparkpost: Emulator) -> None:
@@ -119,19 +120,25 @@ def test_two_txt_records_at_the_selector_fail(run_check: Run, sparkpost: Emulato
     _, row = dkim_row(run_check, sparkpost,
                       {mine.name: [("TXT", quote_txt(mine.value)), ("TXT", quote_txt(other.value))]})
     assert (row["status"], row["code"]) == ("fail", "dkim_several") and len(row["data"]["found"]) == 2
+    assert row["detail"] == f"{SENDING}: {mine.name} has 2 TXT records; a verifier reads any one of them"
+    assert row["hint"] == "keep only the record of SparkPost's key"
 
 
 def test_servfail_is_a_failed_lookup(run_check: Run, sparkpost: Emulator) -> None:
     record = record_of(sparkpost, SENDING)
     _, row = dkim_row(run_check, sparkpost, {record.name: [("RCODE", "SERVFAIL")]})
     assert (row["status"], row["code"]) == ("fail", "dkim_lookup_failed") and record.name in row["detail"]
+    assert row["hint"] == "check the zone's name servers (a verifier that cannot read the key fails the signature)"
+    assert (row["data"]["record"], row["data"]["expected"]) == (record.name, record.value)
 
 
 def test_a_silent_server_is_a_timeout(run_check: Run, sparkpost: Emulator) -> None:
     with FakeDns({}, silent=True) as dns_server:
         outcome = run_check(["check", DOMAIN, *OFFLINE, "--dns-server", dns_server.address, "--timeout", "0.5",
                              "--api-url", sparkpost.base_url, "--dkim", SENDING])
-    assert (outcome.steps["dkim"]["status"], outcome.steps["dkim"]["code"]) == ("fail", "timeout")
+    row = outcome.steps["dkim"]
+    assert (row["status"], row["code"], row["hint"]) == ("fail", "timeout", "check the zone's name servers")
+    assert row["detail"].endswith("within 0.5 s") and row["data"]["record"] == record_of(sparkpost, SENDING).name
 
 
 def test_an_unknown_sending_domain_is_named_with_its_account(run_check: Run, sparkpost: Emulator) -> None:
@@ -209,6 +216,7 @@ def test_a_refused_key_names_the_grant(run_check: Run, sparkpost: Emulator,
 def test_not_asked_is_a_skip_that_is_not_required(run_check: Run, sparkpost: Emulator) -> None:
     outcome = run_check(["check", DOMAIN, *OFFLINE])
     assert (outcome.steps["dkim"]["status"], outcome.steps["dkim"]["required"]) == ("skip", False)
+    assert outcome.steps["dkim"]["detail"] == "not asked (--dkim SENDING_DOMAIN, with a key)"
     assert outcome.code == 0 and sparkpost.count() == 0
 
 
@@ -217,3 +225,19 @@ def test_a_bad_sending_domain_is_a_usage_error(capsys: pytest.CaptureFixture[str
 
     assert main(["check", DOMAIN, *OFFLINE, "--dkim", "not a domain"]) == 2
     assert "--dkim" in capsys.readouterr().err
+
+
+def test_the_key_comes_from_the_environment_given(sparkpost: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check_dkim`` reads the key from the mapping it is given (the stack's run passes its own), not os.environ."""
+    from sparkpost_tracking.check.dkim_step import check_dkim
+    from sparkpost_tracking.check.options import CheckOptions
+    from sparkpost_tracking.check.sparkpost_step import Account
+
+    monkeypatch.delenv("SPARKPOST_API_KEY")
+    record = record_of(sparkpost, SENDING)
+    with FakeDns(published(record)) as dns_server:
+        host, port = dns_server.address.split(":")
+        options = CheckOptions(DOMAIN, dns_server=(host, int(port)), timeout=3, dkim=(SENDING,))
+        row = check_dkim(options, Account(api_url=sparkpost.base_url), {}, {"SPARKPOST_API_KEY": KEY})
+    assert row.status.value == "pass"
+    assert row.detail == f"{SENDING}: the TXT at {record.name} publishes SparkPost's key (SparkPost: dkim_status valid)"
