@@ -271,11 +271,15 @@ def test_a_key_replaced_on_the_same_domain_is_drift_not_evidence(emu: Emulator, 
     """Same creation_time: the same domain, whatever happened to its key; the new records are the outputs."""
     from sparkpost_tracking.emulator.dkim_keys import make_key
 
-    state = deployment().create(KIND, declared(emu))
+    created = deployment().create(KIND, declared(emu))
+    state = deployment().read(KIND, D, created) or {}
     other = make_key(2048)
     emu.mutate_sending_domain(D, dkim={"selector": "s2", "public": other.public})
     found = deployment().read(KIND, D, state)
     assert found is not None and found["dkim_selector"] == "s2" and found["dkim_record_name"] == f"s2._domainkey.{D}"
+    # Before the first refresh state holds no creation_time: the key alone decides, on the side of writing nothing.
+    with pytest.raises(errors.NoLongerOurs, match="its DKIM key is another one"):
+        deployment().read(KIND, D, created)
 
 
 def test_verification_and_association_are_drift_not_evidence(emu: Emulator, deployment: NewDeployment) -> None:
