@@ -165,6 +165,8 @@ class SendingDomainService(Service):
         return recreation_evidence(last_seen, now)
 
     def refused_change(self, key: str, old: Any, new: Any) -> str:
+        # The engine carries numbers as floats: 2048.0 is said as 2048.
+        old, new = (int(v) if isinstance(v, float) and v.is_integer() else v for v in (old, new))
         return (f"Sending domain property {key} cannot change from {old!r} to {new!r}: SparkPost keeps a sending "
                 "domain's DKIM key, and this library does not rotate keys yet (replacing the domain would stop its "
                 f"mail until the new key is published and verified). Declare {key}: {old!r} again; nothing was "

@@ -138,6 +138,8 @@ def test_the_dynamic_providers_diff_refuses_a_key_length_change_as_one_line(emu:
         provider.diff(D, {"domain": D, "dkim_key_length": 2048}, {"domain": D, "dkim_key_length": 4096})
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith("Sending domain property dkim_key_length cannot change from 2048 to 4096")
+    with pytest.raises(errors.UserError, match=r"from 2048 to 1024: .* Declare dkim_key_length: 2048 again"):
+        provider.diff(D, {"domain": D, "dkim_key_length": 2048.0}, {"domain": D, "dkim_key_length": 1024.0})
 
 
 def test_import_ids_name_an_apex_and_its_subaccount(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
