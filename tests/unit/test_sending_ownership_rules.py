@@ -25,6 +25,10 @@ KEY = {"dkim_selector": "s1", "dkim_public_key": "AAAA"}
     # Either side without one: the key decides.
     ({**KEY}, {"creation_time": T2, **KEY}, None),
     ({"creation_time": T1, **KEY}, {**KEY}, None),
+    ({"creation_time": T1, **KEY}, {"dkim_selector": "s2", "dkim_public_key": "BBBB"},
+     "its DKIM key is another one (selector 's2', where this stack saw 's1', and another public key)"),
+    ({**KEY}, {"creation_time": T2, "dkim_selector": "s1", "dkim_public_key": "BBBB"},
+     "its DKIM key is another one (selector 's1', where this stack saw 's1', and another public key)"),
     ({**KEY}, {"dkim_selector": "s2", "dkim_public_key": "BBBB"},
      "its DKIM key is another one (selector 's2', where this stack saw 's1', and another public key)"),
     ({**KEY}, {"dkim_selector": "s2", "dkim_public_key": "AAAA"},
