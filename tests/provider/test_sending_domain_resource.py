@@ -154,3 +154,22 @@ def test_import_ids_name_an_apex_and_its_subaccount(emu: Emulator, monkeypatch: 
     assert found.id == f"{D},31" and found.inputs["domain"] == D and found.inputs["subaccount_id"] == 31
     with pytest.raises(ImportIdError, match=r"Give <domain>\[,<subaccount id>\], e\.g\. example\.com,12"):
         service.read("brand_example", {}, {"api_url": emu.base_url})
+
+
+def test_sharing_set_out_of_band_already_is_read_and_not_written(emu: Emulator,
+                                                                  deployment: Callable[[], Deployment]) -> None:
+    outs = deployment().create(KIND, declared(emu))
+    emu.mutate_sending_domain(D, shared_with_subaccounts=True)  # someone did what the program now declares
+    emu.clear_requests()
+    new = deployment().update(KIND, D, outs, declared(emu, shared_with_subaccounts=True))
+    assert new["shared_with_subaccounts"] is True and calls(emu) == [("GET", f"/sending-domains/{D}")]
+
+
+def test_a_signing_domain_names_where_the_record_is_published(emu: Emulator,
+                                                              deployment: Callable[[], Deployment]) -> None:
+    outs = deployment().create(KIND, declared(emu))
+    key = emu.get_sending_domain(D)["dkim"]  # type: ignore[index]
+    emu.mutate_sending_domain(D, dkim={"selector": key["selector"], "public": key["public"],
+                                       "signing_domain": "sign.example"})
+    found = deployment().read(KIND, D, {**outs, "creation_time": emu.get_sending_domain(D)["creation_time"]})  # type: ignore[index]
+    assert found is not None and found["dkim_record_name"] == f"{key['selector']}._domainkey.sign.example"

@@ -36,6 +36,7 @@ KEY = {"dkim_selector": "s1", "dkim_public_key": "AAAA"}
     ({**KEY}, {"dkim_selector": "s1", "dkim_public_key": "BBBB"},
      "its DKIM key is another one (selector 's1', where this stack saw 's1', and another public key)"),
     ({**KEY}, {}, "it has no DKIM key, where this stack saw selector 's1'"),
+    ({**KEY}, {"dkim_selector": "s1"}, "it has no DKIM key, where this stack saw selector 's1'"),
     # Nothing to compare: no evidence (a domain made without a key, state from before the key was known).
     ({}, {"dkim_selector": "s2", "dkim_public_key": "BBBB"}, None),
     ({}, {}, None),
@@ -99,6 +100,25 @@ def test_key_bits_reads_the_modulus_of_spki_and_of_a_bare_rsa_key(bits: int) -> 
                                   base64.b64encode(b"\x30\x82\xff\xff").decode()])  # truncated
 def test_key_bits_is_none_for_anything_else(text: str) -> None:
     assert key_bits(text) is None
+
+
+def _b64(der: bytes) -> str:
+    return base64.b64encode(der).decode()
+
+
+def test_key_bits_reads_der_by_its_rules() -> None:
+    """Crafted DER, each one rule away from a key: INTEGER 5 (3 bits) in an RSAPublicKey or a SubjectPublicKeyInfo."""
+    assert key_bits(_b64(b"\x30\x03\x02\x01\x05")) == 3
+    assert key_bits(_b64(b"\x30\x84\x00\x00\x00\x03\x02\x01\x05")) == 3  # a length in four bytes
+    assert key_bits(_b64(b"\x30\x85\x00\x00\x00\x00\x03\x02\x01\x05")) is None  # in five: refused
+    assert key_bits(_b64(b"\x30\x04\x02\x01\x05")) is None  # one byte short of its length
+    assert key_bits(_b64(b"\x30\x03\x02\x01\x05\x00")) is None  # something after the key
+    assert key_bits(_b64(b"\x30\x03\x04\x01\x05")) is None  # an OCTET STRING where the modulus goes
+    spki = b"\x30\x0a\x30\x00\x03\x06\x00\x30\x03\x02\x01\x05"
+    assert key_bits(_b64(spki)) == 3
+    assert key_bits(_b64(spki.replace(b"\x03\x06\x00", b"\x03\x06\x01"))) is None  # unused bits in the BIT STRING
+    assert key_bits(_b64(spki.replace(b"\x03\x06\x00", b"\x04\x06\x00"))) is None  # no BIT STRING
+    assert key_bits(_b64(b"\x30\x04\x30\x00\x03\x00")) is None  # an empty BIT STRING
 
 
 @pytest.mark.parametrize(("value", "accepted"), [(1024, 1024), (2048.0, 2048), (4096, 4096)])
