@@ -1,11 +1,10 @@
 """The sending-domain service: create, read, update and delete of a SparkPost sending domain, on plain dicts. Both
 engine paths call it (see ``service``), as for tracking domains.
 
-- create: one read proving the name free, the POST (SparkPost generates the DKIM key), and one read of what was
-  made, so that state holds its ``creation_time`` (the evidence of a later re-creation) and its status from the
-  start. A create whose answer is unclear counts as ours only as ``SparkPostClient.create_sending_domain`` proves
-  it; a name that exists is adopted only when the user says so (``adopt_existing``, or ``SPARKPOST_ADOPT`` for one
-  run), else the create fails touching nothing, with a message that says whose it may be (``sending_ownership``).
+- create: one read proving the name free, then the POST (SparkPost generates the DKIM key and answers it). A
+  create whose answer is unclear counts as ours only as ``SparkPostClient.create_sending_domain`` proves it; a
+  name that exists is adopted only when the user says so (``adopt_existing``, or ``SPARKPOST_ADOPT`` for one run),
+  else the create fails touching nothing, with a message that says whose it may be (``sending_ownership``).
 - update: ``shared_with_subaccounts`` is the one property sent (a read, then one PUT, only of the domain state
   describes). ``dkim_key_length`` cannot change until key rotation is built: the diff refuses it.
 - delete: a read, then the DELETE, only of the domain state describes, never of one another resource of this
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
 
 #: The status fields state keeps, as SparkPost names them in ``status``.
 STATUS_FIELDS = ("dkim_status", "cname_status", "mx_status", "compliance_status")
-#: Faults of one call that outlasted its retries.
-_TRANSIENT = (errors.RateLimited, errors.ServerError, errors.TransportError)
 
 
 def _scope(subaccount_id: Any) -> str:
@@ -96,18 +93,20 @@ class SendingDomainService(Service):
                              "someone else's.")
                 raise
             else:
-                found = made.read_back or self._read_made(client, domain, made.dkim)
+                found = made.read_back or self._as_made(inputs, made.dkim)
         self.claim(inputs, domain)
         return Created(domain, outputs_for(inputs, observed_from_api(found, inputs)))
 
     @staticmethod
-    def _read_made(client: SparkPostClient, domain: str, key: Mapping[str, Any] | None) -> dict[str, Any]:
-        """The domain this create's POST made, read once (its status and ``creation_time``). If even a persistent
-        read fails, what the POST's answer said: the domain exists, and failing now would leave it unrecorded."""
-        try:
-            return client.persist(lambda: client.get_sending_domain(domain))
-        except _TRANSIENT:
-            return {"status": {"ownership_verified": False}, **({"dkim": dict(key)} if key else {})}
+    def _as_made(inputs: Mapping[str, Any], key: Mapping[str, Any] | None) -> dict[str, Any]:
+        """What this create's POST made, as SparkPost's answer says it (its key) and as every create leaves a
+        domain: verified in no way, no default bounce domain, no tracking domain, the posted sharing. SparkPost's
+        answer carries no status and no ``creation_time``: the first refresh records them (until then a re-creation
+        shows by the DKIM key, which a create of someone else's cannot repeat without our private key)."""
+        return {"status": {"ownership_verified": False,
+                           **{name: "unverified" for name in ("dkim_status", "cname_status", "mx_status")}},
+                "shared_with_subaccounts": bool(inputs["shared_with_subaccounts"]),
+                **({"dkim": dict(key)} if key else {})}
 
     def _adopting(self, inputs: Mapping[str, Any]) -> bool:
         return bool(inputs.get("adopt_existing")) or str(inputs["domain"]) in self.settings.adopt
@@ -175,6 +174,8 @@ class SendingDomainService(Service):
         return recreation_evidence(last_seen, now)
 
     def refused_change(self, key: str, old: Any, new: Any) -> str:
+        # The engine carries numbers as floats: 2048.0 is said as 2048.
+        old, new = (int(v) if isinstance(v, float) and v.is_integer() else v for v in (old, new))
         return (f"Sending domain property {key} cannot change from {old!r} to {new!r}: SparkPost keeps a sending "
                 "domain's DKIM key, and this library does not rotate keys yet (replacing the domain would stop its "
                 f"mail until the new key is published and verified). Declare {key}: {old!r} again; nothing was "

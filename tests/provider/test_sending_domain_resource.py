@@ -49,19 +49,22 @@ def calls(emu: Emulator) -> list[tuple[str, str]]:
     return [(r.method, r.path.removeprefix("/api/v1")) for r in emu.requests()]
 
 
-def test_create_reads_posts_and_reads_what_it_made(emu: Emulator, deployment: Callable[[], Deployment]) -> None:
+def test_create_reads_then_posts(emu: Emulator, deployment: Callable[[], Deployment]) -> None:
     outs = deployment().create(KIND, declared(emu))
     stored = emu.get_sending_domain(D)
     assert stored is not None
-    assert calls(emu) == [("GET", f"/sending-domains/{D}"), ("POST", "/sending-domains"),
-                          ("GET", f"/sending-domains/{D}")]
+    assert calls(emu) == [("GET", f"/sending-domains/{D}"), ("POST", "/sending-domains")]
     assert outs["dkim_public_key"] == stored["dkim"]["public"] and outs["dkim_selector"] == stored["dkim"]["selector"]
     assert outs["dkim_record_name"] == f"{stored['dkim']['selector']}._domainkey.{D}"
     assert key_problem(outs["dkim_record_value"], stored["dkim"]["public"]) is None
     assert outs["dkim_record_value"].startswith("v=DKIM1; k=rsa; h=sha256; p=")
     assert key_length(stored["dkim"]["public"]) == 2048 and outs["dkim_key_length"] == 2048
-    assert outs["creation_time"] == stored["creation_time"]
+    assert outs.get("creation_time") is None  # not in the POST's answer: the first refresh records it
     assert outs["ownership_verified"] is False and outs["dkim_status"] == "unverified"
+    assert outs["cname_status"] == "unverified" and outs.get("compliance_status") is None
+    refreshed = deployment().read(KIND, D, outs)
+    assert refreshed is not None and refreshed["creation_time"] == stored["creation_time"]
+    assert refreshed["compliance_status"] == "valid" and refreshed["dkim_record_value"] == outs["dkim_record_value"]
     assert outs["bounce_record_name"] == D and outs["bounce_record_value"] == "sparkpostmail.com"
     assert outs["shared_with_subaccounts"] is False and outs["tracking_domain"] == ""
 
@@ -135,6 +138,8 @@ def test_the_dynamic_providers_diff_refuses_a_key_length_change_as_one_line(emu:
         provider.diff(D, {"domain": D, "dkim_key_length": 2048}, {"domain": D, "dkim_key_length": 4096})
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith("Sending domain property dkim_key_length cannot change from 2048 to 4096")
+    with pytest.raises(errors.UserError, match=r"from 2048 to 1024: .* Declare dkim_key_length: 2048 again"):
+        provider.diff(D, {"domain": D, "dkim_key_length": 2048.0}, {"domain": D, "dkim_key_length": 1024.0})
 
 
 def test_import_ids_name_an_apex_and_its_subaccount(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,3 +154,22 @@ def test_import_ids_name_an_apex_and_its_subaccount(emu: Emulator, monkeypatch: 
     assert found.id == f"{D},31" and found.inputs["domain"] == D and found.inputs["subaccount_id"] == 31
     with pytest.raises(ImportIdError, match=r"Give <domain>\[,<subaccount id>\], e\.g\. example\.com,12"):
         service.read("brand_example", {}, {"api_url": emu.base_url})
+
+
+def test_sharing_set_out_of_band_already_is_read_and_not_written(emu: Emulator,
+                                                                  deployment: Callable[[], Deployment]) -> None:
+    outs = deployment().create(KIND, declared(emu))
+    emu.mutate_sending_domain(D, shared_with_subaccounts=True)  # someone did what the program now declares
+    emu.clear_requests()
+    new = deployment().update(KIND, D, outs, declared(emu, shared_with_subaccounts=True))
+    assert new["shared_with_subaccounts"] is True and calls(emu) == [("GET", f"/sending-domains/{D}")]
+
+
+def test_a_signing_domain_names_where_the_record_is_published(emu: Emulator,
+                                                              deployment: Callable[[], Deployment]) -> None:
+    outs = deployment().create(KIND, declared(emu))
+    key = emu.get_sending_domain(D)["dkim"]  # type: ignore[index]
+    emu.mutate_sending_domain(D, dkim={"selector": key["selector"], "public": key["public"],
+                                       "signing_domain": "sign.example"})
+    found = deployment().read(KIND, D, {**outs, "creation_time": emu.get_sending_domain(D)["creation_time"]})  # type: ignore[index]
+    assert found is not None and found["dkim_record_name"] == f"{key['selector']}._domainkey.sign.example"
