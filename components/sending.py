@@ -115,7 +115,8 @@ class SendingIdentity(pulumi.ComponentResource):
         dkim_value = self.sending_domain.dkim_record_value.apply(_text)
         dkim_records = dns.txt("dkim", self.sending_domain.dkim_record_name.apply(_text), dkim_value,
                                purpose=f"DKIM key of {domain}")
-        scope = {key: settings[key] for key in ("subaccount_id", "region", "api_url") if key in settings}
+        scope: dict[str, Any] = {key: settings[key] for key in ("subaccount_id", "region", "api_url")
+                                 if key in settings}
         self.verification: Any = None
         if verify:
             self.verification = SendingDomainVerification(
@@ -137,10 +138,8 @@ class SendingIdentity(pulumi.ComponentResource):
                     pulumi.ResourceOptions(parent=self, depends_on=[self.bounce_domain, *bounce_records]))
         self.association: Any = None
         if tracking_domain is not None:
-            association_args: dict[str, Any] = {"sending_domain": domain, "tracking_domain": tracking_domain}
-            for key in ("subaccount_id", "region", "api_url"):
-                if settings.get(key) is not None:
-                    association_args[key] = settings[key]
+            association_args: dict[str, Any] = {"sending_domain": domain, "tracking_domain": tracking_domain,
+                                                **scope}
             if settings.get("adopt_existing"):
                 association_args["adopt_existing"] = True
             self.association = TrackingDomainAssociation(
