@@ -164,8 +164,8 @@ class SendingDomainService(Service):
         again = ("Pulumi forgets it now, and 'pulumi up' makes it again with a new DKIM key; publish the new "
                  "dkim_record_value (a SendingIdentity with a DNS strategy republishes it itself)")
         if not state.get("ownership_verified"):
-            return (f"Sending domain {name!r} no longer exists in SparkPost: it was unverified when this stack last "
-                    f"read it, and SparkPost removes a sending domain left unverified for two weeks. {again}.")
+            return (f"Sending domain {name!r} no longer exists in SparkPost: this stack never saw it verified, and "
+                    f"SparkPost removes a sending domain left unverified for two weeks. {again}.")
         return f"Sending domain {name!r} no longer exists in SparkPost (deleted outside this stack). {again}."
 
     def evidence(self, last_seen: dict[str, Any], now: dict[str, Any]) -> str | None:
