@@ -10,8 +10,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sparkpost_tracking.dynamic_providers import TrackingDomainAssociationProvider, TrackingDomainProvider
-from sparkpost_tracking.dynamic_providers.schema import ASSOCIATION, check_inputs
+from sparkpost_tracking.dynamic_providers import (
+    SendingDomainProvider,
+    TrackingDomainAssociationProvider,
+    TrackingDomainProvider,
+)
+from sparkpost_tracking.dynamic_providers.errors import UserError
+from sparkpost_tracking.dynamic_providers.schema import ASSOCIATION, SENDING_DOMAIN, check_inputs
 from sparkpost_tracking.emulator import Emulator
 
 from .table import Row
@@ -94,6 +99,7 @@ def measure() -> list[Row]:
         rows.append(Row("P1", "requests: create verified, under a burst of 3x429", _count(
             emu, burst, lambda p, _: p.create(_inputs(emu))), 2 + PROOF + 3, "requests", "minimum + 3 retries"))
         rows += _association_rows(emu)
+        rows += _sending_domain_rows(emu)
     return rows
 
 
@@ -125,3 +131,46 @@ def _association_rows(emu: Emulator) -> list[Row]:
     return [Row("P1", f"requests: {label}", counted(operation, associated=associated), minimum, "requests",
                 "== minimum")
             for (label, operation, associated), minimum in zip(cases, minima, strict=True)]
+
+
+def _sending_domain_rows(emu: Emulator) -> list[Row]:
+    """The same figures for a SendingDomain: a create is the proving read and the POST (SparkPost answers the DKIM
+    key it made), a change of sharing a read and a PUT, a delete a read and the DELETE; a change of the key's length
+    is refused before any request."""
+    declared, failures = SENDING_DOMAIN.check({"domain": SENDING, "api_url": emu.base_url})
+    assert not failures, failures
+    declared["__provider"] = "bench"
+
+    def provider() -> SendingDomainProvider:
+        return SendingDomainProvider()  # each operation in a deployment of its own
+
+    def made() -> dict[str, Any]:
+        outs = provider().create(declared).outs
+        assert outs is not None
+        return dict(outs)
+
+    def refused(state: dict[str, Any]) -> None:
+        try:
+            provider().diff(SENDING, state, {**declared, "dkim_key_length": 1024})
+        except UserError:
+            return
+        raise AssertionError("a change of dkim_key_length was not refused")
+
+    def counted(operation: Callable[[dict[str, Any]], Any], *, exists: bool) -> int:
+        emu.reset()
+        state = made() if exists else {}
+        emu.clear_requests()
+        operation(state)
+        return emu.count()
+
+    cases: list[tuple[str, Callable[[dict[str, Any]], Any], bool, int]] = [
+        ("sending domain create", lambda _: provider().create(declared), False, 1 + PROOF),
+        ("sending domain no-op diff / preview", lambda state: provider().diff(SENDING, state, declared), True, 0),
+        ("sending domain refresh", lambda state: provider().read(SENDING, state), True, 1),
+        ("sending domain change of sharing", lambda state: provider().update(
+            SENDING, state, {**declared, "shared_with_subaccounts": True}), True, 1 + STILL_OURS),
+        ("sending domain change of key length (refused)", refused, True, 0),
+        ("sending domain delete", lambda state: provider().delete(SENDING, state), True, 1 + STILL_OURS),
+    ]
+    return [Row("P1", f"requests: {label}", counted(operation, exists=exists), minimum, "requests", "== minimum")
+            for label, operation, exists, minimum in cases]

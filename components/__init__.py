@@ -24,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "FastlyTrackingDomainArgs": "fastly",
     "ManagedTrackingDomain": "managed",
     "ManagedTrackingDomainArgs": "managed",
+    "SendingIdentity": "sending",
+    "SendingIdentityArgs": "sending",
     "CommonArgs": "args",
     "DnsArgs": "args",
     "DnsRecord": "args",
@@ -47,6 +49,8 @@ __all__ = [
     "HostRecordArgs",
     "ManagedTrackingDomain",
     "ManagedTrackingDomainArgs",
+    "SendingIdentity",
+    "SendingIdentityArgs",
 ]
 
 if TYPE_CHECKING:
@@ -62,6 +66,7 @@ if TYPE_CHECKING:
     from .errors import ComponentArgumentError
     from .fastly import FastlyTrackingDomain, FastlyTrackingDomainArgs
     from .managed import ManagedTrackingDomain, ManagedTrackingDomainArgs
+    from .sending import SendingIdentity, SendingIdentityArgs
 
 
 def __getattr__(name: str) -> Any:

@@ -23,6 +23,7 @@ from typing import Any, Final, NotRequired, TypedDict, cast
 
 import pulumi
 
+from sparkpost_tracking.dynamic_providers.dkim import quote_txt, split_txt
 from sparkpost_tracking.extras import extra_hint
 
 from .args import ArgReader, DnsRecord
@@ -125,6 +126,28 @@ def read_dns(reader: ArgReader) -> DnsSettings:
     return DnsSettings(kind, zone_id, ttl, read_host_record(reader, kind, zone_id))
 
 
+def route53_txt(value: str) -> str:
+    """A TXT value as pulumi-aws's ``route53.Record`` takes it in ``records``: the provider puts each item in
+    double quotes, so a value over 255 characters is written as strings of at most 255 joined by ``""`` (its
+    documented form: ``first255characters""morecharacters``), which Route 53 stores as ``"..." "..."``."""
+    return '""'.join(split_txt(value))
+
+
+def cloudflare_txt(value: str) -> str:
+    """A TXT value as Cloudflare's ``content`` takes it: quoted character-strings (RFC 1035) of at most 255 bytes,
+    separated by a space. Cloudflare would split a longer string itself; giving the strings keeps what the stack
+    registers equal to what Cloudflare reads back, so the next preview shows no change."""
+    return quote_txt(value)
+
+
+def _txt_form(form: Any, value: pulumi.Input[str]) -> pulumi.Input[str]:
+    """``form(value)``, for a plain value or an Output of one (a key known after the sending domain's create)."""
+    if isinstance(value, str):
+        return str(form(value))
+    output: pulumi.Output[str] = pulumi.Output.from_input(cast(pulumi.Input[str], value))
+    return output.apply(form)
+
+
 def _strip_dot(value: pulumi.Input[str]) -> pulumi.Input[str]:
     """``value`` without its trailing dot; a plain string stays a plain string (no Output to resolve)."""
     if isinstance(value, str):
@@ -179,6 +202,19 @@ class DnsStrategy:
         """The tracking host's CNAME → ``value``, taking a live record over as ``host_record`` says."""
         raise NotImplementedError
 
+    def txt(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+            depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        """A TXT record ``name`` holding ``value`` (one value, split into strings of at most 255 characters as the
+        provider takes it): a sending domain's DKIM key. Protected like the host's record: mail signed with the key
+        fails its check without it."""
+        raise NotImplementedError
+
+    def bounce(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        """A bounce domain's CNAME ``name`` → ``value`` (the region's bounce host). Unlike a validation record it
+        never overwrites a record someone else made, and it is protected: bounces of sent mail come back to it."""
+        raise NotImplementedError
+
     def alias(self, name: str, target: pulumi.Input[str], target_zone_id: pulumi.Input[str], *, ipv6: bool,
               purpose: str, depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
         """Point the host at an AWS target (CloudFront); a CNAME unless the zone supports aliases."""
@@ -230,15 +266,26 @@ class DnsStrategy:
 
 
 class ManualDns(DnsStrategy):
-    def _listed(self, name: pulumi.Input[str], value: pulumi.Input[str], what: str) -> list[pulumi.Resource]:
-        record = {"name": _strip_dot(name), "type": "CNAME", "value": _strip_dot(value)}
+    def _listed(self, name: pulumi.Input[str], value: pulumi.Input[str], what: str,
+                kind: str = "CNAME") -> list[pulumi.Resource]:
+        record = {"name": _strip_dot(name), "type": kind,
+                  "value": _strip_dot(value) if kind == "CNAME" else value}
         self._manual.append(record)
         if isinstance(record["name"], str) and isinstance(record["value"], str):
-            self._notes.append(f"{what}: {record['name']} CNAME {record['value']}")
+            self._notes.append(f"{what}: {record['name']} {kind} {record['value']}")
         else:
             self._notes.append(pulumi.Output.all(record["name"], record["value"]).apply(
-                lambda nv: f"{what}: {nv[0]} CNAME {nv[1]}"))
+                lambda nv: f"{what}: {nv[0]} {kind} {nv[1]}"))
         return []
+
+    def bounce(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        return self._listed(name, value, f"DNS record to create by hand ({purpose})")
+
+    def txt(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+            depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        # In zone-file form ("..." "..."), which DNS consoles and zone files take as several strings.
+        return self._listed(name, _txt_form(quote_txt, value), f"DNS record to create by hand ({purpose})", "TXT")
 
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
@@ -298,6 +345,24 @@ class Route53Dns(DnsStrategy):
                            type=rtype, aliases=[alias], opts=self._host_opts(depends_on))
             for rtype in types])
 
+    def txt(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+            depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        with extra_hint():
+            from pulumi_aws import route53
+
+        return self._created([route53.Record(
+            f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type="TXT",
+            ttl=self.settings.ttl, records=[_txt_form(route53_txt, value)], opts=self._host_opts(depends_on))])
+
+    def bounce(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        with extra_hint():
+            from pulumi_aws import route53
+
+        return self._created([route53.Record(
+            f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type="CNAME",
+            ttl=self.settings.ttl, records=[value], opts=self._host_opts(depends_on))])
+
     def validation_fqdns(self, records: Sequence[pulumi.Resource]) -> list[pulumi.Output[str]] | None:
         with extra_hint():
             with extra_hint():
@@ -308,14 +373,22 @@ class Route53Dns(DnsStrategy):
 
 class CloudflareDns(DnsStrategy):
     def _record(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], purpose: str,
-                opts: pulumi.ResourceOptions) -> list[pulumi.Resource]:
+                opts: pulumi.ResourceOptions, kind: str = "CNAME") -> list[pulumi.Resource]:
         with extra_hint():
             import pulumi_cloudflare as cloudflare
 
         return self._created([cloudflare.DnsRecord(
-            f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type="CNAME",
-            content=_strip_dot(value), proxied=False, ttl=self.settings.ttl,
-            comment=f"SparkPost tracking: {purpose}", opts=opts)])
+            f"{self.prefix}-{key}", zone_id=self.settings.zone_id, name=_strip_dot(name), type=kind,
+            content=_strip_dot(value) if kind == "CNAME" else value, proxied=False, ttl=self.settings.ttl,
+            comment=f"SparkPost: {purpose}" if kind != "CNAME" else f"SparkPost tracking: {purpose}", opts=opts)])
+
+    def txt(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+            depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        return self._record(key, name, _txt_form(cloudflare_txt, value), purpose, self._host_opts(depends_on), "TXT")
+
+    def bounce(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
+               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:
+        return self._record(key, name, value, purpose, self._host_opts(depends_on))
 
     def cname(self, key: str, name: pulumi.Input[str], value: pulumi.Input[str], *, purpose: str,
               depends_on: Sequence[pulumi.Resource] = ()) -> list[pulumi.Resource]:

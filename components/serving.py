@@ -237,6 +237,8 @@ class Carries(enum.Enum):
     SETTINGS = "settings"
     #: Needed only to renew or validate (a certificate's validation record, the validation itself).
     RENEWAL = "renewal"
+    #: Mail is sent from it (a sending domain): deleted or replaced, SparkPost fails that mail; no link is involved.
+    SENDING = "sending"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The SparkPost side of a secure tracking domain: the API client and the dynamic resources ``TrackingDomain`` and
-``TrackingDomainAssociation``.
+"""The SparkPost side of a secure tracking domain: the API client and the dynamic resources ``TrackingDomain``,
+``TrackingDomainAssociation`` and ``SendingDomain``.
 
 Names load on first use (PEP 562): a program that only declares resources never imports the HTTP
 client, and a module that only needs validation does not load the resource machinery.
@@ -25,6 +25,13 @@ _EXPORTS: dict[str, str] = {
     "TrackingDomainAssociationProvider": "association",
     "TrackingDomainArgs": "schema",
     "TrackingDomainOutputs": "schema",
+    "SendingDomain": "sending_domain",
+    "SendingDomainArgs": "schema",
+    "SendingDomainOutputs": "schema",
+    "SendingDomainProvider": "sending_domain",
+    "SendingDomainVerification": "sending_verification",
+    "SendingDomainVerificationArgs": "sending_verification",
+    "SendingDomainVerificationProvider": "sending_verification",
     "RetryPolicy": "retry_policy",
     "SparkPostClient": "client",  # pulls in requests/urllib3: only the provider process needs it
     "InvalidInput": "validation",
@@ -37,6 +44,13 @@ __all__ = [
     "InvalidInput",
     "ManagedCertificateError",
     "RetryPolicy",
+    "SendingDomain",
+    "SendingDomainArgs",
+    "SendingDomainOutputs",
+    "SendingDomainProvider",
+    "SendingDomainVerification",
+    "SendingDomainVerificationArgs",
+    "SendingDomainVerificationProvider",
     "SparkPostAPIError",
     "SparkPostClient",
     "SparkPostTrackingError",
@@ -68,7 +82,20 @@ if TYPE_CHECKING:
     from .provider import TrackingDomainProvider
     from .resource import TrackingDomain
     from .retry_policy import RetryPolicy
-    from .schema import TrackingDomainArgs, TrackingDomainAssociationArgs, TrackingDomainOutputs, check_inputs
+    from .schema import (
+        SendingDomainArgs,
+        SendingDomainOutputs,
+        TrackingDomainArgs,
+        TrackingDomainAssociationArgs,
+        TrackingDomainOutputs,
+        check_inputs,
+    )
+    from .sending_domain import SendingDomain, SendingDomainProvider
+    from .sending_verification import (
+        SendingDomainVerification,
+        SendingDomainVerificationArgs,
+        SendingDomainVerificationProvider,
+    )
     from .validation import InvalidInput, validate_domain, validate_region
 
 

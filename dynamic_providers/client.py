@@ -32,9 +32,11 @@ from urllib3.util.retry import Retry
 from sparkpost_tracking import __version__
 
 from . import errors
+from .dkim import key_bits
 from .ownership import summary
 from .retry_policy import RetryPolicy
 from .secrets import check_api_key, redact
+from .sending_ownership import summary as sending_summary
 
 log = logging.getLogger("sparkpost_tracking.client")
 
@@ -182,44 +184,62 @@ class SparkPostClient:
         finds it or the retried POST hears 409. Reading again right before each retry keeps the time in which
         someone else's create could pass for ours to one round trip per attempt, not the backoff.
         """
-        found = self._find_domain(domain)
+        body = {"domain": domain, "secure": secure}
+        _, found = self._create_proven(
+            "/tracking-domains", body, domain, lambda: self._find_domain(domain),
+            lambda found: made_by_create(found, secure=secure, subaccount_id=self.subaccount_id), summary)
+        return found
+
+    def _create_proven(self, path: str, body: Mapping[str, Any], name: str,
+                       find: Callable[[], dict[str, Any] | None], made: Callable[[Mapping[str, Any]], bool],
+                       summarize: Callable[[Mapping[str, Any]], str]) -> tuple[Any, dict[str, Any] | None]:
+        """POST a create whose outcome must be proven ours (see ``create_domain``), whatever happens to its answer.
+
+        ``find()`` reads the object in this scope (``None`` when absent), ``made(found)`` says whether ``found`` is
+        exactly what this POST makes, ``summarize(found)`` says how it reads in a message. Returns the POST's
+        ``results`` and ``None`` when SparkPost answered, or ``None`` and the object read back after an unclear
+        answer when it is proven ours; raises ``errors.NotOurDomain`` (with what was found) or ``errors.Conflict``
+        otherwise.
+        """
+        found = find()
         if found is not None:
-            raise errors.NotOurDomain(f"it reads {summary(found)}", found)
-        path, body = "/tracking-domains", {"domain": domain, "secure": secure}
+            raise errors.NotOurDomain(f"it reads {summarize(found)}", found)
         lost: errors.SparkPostTrackingError | None = None
         for attempt in range(self.policy.attempts + 1):
             if lost is not None:
                 time.sleep(self.policy.backoff(attempt - 1))
-                found = self._settle(path, lost, lambda: self._find_domain(domain))
+                found = self._settle(path, lost, find)
                 if found is not None:
                     raise errors.NotOurDomain(
-                        f"a read after this create's failed POST showed {domain!r} free, and it exists now (it "
-                        f"reads {summary(found)}): someone else created it meanwhile", found)
+                        f"a read after this create's failed POST showed {name!r} free, and it exists now (it "
+                        f"reads {summarize(found)}): someone else created it meanwhile", found)
             try:
-                self._call("POST", path, body, idempotent=False)
-                return None
+                return self._call("POST", path, body, idempotent=False), None
             except errors.Conflict:
                 if lost is None:
                     raise  # made between our read and our POST: the caller says whose it is
-                found = self.describe_domain(domain)
+                try:
+                    found = find()
+                except errors.SparkPostTrackingError:
+                    found = None
                 raise errors.NotOurDomain(
-                    f"a read just before this retry showed {domain!r} free, and the retried POST heard 409"
-                    f"{f' (it reads {summary(found)})' if found else ''}: someone else created it meanwhile",
+                    f"a read just before this retry showed {name!r} free, and the retried POST heard 409"
+                    f"{f' (it reads {summarize(found)})' if found else ''}: someone else created it meanwhile",
                     found) from None
             except errors.Unreachable:
                 raise  # the POST was never sent: nothing to read back
             except (errors.TransportError, errors.ServerError) as exc:
                 lost = exc
                 log.warning("POST %s: answer lost (%s); reading the state back", path, exc)
-            found = self._settle(path, lost, lambda: self._find_domain(domain))
+            found = self._settle(path, lost, find)
             if found is None:
                 continue
-            if not made_by_create(found, secure=secure, subaccount_id=self.subaccount_id):
+            if not made(found):
                 raise errors.NotOurDomain(
-                    f"the create's answer was unclear and {domain!r} now exists, but not as this create makes it "
-                    f"(it reads {summary(found)}): someone else made it", found)
+                    f"the create's answer was unclear and {name!r} now exists, but not as this create makes it "
+                    f"(it reads {summarize(found)}): someone else made it", found)
             log.info("POST %s had taken effect; not posting again", path)
-            return found
+            return None, found
         assert lost is not None
         raise lost
 
@@ -298,7 +318,9 @@ class SparkPostClient:
         its default 2048 when ``None``) unless ``generate_dkim`` is false or ``dkim`` (``private``, ``public``,
         ``selector``, optionally ``signing_domain``) gives one. If the POST's answer is lost, the domain is read back
         instead of posting twice, and it counts as this create's only when it reads exactly as this POST makes it
-        (``sending_domain_made_by_create``); else ``errors.NotOurDomain``. A create someone else's landed first
+        (``sending_domain_made_by_create``); else ``errors.NotOurDomain``. Once a read has shown the name free, a
+        domain found before a retry, or a retried POST that hears 409, is someone else's (``errors.NotOurDomain``).
+        A create someone else's landed first
         answers ``errors.Conflict``; a name another account holds, SparkPost's 400 (code 7004) as
         ``errors.BadRequest``. The private key never appears in an error this raises.
         """
@@ -314,34 +336,28 @@ class SparkPostClient:
         elif dkim_key_length is not None:
             body["dkim_key_length"] = dkim_key_length
         private = str(dkim.get("private") or "") if dkim is not None else ""
-        with self._private_key_redacted(private):
+
+        def find() -> dict[str, Any] | None:
             try:
-                found = self.get_sending_domain(domain)
+                return self.get_sending_domain(domain)
             except errors.NotFound:
-                found = None
-            if found is not None:
-                raise errors.NotOurDomain(f"it reads {_sending_summary(found)}", found)
+                return None
 
-            def read_back() -> dict[str, Any] | None:
-                try:
-                    return self.get_sending_domain(domain)
-                except errors.NotFound:
-                    return None
+        def made(found: Mapping[str, Any]) -> bool:
+            return sending_domain_made_by_create(found, subaccount_id=self.subaccount_id,
+                                                 tracking_domain=tracking_domain,
+                                                 shared_with_subaccounts=shared_with_subaccounts,
+                                                 generate_dkim=generate_dkim, dkim=dkim,
+                                                 dkim_key_length=dkim_key_length)
 
-            answer: list[Any] = []
-            found = self._post_once("/sending-domains", body, read_back, answer.append)
+        with self._private_key_redacted(private):
+            results, found = self._create_proven("/sending-domains", body, domain, find, made, sending_summary)
         if found is None:
-            results = answer[0] if answer and isinstance(answer[0], dict) else {}
-            made = results.get("dkim") if isinstance(results.get("dkim"), dict) else None
-            if made is None and dkim is not None:
-                made = {k: v for k, v in dkim.items() if k != "private"}
-            return CreatedSendingDomain(str(results.get("domain") or domain).lower(), made)
-        if not sending_domain_made_by_create(found, subaccount_id=self.subaccount_id, tracking_domain=tracking_domain,
-                                             shared_with_subaccounts=shared_with_subaccounts,
-                                             generate_dkim=generate_dkim, dkim=dkim):
-            raise errors.NotOurDomain(
-                f"the create's answer was unclear and {domain!r} now exists, but not as this create makes it "
-                f"(it reads {_sending_summary(found)}): someone else made it", found)
+            answer = results if isinstance(results, dict) else {}
+            key = answer.get("dkim") if isinstance(answer.get("dkim"), dict) else None
+            if key is None and dkim is not None:
+                key = {k: v for k, v in dkim.items() if k != "private"}
+            return CreatedSendingDomain(str(answer.get("domain") or domain).lower(), key)
         key = found.get("dkim")
         return CreatedSendingDomain(domain.lower(), dict(key) if isinstance(key, dict) else None, found)
 
@@ -419,8 +435,7 @@ class SparkPostClient:
             self._sessions[idempotent] = session
         return session
 
-    def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None],
-                   answered: Callable[[Any], None] | None = None) -> T | None:
+    def _post_once(self, path: str, body: Mapping[str, Any] | None, read_back: Callable[[], T | None]) -> T | None:
         """POST something that must happen exactly once, on an object that is ours already (the certificate's
         enable; a create proves more, see ``create_domain``).
 
@@ -428,14 +443,11 @@ class SparkPostClient:
         5xx), or a retry hears 409 after such a loss, ``read_back()`` looks at the server's state: what it
         finds (not ``None``) is returned, and the caller judges it; otherwise we post again after a backoff,
         within the retry policy's bounds. ``errors.OutcomeUnknown`` when even the read-back keeps failing.
-        ``answered``, if given, receives the ``results`` of the POST SparkPost answered.
         """
         lost: errors.SparkPostTrackingError | None = None
         for attempt in range(self.policy.attempts + 1):
             try:
-                results = self._call("POST", path, body, idempotent=False)
-                if answered is not None:
-                    answered(results)
+                self._call("POST", path, body, idempotent=False)
                 return None
             except errors.Conflict:
                 if lost is None:
@@ -567,12 +579,13 @@ SENDING_STATUS_FIELDS = ("dkim_status", "cname_status", "mx_status", "spf_status
 
 def sending_domain_made_by_create(found: Mapping[str, Any], *, subaccount_id: int | None, tracking_domain: str = "",
                                   shared_with_subaccounts: bool = False, generate_dkim: bool = True,
-                                  dkim: Mapping[str, str] | None = None) -> bool:
+                                  dkim: Mapping[str, str] | None = None, dkim_key_length: int | None = None) -> bool:
     """Is ``found`` exactly what ``POST /sending-domains`` with these fields makes in this scope?
 
     A new sending domain is verified in no way, is no default bounce domain, names the posted tracking domain (or
     none) and sharing, names a subaccount only when made in one, and holds the posted key (same public key and
-    selector), or a key SparkPost generated, or none when none was asked for. Anything else existed before.
+    selector), or a key SparkPost generated (of ``dkim_key_length`` bits, when given), or none when none was asked
+    for. Anything else existed before.
     """
     status = found.get("status") or {}
     key = found.get("dkim") or {}
@@ -580,6 +593,8 @@ def sending_domain_made_by_create(found: Mapping[str, Any], *, subaccount_id: in
         key_fits = key.get("public") == dkim.get("public") and key.get("selector") == dkim.get("selector")
     else:
         key_fits = bool(key.get("public") and key.get("selector")) is generate_dkim
+        if key_fits and generate_dkim and dkim_key_length is not None:
+            key_fits = key_bits(str(key["public"])) == dkim_key_length
     return (key_fits
             and not status.get("ownership_verified", False)
             and all(status.get(name, "unverified") == "unverified" for name in SENDING_STATUS_FIELDS)
@@ -591,21 +606,6 @@ def sending_domain_made_by_create(found: Mapping[str, Any], *, subaccount_id: in
 
 def _sending_path(domain: str) -> str:
     return "/sending-domains/" + quote(domain, safe="")
-
-
-def _sending_summary(found: Mapping[str, Any]) -> str:
-    status = found.get("status") or {}
-    parts = [f"ownership_verified={bool(status.get('ownership_verified'))}"]
-    parts += [f"{name}={status[name]}" for name in ("dkim_status", "cname_status") if status.get(name)]
-    if found.get("is_default_bounce_domain"):
-        parts.append("default bounce domain")
-    if found.get("tracking_domain"):
-        parts.append(f"tracking domain {found['tracking_domain']}")
-    if found.get("subaccount_id") is not None:
-        parts.append(f"subaccount {found['subaccount_id']}")
-    if found.get("creation_time"):
-        parts.append(f"created {found['creation_time']}")
-    return ", ".join(parts)
 
 
 def _listed(results: Any) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ Pure functions, with no dependency: the components, ``check`` and the emulator a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,3 +144,46 @@ def key_problem(value: str, public: str) -> str | None:
     if key != _WHITESPACE.sub("", public):
         return "the p= tag holds another public key than the sending domain's"
     return None
+
+
+def key_bits(public: str) -> int | None:
+    """The size in bits of an RSA public key as SparkPost gives it (base64 of its DER SubjectPublicKeyInfo, or of a
+    bare RSAPublicKey): the bit length of its modulus. ``None`` for anything else. Read by hand (a few DER headers)
+    so that the provider needs no cryptography library to say how long a domain's key is."""
+    try:
+        der = base64.b64decode(_WHITESPACE.sub("", public), validate=True)
+        body = _der_body(der, 0x30)  # SubjectPublicKeyInfo, or RSAPublicKey
+        first, rest = _der_item(body)
+        if first[0] == 0x30:  # the algorithm; then the key in a BIT STRING with no unused bits
+            bits, _ = _der_item(rest)
+            if bits[0] != 0x03 or not bits[1] or bits[1][0] != 0:
+                return None
+            body = _der_body(bits[1][1:], 0x30)
+            first, _ = _der_item(body)
+        if first[0] != 0x02:
+            return None
+        modulus = int.from_bytes(first[1], "big")
+        return modulus.bit_length() or None
+    except (ValueError, IndexError, binascii.Error):
+        return None
+
+
+def _der_item(data: bytes) -> tuple[tuple[int, bytes], bytes]:
+    """The first DER item of ``data`` as (tag, contents), and what follows it."""
+    tag, length, at = data[0], data[1], 2
+    if length & 0x80:
+        count = length & 0x7F
+        if not 1 <= count <= 4:
+            raise ValueError("unsupported DER length")
+        length, at = int.from_bytes(data[2:2 + count], "big"), 2 + count
+    if at + length > len(data):
+        raise ValueError("truncated DER item")
+    return (tag, data[at:at + length]), data[at + length:]
+
+
+def _der_body(data: bytes, tag: int) -> bytes:
+    """The contents of ``data``, one whole DER item of ``tag``."""
+    (found, contents), rest = _der_item(data)
+    if found != tag or rest:
+        raise ValueError("not one DER item of the expected tag")
+    return contents

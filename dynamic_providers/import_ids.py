@@ -43,22 +43,24 @@ class ImportId:
     subaccount_id: int | None = None
     #: The property that holds the name (``domain``, or ``sending_domain`` for an association).
     id_key: str = "domain"
+    #: What kind of object the name is, when the id key does not say (a sending domain's is ``domain`` too).
+    kind: str = ""
 
     @classmethod
-    def parse(cls, value: str, id_key: str = "domain") -> ImportId:
+    def parse(cls, value: str, id_key: str = "domain", kind: str = "") -> ImportId:
         """``track.example.com`` or ``track.example.com,12``; ``ValueError`` says what a good id looks like."""
-        validate_name = _OBJECTS[id_key][0]
+        validate_name = _OBJECTS[kind or id_key][0]
         name, comma, sub = value.strip().partition(SEPARATOR)
-        example = "track.example.com,12" if id_key == "domain" else "example.com,12"
+        example = "track.example.com,12" if (kind or id_key) == "domain" else "example.com,12"
         try:
             host = validate_name(name.strip(), id_key)
             if not comma:
-                return cls(host, None, id_key)
+                return cls(host, None, id_key, kind)
             if not sub.strip().isdigit():
                 raise InvalidInput("subaccount_id", f"must be a whole number after the comma, got {sub!r}")
             # 0 is SparkPost's own name for the primary account (as a header), so it means no subaccount here too.
             number = int(sub)
-            return cls(host, validate_subaccount_id(number) if number else None, id_key)
+            return cls(host, validate_subaccount_id(number) if number else None, id_key, kind)
         except InvalidInput as exc:
             raise ImportIdError(f"import id {value!r}: {exc}. Give <{id_key}>[,<subaccount id>], e.g. {example}, or "
                              f"just the name for the primary account") from None
@@ -85,7 +87,7 @@ def check_owner(service: Service, inputs: dict[str, Any], target: ImportId) -> N
     """
     if target.subaccount_id is not None:
         return
-    read = _OBJECTS[target.id_key][1]
+    read = _OBJECTS[target.kind or target.id_key][1]
     try:
         with service.client({**inputs, "subaccount_id": None}) as client:
             owner = read(client, target.name).get("subaccount_id")

@@ -22,6 +22,7 @@ from .validation import (
     is_unknown,
     validate_api_url,
     validate_bool,
+    validate_dkim_key_length,
     validate_domain,
     validate_hostname,
     validate_region,
@@ -38,6 +39,8 @@ class Change(enum.Enum):
     ONE_WAY = ("turning it on is an update; turning it off replaces the domain (SparkPost has no way to take "
                "a managed certificate back)")
     STATE = "lives only in Pulumi state"
+    REFUSED = ("is refused with an error naming it, and nothing is changed (SparkPost cannot change it in place, and "
+               "replacing the object would break what depends on it)")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,83 @@ class TrackingDomainAssociationArgs(TypedDict):
         "re-pointed stops.", default=False, change=Change.STATE)]]
 
 
+class SendingDomainArgs(TypedDict):
+    """Inputs of a SparkPost sending domain. Only ``domain`` is required."""
+
+    domain: Annotated[pulumi.Input[str], Property(
+        "The sending domain, e.g. 'example.com' or 'bounce.example.com' (an apex is allowed; stored lower-case).",
+        change=Change.REPLACE, validate=validate_hostname)]
+    subaccount_id: NotRequired[Annotated[pulumi.Input[int], Property(
+        "The owning SparkPost subaccount (sent as X-MSYS-SUBACCOUNT on every call); absent for the primary "
+        "account.", change=Change.REPLACE, validate=validate_subaccount_id)]]
+    region: NotRequired[Annotated[pulumi.Input[str], Property(
+        "SparkPost region of the account: 'us' or 'eu' (separate accounts with separate keys).",
+        default="us", change=Change.ENDPOINT, validate=validate_region)]]
+    api_url: NotRequired[Annotated[pulumi.Input[str], Property(
+        "Full API base ending in /api/v1 (an Enterprise tenant, the local emulator); wins over region.",
+        change=Change.ENDPOINT, validate=validate_api_url)]]
+    dkim_key_length: NotRequired[Annotated[pulumi.Input[int], Property(
+        "Bits of the DKIM key SparkPost generates at the create: 1024 to 4096 (1024 only for a DNS provider that "
+        "cannot hold a TXT record of several strings). Key rotation is not built yet.", default=2048,
+        change=Change.REFUSED, validate=validate_dkim_key_length)]]
+    shared_with_subaccounts: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "Subaccounts may send from this domain (a primary-account domain only).", default=False)]]
+    adopt_existing: NotRequired[Annotated[pulumi.Input[bool], Property(
+        "If the domain already exists in the account, take it over (bringing shared_with_subaccounts to the declared "
+        "value) instead of failing.", default=False, change=Change.STATE)]]
+
+
+class SendingDomainOutputs(TypedDict):
+    """What SparkPost reports about a sending domain, besides the inputs, and the DNS records it needs."""
+
+    ownership_verified: Annotated[bool, "SparkPost verified the domain in some way (DKIM, CNAME, MX or a mailbox)."]
+    dkim_status: Annotated[str | None, "unverified, pending, invalid or valid."]
+    cname_status: Annotated[str | None, "unverified, pending, invalid or valid (bounce domains are verified by "
+                                        "CNAME)."]
+    mx_status: Annotated[str | None, "unverified, pending, invalid or valid (Enterprise only)."]
+    compliance_status: Annotated[str | None, "valid or blocked."]
+    is_default_bounce_domain: Annotated[bool, "The default bounce domain of its account or subaccount."]
+    tracking_domain: Annotated[str | None, "The tracking domain SparkPost wraps this domain's links with (set by a "
+                                           "TrackingDomainAssociation); empty for none."]
+    creation_time: Annotated[str | None, "When SparkPost made the domain, if it reports it (a new value means the "
+                                         "domain was deleted and made again)."]
+    dkim_selector: Annotated[str | None, "The DKIM key's selector."]
+    dkim_public_key: Annotated[str | None, "The DKIM public key (base64), as SparkPost expects it in DNS."]
+    dkim_record_name: Annotated[str | None, "The DKIM TXT record to publish: {selector}._domainkey.{domain}."]
+    dkim_record_value: Annotated[str | None, "Its value, v=DKIM1; k=rsa; h=sha256; p={public key} (longer than 255 "
+                                             "characters for a 2048-bit key: published as several strings)."]
+    bounce_record_name: Annotated[str, "For a bounce domain: the CNAME record to publish (the domain itself)."]
+    bounce_record_value: Annotated[str, "Its target: the region's bounce host (sparkpostmail.com, "
+                                        "eu.sparkpostmail.com)."]
+
+
+class SendingDomainAttributes:
+    """The typed attributes of a sending-domain resource, dynamic or served by the plugin: every input and output
+    of ``SendingDomainArgs`` and ``SendingDomainOutputs``."""
+
+    domain: pulumi.Output[str]
+    subaccount_id: pulumi.Output[int | None]
+    region: pulumi.Output[str]
+    api_url: pulumi.Output[str | None]
+    dkim_key_length: pulumi.Output[int]
+    shared_with_subaccounts: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
+    ownership_verified: pulumi.Output[bool]
+    dkim_status: pulumi.Output[str | None]
+    cname_status: pulumi.Output[str | None]
+    mx_status: pulumi.Output[str | None]
+    compliance_status: pulumi.Output[str | None]
+    is_default_bounce_domain: pulumi.Output[bool]
+    tracking_domain: pulumi.Output[str | None]
+    creation_time: pulumi.Output[str | None]
+    dkim_selector: pulumi.Output[str | None]
+    dkim_public_key: pulumi.Output[str | None]
+    dkim_record_name: pulumi.Output[str | None]
+    dkim_record_value: pulumi.Output[str | None]
+    bounce_record_name: pulumi.Output[str]
+    bounce_record_value: pulumi.Output[str]
+
+
 class TrackingDomainAttributes:
     """The typed attributes of a tracking-domain resource, dynamic or served by the plugin: every input and
     output of ``TrackingDomainArgs`` and ``TrackingDomainOutputs`` (tests keep the three in step)."""
@@ -197,12 +277,15 @@ class Schema:
     required: frozenset[str]
     outputs: tuple[str, ...] = ()
     cross_checks: Callable[[Mapping[str, Any]], list[InvalidInput]] = field(default=_no_cross_checks)
+    #: Keys that are deliberately not inputs, and what to do instead (said before any other reason).
+    elsewhere: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, title: str, id_key: str, args_type: Any, outputs: tuple[str, ...] = (),
-           cross_checks: Callable[[Mapping[str, Any]], list[InvalidInput]] = _no_cross_checks) -> "Schema":
+           cross_checks: Callable[[Mapping[str, Any]], list[InvalidInput]] = _no_cross_checks,
+           elsewhere: Mapping[str, str] | None = None) -> "Schema":
         return cls(title, id_key, properties_of(args_type), frozenset(args_type.__required_keys__), outputs,
-                   cross_checks)
+                   cross_checks, dict(elsewhere or {}))
 
     @property
     def input_keys(self) -> frozenset[str]:
@@ -216,7 +299,9 @@ class Schema:
         """A failure for each key that is not an input (the engine's ``__provider`` aside), saying what to do."""
         failures: list[InvalidInput] = []
         for key in sorted(set(keys) - self.input_keys - {"__provider"}):
-            if key in ("api_key", "apiKey"):
+            if key in self.elsewhere:
+                failures.append(InvalidInput(key, self.elsewhere[key]))
+            elif key in ("api_key", "apiKey"):
                 failures.append(InvalidInput(key, "the API key is never an input (it would land in state); use "
                                                   "'pulumi config set --secret sparkpost:apiKey ...' or "
                                                   "SPARKPOST_API_KEY"))
@@ -278,6 +363,13 @@ TRACKING_DOMAIN: Final[Schema] = Schema.of("tracking-domain", "domain", Tracking
                                            tuple(TrackingDomainOutputs.__annotations__), _cross_checks)
 ASSOCIATION: Final[Schema] = Schema.of("tracking-domain association", "sending_domain",
                                        TrackingDomainAssociationArgs)
+
+SENDING_DOMAIN: Final[Schema] = Schema.of(
+    "sending-domain", "domain", SendingDomainArgs, tuple(SendingDomainOutputs.__annotations__),
+    elsewhere={"tracking_domain": (
+        "is not set on a sending domain: one resource writes a sending domain's tracking domain, and that is a "
+        "TrackingDomainAssociation (sending_domain: this domain, tracking_domain: yours). Keep the association and "
+        "drop tracking_domain here; the sending domain's tracking_domain output shows what SparkPost uses")})
 
 #: The tracking domain's inputs by name, in declaration order, and what derives from them.
 INPUTS: Final[dict[str, Property]] = TRACKING_DOMAIN.inputs

@@ -18,8 +18,8 @@ from . import errors
 from .changes import compute_changes
 from .hosts import effective_api_base
 from .progress import Progress, ignore
-from .schema import Schema
-from .validation import InvalidInput
+from .schema import Change, Schema
+from .validation import InvalidInput, is_unknown
 
 if TYPE_CHECKING:
     from .client import SparkPostClient
@@ -65,6 +65,8 @@ class Found:
     id: str
     outputs: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
+    #: What to tell the user about the read (e.g. why an object is gone), or empty.
+    warning: str = ""
 
 
 GONE = Found("")
@@ -79,6 +81,8 @@ class Service:
     schema: ClassVar[Schema]
     #: How a message names one object of this resource, e.g. "Tracking domain".
     noun: ClassVar[str]
+    #: What kind of object an import id names (``import_ids``), when the id key alone does not say.
+    import_kind: ClassVar[str] = ""
 
     def __init__(self, settings: Settings | None = None, problems: Sequence[str] = ()) -> None:
         from .ownership import Claims
@@ -146,10 +150,20 @@ class Service:
         return Checked(inputs, failures)
 
     def diff(self, olds: dict[str, Any], news: dict[str, Any]) -> Diff:
+        """What a change means; ``errors.UserError`` (one line, naming the property) for a change the schema
+        refuses (``Change.REFUSED``), so that neither a preview nor an up goes ahead with it."""
         changes = compute_changes(olds, news, self.schema)
+        for key in changes.changed:
+            if self.schema.inputs[key].change is Change.REFUSED and not is_unknown(news.get(key)):
+                raise errors.UserError(self.refused_change(key, olds.get(key), news.get(key)))
         # SparkPost knows each name once: a replacement under the same name must remove the old object first.
         same_name = self.schema.id_key not in changes.replaces
         return Diff(changes.changed, changes.replaces, changes.drifted, bool(changes.replaces) and same_name)
+
+    def refused_change(self, key: str, old: Any, new: Any) -> str:
+        """The message for a change of ``key`` that the schema refuses."""
+        return (f"{self.noun} property {key} cannot change from {old!r} to {new!r}: "
+                f"{self.schema.inputs[key].change.value}. Declare {key}: {old!r} again.")
 
     def read(self, id_: str, state: dict[str, Any], defaults: dict[str, Any] | None = None) -> Found:
         """Refresh (``state`` from the last deployment) or import (no state; ``defaults`` say where to look): one
@@ -162,7 +176,7 @@ class Service:
 
         importing = not state
         if importing:  # the id is <name>[,<subaccount id>]; its subaccount is where to look
-            target = ImportId.parse(id_, self.schema.id_key)
+            target = ImportId.parse(id_, self.schema.id_key, self.import_kind)
             id_, name, state = str(target), target.name, {**(defaults or {}), **target.state()}
             check_owner(self, state, target)
         else:
@@ -171,13 +185,17 @@ class Service:
         try:
             outputs = self.observe(name, inputs)
         except errors.NotFound:
-            return GONE
+            return GONE if importing else Found("", warning=self.gone_warning(name, state))
         if not importing:
             self.refuse_without_proof(name, state, outputs)
         if importing:
             inputs = self.declared_from(outputs)
             outputs = {**outputs, **inputs}
         return Found(id_, outputs, inputs)
+
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str:
+        """What a refresh says when the object in state no longer exists (the engine forgets it); none by default."""
+        return ""
 
     # ---- ownership beyond the create ------------------------------------------------------------
 

@@ -42,5 +42,6 @@ class ResourceType:
 
 TRACKING_DOMAIN: Final[ResourceType] = ResourceType("TrackingDomain")
 ASSOCIATION: Final[ResourceType] = ResourceType("TrackingDomainAssociation")
+SENDING_DOMAIN: Final[ResourceType] = ResourceType("SendingDomain")
 #: Every SparkPost resource type.
-RESOURCE_TYPES: Final[tuple[ResourceType, ...]] = (TRACKING_DOMAIN, ASSOCIATION)
+RESOURCE_TYPES: Final[tuple[ResourceType, ...]] = (TRACKING_DOMAIN, ASSOCIATION, SENDING_DOMAIN)

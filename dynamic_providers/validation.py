@@ -152,6 +152,21 @@ def validate_subaccount_id(value: Any, prop: str = "subaccount_id") -> int | Non
     return number
 
 
+#: The DKIM key lengths SparkPost generates (its reference: 1024 to 4096 bits, 2048 by default).
+DKIM_KEY_LENGTHS: Final[tuple[int, int]] = (1024, 4096)
+
+
+def validate_dkim_key_length(value: Any, prop: str = "dkim_key_length") -> int:
+    low, high = DKIM_KEY_LENGTHS
+    # Pulumi carries numbers as floats on the wire, so 2048.0 is 2048 bits.
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not value.is_integer()) or not low <= value <= high:
+        raise InvalidInput(prop, f"must be a whole number of bits from {low} to {high}, got {value!r}; leave it out "
+                                 "for SparkPost's 2048 (1024 only for a DNS provider that cannot hold a TXT record of "
+                                 "several strings)")
+    return int(value)
+
+
 def validate_region(value: Any, prop: str = "region") -> str:
     if not isinstance(value, str) or value.strip().lower() not in REGIONS:
         hint = did_you_mean(value.strip(), REGIONS) if isinstance(value, str) else ""

@@ -107,13 +107,14 @@ class Control:
 
     def create_sending_domain_on_next(self, domain: str, /, subaccount_id: int | None = None,
                                       method: str | None = "POST", path_suffix: str | None = "/sending-domains",
-                                      **fields: Any) -> None:
-        """As :meth:`create_on_next`, for a sending domain: when the next matching request arrives, someone else's
-        ``domain`` is made first (as by :meth:`add_sending_domain`; unverified, as an API create makes it, unless
-        ``fields`` say otherwise). ``ValueError`` (and nothing pending) for a bad name, owner or field."""
+                                      skip: int = 0, **fields: Any) -> None:
+        """As :meth:`create_on_next`, for a sending domain: when the next matching request (after ``skip`` of them)
+        arrives, someone else's ``domain`` is made first (as by :meth:`add_sending_domain`; unverified, as an API
+        create makes it, unless ``fields`` say otherwise). ``ValueError`` (and nothing pending) for a bad name, owner
+        or field."""
         fields = {"verified": False, **fields}
         record = self._state.sending.new_record(domain, subaccount_id, fields)
-        self._state.faults.create_on_next(record.domain, subaccount_id, method, path_suffix, fields,
+        self._state.faults.create_on_next(record.domain, subaccount_id, method, path_suffix, fields, skip,
                                           collection="sending-domains")
 
     def associate(self, domain: str, tracking_domain: str) -> dict[str, Any]:

@@ -94,7 +94,10 @@ class StackDefaults:
 #: The list of tracking domains, ``sparkpost-tracking:domains``.
 DOMAINS_KEY: Final[str] = "domains"
 #: Every key of the stack program's namespace.
-STACK_KEYS: Final[tuple[str, ...]] = (DOMAINS_KEY, *(camel_case(f.name) for f in fields(StackDefaults)))
+#: The list of sending identities, ``sparkpost-tracking:sendingIdentities`` (``stack_sending``).
+SENDING_IDENTITIES_KEY: Final[str] = "sendingIdentities"
+STACK_KEYS: Final[tuple[str, ...]] = (DOMAINS_KEY, SENDING_IDENTITIES_KEY,
+                                      *(camel_case(f.name) for f in fields(StackDefaults)))
 
 
 def config_problems(config: Mapping[str, Any], is_secret: Callable[[str], bool], project: str) -> list[str]:

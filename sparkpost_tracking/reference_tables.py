@@ -27,6 +27,8 @@ import pulumi
 
 from sparkpost_tracking.dynamic_providers.schema import (
     Property,
+    SendingDomainArgs,
+    SendingDomainOutputs,
     TrackingDomainArgs,
     TrackingDomainAssociationArgs,
     TrackingDomainOutputs,
@@ -149,6 +151,7 @@ _GONE: Final[dict[str, tuple[str, str]]] = {
     "settings": ("settings the CDN reads: deleted", "risky"),
     "renewal": ("renews a certificate: deleted", "risky"),
     "mail": ("where new mail's links point: deleted, replaced or moved", "risky"),
+    "sending": ("mail is sent from it: deleted or replaced", "breaks-links"),
 }
 
 
@@ -182,12 +185,14 @@ TABLES: Final[dict[str, Callable[[], str]]] = {
     "tracking-domain-inputs": lambda: resource_inputs_table(TrackingDomainArgs),
     "tracking-domain-outputs": lambda: resource_outputs_table(TrackingDomainOutputs),
     "association-inputs": lambda: resource_inputs_table(TrackingDomainAssociationArgs),
+    "sending-domain-inputs": lambda: resource_inputs_table(SendingDomainArgs),
+    "sending-domain-outputs": lambda: resource_outputs_table(SendingDomainOutputs),
     "component-arguments-and-outputs": component_tables,
 }
 #: page → the tables it holds
 PAGES: Final[dict[str, tuple[str, ...]]] = {
     "docs/tracking-domain.md": ("tracking-domain-inputs", "tracking-domain-outputs"),
-    "docs/sending-domains.md": ("association-inputs",),
+    "docs/sending-domains.md": ("association-inputs", "sending-domain-inputs", "sending-domain-outputs"),
     "docs/components.md": ("component-arguments-and-outputs",),
     "docs/pull-requests.md": ("serving-declarations",),
 }

@@ -44,6 +44,7 @@ from sparkpost_tracking.config import DOMAINS_KEY, STACK_PROJECT, StackConfigErr
 from sparkpost_tracking.dynamic_providers.hosts import effective_api_base
 from sparkpost_tracking.dynamic_providers.settings import camel_case
 from sparkpost_tracking.dynamic_providers.validation import did_you_mean
+from sparkpost_tracking.stack_sending import SENDING_KEY, build_sending, read_sending, sending_outputs
 
 __all__ = ["StackConfigError", "StackDefaults", "main", "plan_domains"]
 
@@ -320,10 +321,13 @@ def main() -> None:
     config = pulumi.Config(STACK_PROJECT)
     defaults = StackDefaults.from_config(config)
     plans = plan_domains(config.get_object(DOMAINS_KEY), defaults)
+    sending = read_sending(config, plans, defaults)
     announce_dns_per_component(False)
     built = build(plans, share_cloudfront_policies=defaults.share_cloudfront_policies is not False)
     for name, value in stack_outputs(plans, built).items():
         pulumi.export(name, value)
+    if sending:
+        pulumi.export(SENDING_KEY, sending_outputs(build_sending(sending, built)))
     announce_dns_records(built)
 
 

@@ -58,11 +58,15 @@ class FoundSending:
     domain: str
     subaccount_id: int | None
     tracking_domain: str
+    #: SparkPost's object as listed (what the core reads of it, ``sending_domains.observed_from_api``).
+    reported: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> FoundSending:
-        return cls(domain=str(item.get("domain") or "").strip().lower(), subaccount_id=_owner(item),
-                   tracking_domain=str(item.get("tracking_domain") or "").strip().lower())
+        owner = _owner(item)
+        return cls(domain=str(item.get("domain") or "").strip().lower(), subaccount_id=owner,
+                   tracking_domain=str(item.get("tracking_domain") or "").strip().lower(),
+                   reported={**item, "subaccount_id": owner})
 
     @property
     def scope(self) -> int:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from sparkpost_tracking.dynamic_providers.import_ids import ImportId
-from sparkpost_tracking.plugin.native import ASSOCIATION, TRACKING_DOMAIN
+from sparkpost_tracking.plugin.native import ASSOCIATION, SENDING_DOMAIN, TRACKING_DOMAIN
 
-from .names import association_name, domain_name
+from .names import association_name, domain_name, sending_domain_name
 from .plan import Finding, Plan
-from .writes import first_up_writes, plugin_declaration
+from .writes import SENDING_DOMAINS, first_up_writes, plugin_declaration
 
 
 class OutFileError(ValueError):
@@ -30,6 +30,8 @@ def bulk_import(plan: Plan) -> dict[str, Any]:
                   "id": str(ImportId(d.domain, d.subaccount_id))} for d in plan.domains]
     resources += [{"type": ASSOCIATION.token, "name": association_name(s.domain),
                    "id": str(ImportId(s.domain, s.subaccount_id))} for s in plan.associations]
+    resources += [{"type": SENDING_DOMAIN.token, "name": sending_domain_name(s.domain),
+                   "id": str(ImportId(s.domain, s.subaccount_id))} for s in plan.sending_domains]
     return {"resources": resources}
 
 
@@ -49,6 +51,12 @@ def announcements(plan: Plan) -> list[Finding]:
         if writes:
             findings.append(Finding(found.domain, found.subaccount_id, f"after pulumi import -f, {writes.sentence()}",
                                     left_out=False, writes=writes.calls))
+    for sending in plan.sending_domains:
+        writes = first_up_writes(sending, plugin_declaration(sending, SENDING_DOMAINS), SENDING_DOMAINS)
+        if writes:
+            findings.append(Finding(sending.domain, sending.subaccount_id,
+                                    f"after pulumi import -f, {writes.sentence()}", left_out=False,
+                                    writes=writes.calls))
     return findings
 
 

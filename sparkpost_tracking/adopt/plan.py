@@ -40,6 +40,8 @@ def where(subaccount_id: int | None) -> str:
 class Plan:
     domains: list[FoundDomain] = field(default_factory=list)
     associations: list[FoundSending] = field(default_factory=list)
+    #: The sending domains themselves: those the selection takes by name and scope, and those of its associations.
+    sending_domains: list[FoundSending] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     def left_out(self) -> list[Finding]:
@@ -55,7 +57,8 @@ def _name_problem(domain: str, validate: Callable[[Any, str], str]) -> str | Non
 
 
 def plan_import(account: Account, selection: Selection) -> Plan:
-    """Every selected tracking domain, and every association that names one of them."""
+    """Every selected tracking domain, every association that names one of them, and every selected sending domain
+    (by its own name and scope, or as the sending domain of such an association)."""
     plan = Plan()
     adopted: set[str] = set()
     known = {d.domain: d for d in account.domains}
@@ -83,6 +86,17 @@ def plan_import(account: Account, selection: Selection) -> Plan:
                                          f"association with {sending.tracking_domain}: {problem}"))
             continue
         plan.associations.append(sending)
+    associated = {s.domain for s in plan.associations}
+    for sending in sorted(account.sending, key=lambda s: (s.scope, s.domain)):
+        if sending.domain not in associated and not selection.takes(sending.domain, sending.scope):
+            continue
+        problem = _name_problem(sending.domain, validate_hostname)
+        if problem is not None:
+            plan.findings.append(Finding(sending.domain, sending.subaccount_id,
+                                         f"not a sending domain this library can declare ({problem}); manage it in "
+                                         "SparkPost"))
+            continue
+        plan.sending_domains.append(sending)
     return plan
 
 

@@ -35,6 +35,7 @@ class Report:
     api_base: str
     domains: int = 0
     associations: int = 0
+    sending_domains: int = 0
     stack_entries: int = 0
     findings: list[Finding] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
@@ -49,7 +50,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {"api_base": self.api_base, "domains": self.domains, "associations": self.associations,
-                "stack_entries": self.stack_entries, "written": self.written,
+                "sending_domains": self.sending_domains, "stack_entries": self.stack_entries, "written": self.written,
                 "seconds": round(self.seconds, 3), "error": self.error,
                 "findings": [{"domain": f.domain, "subaccount_id": f.subaccount_id, "left_out": f.left_out,
                               "message": f.message, "writes": list(f.writes)} for f in self.findings]}
@@ -58,7 +59,8 @@ class Report:
         if self.error:
             return f"sparkpost-tracking import: {self.error}"
         lines = [f"Read {self.api_base} in {self.seconds:.2f} s (one list call of each kind): "
-                 f"{self.domains} tracking domains, {self.associations} associations selected."]
+                 f"{self.domains} tracking domains, {self.associations} associations, {self.sending_domains} "
+                 "sending domains selected."]
         lines += [f"Wrote {path}" for path in self.written]
         for finding in self.findings:
             label = "LEFT OUT" if finding.left_out else "warning"
@@ -91,6 +93,7 @@ def run_import(options: ImportOptions, environ: Mapping[str, str] | None = None)
         return report
     plan = plan_import(account, Selection(options.domains, options.subaccounts))
     report.domains, report.associations = len(plan.domains), len(plan.associations)
+    report.sending_domains = len(plan.sending_domains)
     report.findings = list(plan.findings)
     try:
         outputs = _outputs(options, plan, report)

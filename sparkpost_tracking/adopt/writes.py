@@ -8,7 +8,8 @@ differs or has drifted maps to the calls that the core sends for it (``Kind.call
 one that SparkPost shows exactly as declared, gets none.
 
 Every declaration also passes the resource's own input check here, so an import never writes a combination that
-``pulumi preview`` would refuse. Each kind of object an import adopts is one ``Kind``: today the tracking domain.
+``pulumi preview`` would refuse. Each kind of object an import adopts is one ``Kind``: the tracking domain and the
+sending domain.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from typing import Any, Final
 
 from sparkpost_tracking.dynamic_providers.changes import compute_changes
 from sparkpost_tracking.dynamic_providers.lifecycle import observed_from_api
-from sparkpost_tracking.dynamic_providers.schema import TRACKING_DOMAIN, Schema
+from sparkpost_tracking.dynamic_providers.schema import SENDING_DOMAIN, TRACKING_DOMAIN, Schema
+from sparkpost_tracking.dynamic_providers.sending_domains import SendingDomainService
+from sparkpost_tracking.dynamic_providers.sending_domains import observed_from_api as sending_observed
 from sparkpost_tracking.dynamic_providers.service import Service
 from sparkpost_tracking.dynamic_providers.tracking_domains import TrackingDomainService
 
-from .account import FoundDomain
+from .account import FoundDomain, FoundSending
 
 
 class RefusedDeclaration(ValueError):
@@ -87,12 +90,27 @@ TRACKING_DOMAINS: Final[Kind] = Kind(
 )
 
 
-def plugin_declaration(found: FoundDomain, kind: Kind = TRACKING_DOMAINS) -> dict[str, Any]:
+def _sending_observed(reported: Mapping[str, Any]) -> dict[str, Any]:
+    return sending_observed(reported, {"domain": str(reported.get("domain") or "")})
+
+
+SENDING_DOMAINS: Final[Kind] = Kind(
+    schema=SENDING_DOMAIN,
+    path="/sending-domains/{name}",
+    calls={"shared_with_subaccounts": ("PUT",)},  # sending_domains.SendingDomainService.update
+    observe=_sending_observed,
+    service=SendingDomainService,
+    why=lambda prop, seen, inputs: f"SparkPost shows {prop}: {str(bool(seen.get(prop))).lower()}",
+)
+
+
+def plugin_declaration(found: FoundDomain | FoundSending, kind: Kind = TRACKING_DOMAINS) -> dict[str, Any]:
     """What ``pulumi import`` declares for the object: the plugin's own read of an import."""
     return kind.service().declared_from({kind.schema.id_key: found.domain, **kind.observe(found.reported)})
 
 
-def first_up_writes(found: FoundDomain, declared: Mapping[str, Any], kind: Kind = TRACKING_DOMAINS) -> Writes:
+def first_up_writes(found: FoundDomain | FoundSending, declared: Mapping[str, Any],
+                    kind: Kind = TRACKING_DOMAINS) -> Writes:
     """The calls that adopting ``found`` as ``declared`` sends; ``RefusedDeclaration`` if the check refuses it."""
     inputs, failures = kind.schema.check(dict(declared))
     if failures:

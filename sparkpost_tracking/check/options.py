@@ -14,6 +14,7 @@ from sparkpost_tracking.dynamic_providers.validation import (
     InvalidInput,
     validate_api_url,
     validate_domain,
+    validate_hostname,
     validate_region,
     validate_subaccount_id,
 )
@@ -60,6 +61,8 @@ class CheckOptions:
     subaccount_id: int | None = None
     json: bool = False
     all_domains: bool = False
+    dkim: tuple[str, ...] = ()
+    """Sending domains whose DKIM record the ``dkim`` step compares with SparkPost's key."""
 
     def address(self, port: int) -> str:
         """Where a connection for the domain on ``port`` goes: a ``--resolve`` entry, else the domain itself."""
@@ -108,6 +111,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sparkpost.add_argument("--region", choices=REGIONS, help="SparkPost region of the domain (us)")
     sparkpost.add_argument("--api-url", metavar="URL", help="SparkPost API base (Enterprise, the emulator)")
     sparkpost.add_argument("--subaccount", type=int, metavar="ID", help="the domain's SparkPost subaccount")
+    sparkpost.add_argument("--dkim", action="append", default=[], metavar="SENDING_DOMAIN",
+                           help="also check that DNS publishes the DKIM key SparkPost holds for SENDING_DOMAIN "
+                                "(repeatable; needs a key, as --sparkpost-verify)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON (schema: docs/check.md)")
 
 
@@ -128,6 +134,7 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         region = validate_region(args.region, "--region") if args.region else None
         api_url = validate_api_url(args.api_url, "--api-url") if args.api_url else None
         subaccount = validate_subaccount_id(args.subaccount, "--subaccount") if args.subaccount is not None else None
+        dkim = tuple(dict.fromkeys(validate_hostname(name, "--dkim") for name in getattr(args, "dkim", None) or ()))
     except InvalidInput as exc:
         raise UsageError(str(exc)) from None
     for name in ("http_port", "https_port"):
@@ -159,6 +166,7 @@ def options_from(args: argparse.Namespace) -> CheckOptions:
         subaccount_id=subaccount,
         json=args.json,
         all_domains=bool(getattr(args, "all_domains", False)),
+        dkim=dkim,
     )
 
 

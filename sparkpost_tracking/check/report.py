@@ -9,8 +9,8 @@ JSON output (one object; ``JSON_SCHEMA`` below is its JSON Schema, and docs/chec
       "expected_target": "d111.cloudfront.net",   # or null
       "target_source": "stack",            # "--expect-target", "stack", "region" (managed HTTPS) or null
       "cdn": "cloudfront",                 # or null
-      "steps": [                           # always these eight, in this order:
-        {"step": "dns",                    # dns, caa, tls.chain, tls.name, tls.expiry, https, http, sparkpost
+      "steps": [                           # always these nine, in this order:
+        {"step": "dns",                    # dns, caa, tls.chain, tls.name, tls.expiry, https, http, sparkpost, dkim
          "status": "pass",                 # pass | warn | fail | skip
          "required": true,                 # false: skipped on request, or not asked for; never fails the run
          "detail": "CNAME -> d111.cloudfront.net, as expected",
@@ -31,7 +31,8 @@ from typing import Any, Final
 from .result import Report, Status
 
 SCHEMA_ID: Final[str] = "sparkpost-tracking/check/1"
-STEP_NAMES: Final[tuple[str, ...]] = ("dns", "caa", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost")
+STEP_NAMES: Final[tuple[str, ...]] = ("dns", "caa", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost",
+                                      "dkim")
 
 _NULLABLE_TEXT: Final[dict[str, Any]] = {"type": ["string", "null"]}
 JSON_SCHEMA: Final[dict[str, Any]] = {
@@ -128,6 +129,12 @@ def all_to_json(reports: list[Report]) -> dict[str, Any]:
     return {"schema": ALL_SCHEMA_ID, "ok": all(r.ok for r in reports), "domains": [to_json(r) for r in reports]}
 
 
+def _cell(report: Report, name: str) -> str:
+    """A step's status in the ``--all`` table; ``-`` for one not required (or not in the report)."""
+    step = next((s for s in report.steps if s.step == name), None)
+    return step.status.value if step is not None and step.required else "-"
+
+
 def render_all_json(reports: list[Report]) -> str:
     return json.dumps(all_to_json(reports), indent=2)
 
@@ -136,7 +143,7 @@ def render_all_table(reports: list[Report]) -> str:
     """One row per domain, one column per step; then the hints of what failed, and one verdict line."""
     header = ["DOMAIN", "TARGET", "CDN", *STEP_NAMES, "RESULT"]
     rows = [[r.domain, r.expected_target or "-", r.cdn or "-",
-             *(r.step(name).status.value if r.step(name).required else "-" for name in STEP_NAMES),
+             *(_cell(r, name) for name in STEP_NAMES),
              "PASS" if r.ok else "FAIL"] for r in reports]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

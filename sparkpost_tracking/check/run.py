@@ -11,6 +11,7 @@ from sparkpost_tracking.dynamic_providers.hosts import DEFAULT_REGION, MANAGED_C
 from .caa_step import STEP as CAA
 from .caa_step import check_caa
 from .cdns import host_target, traits
+from .dkim_step import check_dkim
 from .dns_step import check_dns
 from .from_stack import StackDomain, stack_config, stack_domain, stack_domains
 from .http_step import check_request
@@ -68,18 +69,19 @@ def run_check(options: CheckOptions, environ: Mapping[str, str] | None = None,
             steps.append(skipped(scheme, f"skipped (--skip {scheme})", required=False))
         else:
             steps.append(check_request(options, scheme, cdn))
+    if config is None and (options.sparkpost_verify or options.dkim):
+        config = stack_config(options) if options.from_stack else {}
     if options.sparkpost_verify:
-        if config is None:
-            config = stack_config(options) if options.from_stack else {}
-        steps.append(check_sparkpost(options.domain, account, config, options.timeout, environ))
+        steps.append(check_sparkpost(options.domain, account, config or {}, options.timeout, environ))
     else:
         steps.append(skipped(SPARKPOST, "not asked (--sparkpost-verify, with a key)", required=False))
+    steps.append(check_dkim(options, account, config or {}, environ))
     return Report(options.domain, tuple(steps), options.expect_target, source, options.cdn)
 
 
 def run_all(options: CheckOptions, environ: Mapping[str, str] | None = None) -> list[Report]:
     """``--all --from-stack``: every tracking domain of the stack, the state and config read once."""
     found = stack_domains(options)
-    config = stack_config(options) if options.sparkpost_verify else {}
+    config = stack_config(options) if options.sparkpost_verify or options.dkim else {}
     return [run_check(dataclasses.replace(options, domain=entry.domain, all_domains=False), environ, entry, config)
             for entry in found]

@@ -46,24 +46,46 @@ class Account:
         return f"{self.api_base}" + (f", subaccount {self.subaccount_id}" if self.subaccount_id else "")
 
 
-def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], timeout: float,
-                    environ: Mapping[str, str] | None = None) -> StepResult:
-    """POST .../verify once (and once more on a lost answer): SparkPost re-runs its request through the chain."""
+def open_client(step: str, account: Account, config: Mapping[str, Any], timeout: float,
+                environ: Mapping[str, str] | None = None) -> SparkPostClient | StepResult:
+    """A client for ``account`` with the provider's key and settings, one retry at most and ``timeout`` to connect;
+    or the failed row of ``step`` that says which setting or key is missing."""
     env = os.environ if environ is None else environ
     try:
         settings = settings_from(config, env)
     except errors.ConfigurationError as exc:
-        return failed(STEP, str(exc), "bad_setting", "fix or unset that setting")
+        return failed(step, str(exc), "bad_setting", "fix or unset that setting")
     try:
         key = settings.api_key(account.region, env)
     except errors.ConfigurationError as exc:
-        return failed(STEP, str(exc), "no_key", "export the key in the environment (or use --from-stack); "
+        return failed(step, str(exc), "no_key", "export the key in the environment (or use --from-stack); "
                       "never pass it on a command line")
     policy = dataclasses.replace(settings.retry_policy, attempts=1, connect_timeout=timeout,
                                  total_seconds=settings.request_timeout * 2)
+    return SparkPostClient(account.api_base, key, subaccount_id=account.subaccount_id, policy=policy)
+
+
+def api_failure(step: str, exc: errors.SparkPostTrackingError, account: Account, grant: str) -> StepResult:
+    """The failed row of ``step`` for an answer every call can get: a refused key (it needs ``grant``), another
+    API error, or no answer."""
+    if isinstance(exc, (errors.Unauthorized, errors.Forbidden)):
+        return failed(step, f"SparkPost refused the key (HTTP {exc.status}): {exc.detail}", "unauthorized",
+                      f"use a key of this account and region with the {grant} grant")
+    if isinstance(exc, errors.SparkPostAPIError):
+        return failed(step, f"SparkPost answered HTTP {exc.status}: {exc.detail}", "api_error",
+                      "try again later; SparkPost's status page tells of outages")
+    return failed(step, str(exc), "unreachable", f"check the network path to {account.api_base}")
+
+
+def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], timeout: float,
+                    environ: Mapping[str, str] | None = None) -> StepResult:
+    """POST .../verify once (and once more on a lost answer): SparkPost re-runs its request through the chain."""
+    opened = open_client(STEP, account, config, timeout, environ)
+    if isinstance(opened, StepResult):
+        return opened
     found: Mapping[str, Any] | None = None
     try:
-        with SparkPostClient(account.api_base, key, subaccount_id=account.subaccount_id, policy=policy) as client:
+        with opened as client:
             status = client.verify_domain(domain)
             if status.get("tls_status") in CERTIFICATE_TROUBLE:  # one more call, only to name what went wrong
                 found = client.get_domain(domain)
@@ -73,14 +95,8 @@ def check_sparkpost(domain: str, account: Account, config: Mapping[str, Any], ti
     except errors.NotFound:
         return failed(STEP, f"{domain} is not a tracking domain of {account.scope()}", "not_found",
                       "create it (pulumi up), or give the right --region/--api-url/--subaccount")
-    except (errors.Unauthorized, errors.Forbidden) as exc:
-        return failed(STEP, f"SparkPost refused the key (HTTP {exc.status}): {exc.detail}", "unauthorized",
-                      "use a key of this account and region with the Tracking Domains: Read/Write grant")
-    except errors.SparkPostAPIError as exc:
-        return failed(STEP, f"SparkPost answered HTTP {exc.status}: {exc.detail}", "api_error",
-                      "try again later; SparkPost's status page tells of outages")
-    except errors.TransportError as exc:
-        return failed(STEP, str(exc), "unreachable", f"check the network path to {account.api_base}")
+    except (errors.SparkPostAPIError, errors.TransportError) as exc:
+        return api_failure(STEP, exc, account, "Tracking Domains: Read/Write")
     facts = {key_: status.get(key_) for key_ in ("verified", "cname_status", "compliance_status", "tls_status")}
     shown = ", ".join(f"{k} {v}" for k, v in facts.items() if k != "verified" and v not in (None, ""))
     if status.get("verified") and found is not None:

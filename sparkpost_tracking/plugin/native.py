@@ -20,17 +20,27 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from sparkpost_tracking.dynamic_providers.associations import AssociationService
 from sparkpost_tracking.dynamic_providers.schema import (
     Property,
+    SendingDomainArgs,
+    SendingDomainOutputs,
     TrackingDomainArgs,
     TrackingDomainAssociationArgs,
     TrackingDomainAssociationOutputs,
     TrackingDomainOutputs,
     properties_of,
 )
+from sparkpost_tracking.dynamic_providers.sending_domains import SendingDomainService
+from sparkpost_tracking.dynamic_providers.sending_verification import (
+    VERIFICATION,
+    SendingDomainVerificationArgs,
+    SendingDomainVerificationOutputs,
+    SendingDomainVerificationService,
+)
 from sparkpost_tracking.dynamic_providers.service import Service
 from sparkpost_tracking.dynamic_providers.settings import CONFIG_NAMESPACE
 from sparkpost_tracking.dynamic_providers.tracking_domains import TrackingDomainService
 from sparkpost_tracking.dynamic_providers.types import ASSOCIATION as ASSOCIATION_TYPE
 from sparkpost_tracking.dynamic_providers.types import PACKAGE, package_token
+from sparkpost_tracking.dynamic_providers.types import SENDING_DOMAIN as SENDING_DOMAIN_TYPE
 from sparkpost_tracking.dynamic_providers.types import TRACKING_DOMAIN as TRACKING_DOMAIN_TYPE
 
 from .wire import UNKNOWN, Names
@@ -100,8 +110,35 @@ ASSOCIATION: Final[NativeResource] = NativeResource(
     service=AssociationService,
 )
 
+SENDING_DOMAIN: Final[NativeResource] = NativeResource(
+    name=SENDING_DOMAIN_TYPE.name,
+    description=(
+        "A SparkPost sending domain, with the DKIM key SparkPost generates for it. Its outputs are the status fields "
+        "and the DNS records to publish (`dkimRecordName`/`dkimRecordValue`, and `bounceRecordName`/"
+        "`bounceRecordValue` for a bounce domain). Its id is the lower-cased domain (import id "
+        "`<domain>[,<subaccount id>]`). Created only after a read shows the name free; a name that exists is taken "
+        "over only with `adoptExisting`. Its tracking domain is written by a TrackingDomainAssociation, never by "
+        "this resource. A change of `dkimKeyLength` is refused until key rotation is built."),
+    args=SendingDomainArgs,
+    outputs=SendingDomainOutputs,
+    service=SendingDomainService,
+)
+
+SENDING_DOMAIN_VERIFICATION: Final[NativeResource] = NativeResource(
+    name=VERIFICATION.name,
+    description=(
+        "SparkPost's verification of a sending domain's DNS records: `verify` is called until DKIM (`dkim`) and/or "
+        "the bounce CNAME (`cname`) are valid, within the provider's `verifyTimeout`, with progress; then, with "
+        "`defaultBounceDomain`, the domain is made the default bounce domain of its account or subaccount. Declare "
+        "it after the records (dependsOn); a change of `records` verifies again. Its delete writes nothing."),
+    args=SendingDomainVerificationArgs,
+    outputs=SendingDomainVerificationOutputs,
+    service=SendingDomainVerificationService,
+)
+
 #: Every natively served resource.
-NATIVE_RESOURCES: Final[tuple[NativeResource, ...]] = (TRACKING_DOMAIN, ASSOCIATION)
+NATIVE_RESOURCES: Final[tuple[NativeResource, ...]] = (TRACKING_DOMAIN, ASSOCIATION, SENDING_DOMAIN,
+                                                       SENDING_DOMAIN_VERIFICATION)
 
 
 _NAMES: Final[dict[str, str]] = {snake: wire for resource in NATIVE_RESOURCES

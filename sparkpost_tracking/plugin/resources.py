@@ -13,15 +13,28 @@ from typing import Any
 import pulumi
 
 from sparkpost_tracking.dynamic_providers.schema import (
+    SendingDomainArgs,
+    SendingDomainAttributes,
     TrackingDomainArgs,
     TrackingDomainAssociationArgs,
     TrackingDomainAssociationAttributes,
     TrackingDomainAttributes,
     own_annotations,
 )
+from sparkpost_tracking.dynamic_providers.sending_verification import (
+    SendingDomainVerificationArgs,
+    SendingDomainVerificationAttributes,
+)
 from sparkpost_tracking.dynamic_providers.validation import refuse_unknown_arguments
 
-from .native import ASSOCIATION, TRACKING_DOMAIN, NativeResource, in_plugin_namespace
+from .native import (
+    ASSOCIATION,
+    SENDING_DOMAIN,
+    SENDING_DOMAIN_VERIFICATION,
+    TRACKING_DOMAIN,
+    NativeResource,
+    in_plugin_namespace,
+)
 
 
 class _NativeResource(pulumi.CustomResource):
@@ -69,5 +82,34 @@ class TrackingDomainAssociation(TrackingDomainAssociationAttributes, _NativeReso
     _native = ASSOCIATION
 
     def __init__(self, resource_name: str, args: TrackingDomainAssociationArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(resource_name, args, opts)
+
+
+class SendingDomain(SendingDomainAttributes, _NativeResource):
+    """A SparkPost sending domain, type ``sparkpost-tracking:index:SendingDomain`` (served by the plugin).
+
+    Protected unless ``opts`` says ``protect=False``, like the dynamic class: deleting it makes mail from it fail.
+    """
+
+    __annotations__ = own_annotations(SendingDomainAttributes)
+
+    _native = SENDING_DOMAIN
+
+    def __init__(self, resource_name: str, args: SendingDomainArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(protect=True), opts)
+        super().__init__(resource_name, args, opts)
+
+
+class SendingDomainVerification(SendingDomainVerificationAttributes, _NativeResource):
+    """SparkPost's verification of a sending domain's records, type
+    ``sparkpost-tracking:index:SendingDomainVerification`` (served by the plugin)."""
+
+    __annotations__ = own_annotations(SendingDomainVerificationAttributes)
+
+    _native = SENDING_DOMAIN_VERIFICATION
+
+    def __init__(self, resource_name: str, args: SendingDomainVerificationArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(resource_name, args, opts)

@@ -35,7 +35,8 @@ def component_classes() -> list[type[ComponentResource]]:
     from sparkpost_tracking import components
 
     found = (getattr(components, name) for name in components.__all__)
-    return [c for c in found if isinstance(c, type) and issubclass(c, ComponentResource)]
+    return [c for c in found if isinstance(c, type) and issubclass(c, ComponentResource)
+            and getattr(c, "hosted_by_plugin", True)]
 
 
 def component_provider(classes: list[type[ComponentResource]] | None = None) -> ComponentProvider:

@@ -60,6 +60,10 @@ def unprotected_live_chain(resources: Iterable[Declared]) -> list[Violation]:
         if chain.shared or step.new is None or step.new.protect:
             continue
         serving = serving_of(step, chain, declared, context(chain, domain or "", declared))
+        if serving is not None and serving.carries is Carries.SENDING:
+            found.append(Violation(step.urn, f"{_name(step.urn)} is a sending domain but is not protected: deleting "
+                                             "it makes the mail sent from it fail (keep protect on)"))
+            continue
         if serving is None or serving.carries not in (Carries.LINKS, Carries.MAIL):
             continue
         found.append(Violation(step.urn, f"{_name(step.urn)} serves links already sent through "

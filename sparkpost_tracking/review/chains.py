@@ -70,7 +70,10 @@ class ChainSteps:
         return next((s for s in self.members if _is_tracking(s)), None)
 
     def expects_tracking_domain(self) -> bool:
-        """Whether the chain has a SparkPost domain in state (a component that defers it has none)."""
+        """Whether the chain has a SparkPost domain in state (a component that defers it has none; sending domains
+        of their own have none)."""
+        if self.component is None and self.members and all(_is_sending(s) for s in self.members):
+            return False
         if self.component is None or self.component.old is None or not self.component.old.outputs:
             return True
         # A component that defers its SparkPost domain (a live host only adopted) registers none: no output.
@@ -86,6 +89,18 @@ def _tracking_types() -> frozenset[str]:
 
 def _is_tracking(step: Step) -> bool:
     return step.type in _tracking_types()
+
+
+@functools.cache
+def _sending_types() -> frozenset[str]:
+    from sparkpost_tracking.components.serving import Carries, declarations
+
+    return frozenset(t for t, found in declarations().by_type.items()
+                     if any(s.carries is Carries.SENDING for s in found))
+
+
+def _is_sending(step: Step) -> bool:
+    return step.type in _sending_types()
 
 
 @dataclass

@@ -47,7 +47,8 @@ REFUSALS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
                            r"protection", re.I)),
     ("delete", re.compile(rf"resource \"?({_URN_TEXT}?)\"? cannot be deleted\s+because it is protected", re.I)),
     # Older engines: "refusing to delete protected resource" and "... cannot be replaced because it is protected".
-    ("delete", re.compile(rf"refusing to delete protected resource \"?({_URN_TEXT}?)\"?", re.I)),
+    # (Nothing follows its URN, so the URN is matched whole: a lazy match would stop at its first character.)
+    ("delete", re.compile(rf"refusing to delete protected resource \"?({_URN_TEXT})", re.I)),
     ("replace", re.compile(rf"resource \"?({_URN_TEXT}?)\"? cannot be replaced\s+because it is protected", re.I)),
 )
 #: The engine's closing line of a failed run ("preview failed", "update failed"): it adds nothing to the errors.

@@ -18,7 +18,7 @@ from sparkpost_tracking.components.serving import CannotSee, Carries, Chain, Dec
 
 from .chains import ChainSteps, chain_domain, context, domain_of, group, new_domain, prop, serving_of, users_of_shared
 from .preview import COUNTED, PIPELINE, Preview, Step, stack_of
-from .verdicts import Finding, Verdict, association, is_live, served, tracking_domain, unknown_type
+from .verdicts import Finding, Verdict, association, is_live, sending_domain, served, tracking_domain, unknown_type
 
 #: Where changes go that cannot be tied to a tracking domain: reviewed all the same, never hidden.
 UNPLACED: Final[str] = "(tracking domain not in the preview)"
@@ -102,6 +102,8 @@ def _judge_chain(chain: ChainSteps, declared: Declarations, preview: Preview, ou
                         op="create")
         elif serving.carries is Carries.MAIL:
             out.add(label, step, step.urn, association(step, domain or "its domain"))
+        elif serving.carries is Carries.SENDING:
+            out.add(label, step, step.urn, sending_domain(step))
         else:
             findings = list(served(step, serving, ctx, live=live, in_use=_in_use(step, in_use)))
             if domain is None and step.op != "same":

@@ -169,6 +169,28 @@ def association(step: Step, domain: str) -> Iterator[Finding]:
         yield from quiet(step, link)
 
 
+def sending_domain(step: Step) -> Iterator[Finding]:
+    """A SparkPost sending domain: the mail sent from it needs it (and its DKIM key) to exist."""
+    link = Link.SPARKPOST
+    old, new = _declared(step.old), _declared(step.new)
+    name = prop(old, "domain") or prop(new, "domain") or (step.old.id if step.old else "") or "the sending domain"
+    if step.op == "create":
+        yield Finding(Verdict.SAFE, link, f"a new sending domain {name}")
+    elif step.op == "delete":
+        yield Finding(Verdict.BREAKS_LINKS, link, f"sending domain {name} is deleted: mail sent from it fails "
+                                                  f"(SparkPost's delete warning){refused(step)}")
+    elif step.op == "replace":
+        yield Finding(Verdict.BREAKS_LINKS, link, f"sending domain {name} is replaced{_reasons(step)}: SparkPost "
+                                                  "deletes it first, mail sent from it fails, and its new DKIM key "
+                                                  f"must be published and verified again{refused(step)}")
+    else:
+        changed = changed_inputs(step)
+        if changed:
+            yield Finding(Verdict.SAFE, link, f"sending domain {name} updates {', '.join(changed)}")
+        else:
+            yield from quiet(step, link)
+
+
 def _judged(serving: Serving, state: State | None, chain: Chain) -> Judgement:
     return serving.judge(Inputs(_declared(state)), chain) if state else Judgement()
 

@@ -162,3 +162,29 @@ def test_a_secure_false_domain_with_a_managed_certificate_is_declared_as_it_serv
     assert (declared["secure"], declared["managed_certificate"], declared["verify"]) == (False, False, True)
     left_out = {d for d, paths in EXPECTED.items() if paths["stack"] is LEFT_OUT}
     assert left_out == {"plain.brand-c.com", "legacy.example.com"} and not left_out & set(made)
+
+
+@pytest.mark.parametrize("fields", [{}, {"shared_with_subaccounts": True, "dkim_key_length": 1024},
+                                    {"verified": False, "generate_dkim": False}],
+                         ids=["verified", "shared-1024", "unverified-no-key"])
+def test_a_sending_domain_is_adopted_with_reads_only_on_the_plugin_path(emu: Emulator, fields: dict[str, Any]) -> None:
+    """``pulumi import`` of a SendingDomain: the declaration is what SparkPost shows (its sharing, its key's length),
+    so the first preview has no change and the first up writes nothing; import announces nothing for it."""
+    from sparkpost_tracking.adopt.writes import SENDING_DOMAINS
+    from sparkpost_tracking.dynamic_providers.sending_domains import SendingDomainService
+
+    emu.add_sending_domain("own.example", subaccount_id=31, **fields)
+    _, plan = account_plan(emu)
+    found = next(s for s in plan.sending_domains if s.domain == "own.example")
+    assert not first_up_writes(found, plugin_declaration(found, SENDING_DOMAINS), SENDING_DOMAINS)
+    service = SendingDomainService()
+    emu.clear_requests()
+    imported = service.read(str(ImportId(found.domain, found.subaccount_id)), {}, {"api_url": emu.base_url})
+    assert imported.inputs["subaccount_id"] == 31
+    assert imported.inputs["shared_with_subaccounts"] is bool(fields.get("shared_with_subaccounts"))
+    checked = service.check(imported.inputs)
+    assert checked.failures == []
+    diff = service.diff(imported.outputs, checked.inputs)
+    assert not diff.changes and [r.method for r in emu.requests()] == ["GET"]
+    if fields.get("dkim_key_length"):
+        assert imported.outputs["dkim_key_length"] == 1024 == checked.inputs["dkim_key_length"]

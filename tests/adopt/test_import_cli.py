@@ -86,10 +86,14 @@ def test_the_whole_account_in_two_reads_and_no_write(emu: Emulator, tmp_path: Pa
                     if r["type"] == "sparkpost-tracking:index:TrackingDomainAssociation"}
     assert associations == {f"{d.replace('.', '_')}__association": d if sub is None else f"{d},{sub}"
                             for d, (sub, _) in SENDING.items()}
+    sending = {r["name"]: r["id"] for r in resources if r["type"] == "sparkpost-tracking:index:SendingDomain"}
+    assert sending == {f"{d.replace('.', '_')}__sending_domain": d if sub is None else f"{d},{sub}"
+                       for d, (sub, _) in SENDING.items()}
     names = [r["name"] for r in resources]
-    assert len(set(names)) == len(names) == len(DOMAINS) + len(SENDING)
+    assert len(set(names)) == len(names) == len(DOMAINS) + 2 * len(SENDING)
     report = json.loads(done.stdout)
-    assert (report["domains"], report["associations"]) == (len(DOMAINS), len(SENDING))
+    assert (report["domains"], report["associations"], report["sending_domains"]) == (
+        len(DOMAINS), len(SENDING), len(SENDING))
     # One domain is not in a steady state: its managed certificate needs verification, which lapsed. The report
     # names it and the one write its adoption sends; every other domain is adopted without a write.
     [finding] = report["findings"]
@@ -114,11 +118,16 @@ def test_domains_and_subaccount_select_a_part_and_associations_follow_their_trac
                       "--subaccount", "12")
     assert done.returncode == 0, done.stderr
     ids = [r["id"] for r in json.loads((tmp_path / "a.json").read_text())["resources"]]
+    # The association of brand-a.com, then brand-a.com itself (as the sending domain of an association taken).
     assert ids == ["click.brand-a.com,12", "http.brand-a.com,12", "m.brand-a.com,12", "track.brand-a.com,12",
-                   "brand-a.com,12"]
+                   "brand-a.com,12", "brand-a.com,12"]
     done = run_import(emu, tmp_path, "--out", "b.json", "--subaccount", "0", "--domains", "track.*")
     ids = [r["id"] for r in json.loads((tmp_path / "b.json").read_text())["resources"]]
-    assert ids == ["track.example.com", "news.example.com"]  # example.com goes with click.example.com
+    # example.com goes with click.example.com; a sending domain is taken by its own name too
+    assert ids == ["track.example.com", "news.example.com", "news.example.com"]
+    done = run_import(emu, tmp_path, "--out", "c.json", "--domains", "brand-*.com")
+    found = [(r["type"].rsplit(":", 1)[1], r["id"]) for r in json.loads((tmp_path / "c.json").read_text())["resources"]]
+    assert found == [("SendingDomain", "brand-a.com,12"), ("SendingDomain", "brand-b.com,31")]
 
 
 def test_stack_entries_adopt_each_domain_as_found_and_draft_what_to_fill_in(emu: Emulator, tmp_path: Path) -> None:
@@ -187,8 +196,12 @@ def test_problems_are_reported_not_guessed(emu: Emulator, tmp_path: Path) -> Non
     default = findings["click.brand-b.com"]
     assert not default["left_out"] and default["writes"] == ["POST /tracking-domains/click.brand-b.com/verify"]
     assert "SparkPost keeps only a verified domain as the default" in default["message"]
-    ids = {r["id"] for r in json.loads((tmp_path / "import.json").read_text())["resources"]}
+    resources = json.loads((tmp_path / "import.json").read_text())["resources"]
+    ids = {r["id"] for r in resources if not r["type"].endswith(":SendingDomain")}
     assert "apex.example" not in ids and "brand-c.com,12" not in ids and "click.brand-b.com,31" in ids
+    # The sending domain itself is declared as it is: only its association is left out.
+    assert {"type": "sparkpost-tracking:index:SendingDomain", "name": "brand-c_com__sending_domain",
+            "id": "brand-c.com,12"} in resources
 
 
 @pytest.mark.parametrize(("args", "key", "words"), [

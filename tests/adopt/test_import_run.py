@@ -37,9 +37,10 @@ def test_both_files_are_written_and_every_finding_names_its_option(emu: Emulator
     report = run(emu, out=str(out), stack_config=str(stack))
     assert report.error is None and report.written == [str(out), str(stack)]
     assert report.exit_code == 1
-    assert (report.domains, report.associations) == (len(DOMAINS), len(SENDING))
+    assert (report.domains, report.associations, report.sending_domains) == (len(DOMAINS), len(SENDING),
+                                                                             len(SENDING))
     assert report.stack_entries == 5
-    assert len(json.loads(out.read_text())["resources"]) == len(DOMAINS) + len(SENDING)
+    assert len(json.loads(out.read_text())["resources"]) == len(DOMAINS) + 2 * len(SENDING)
     assert len(yaml.safe_load(stack.read_text())["config"]["sparkpost-tracking:domains"]) == 5
     labels = {(f.domain, f.message.split(":")[0], f.left_out) for f in report.findings}
     assert ("m.example.com", "--out", False) in labels and ("m.example.com", "--stack-config", False) in labels
@@ -137,7 +138,8 @@ def test_a_write_that_fails_half_way_says_what_was_written(emu: Emulator, tmp_pa
     assert report.error == f"cannot write {stack} (No space left on device); wrote {tmp_path / 'i.json'}"
     assert report.written == [str(tmp_path / "i.json")] and not stack.exists()
     assert [r["id"] for r in json.loads((tmp_path / "i.json").read_text())["resources"]] == [
-        "click.brand-a.com,12", "http.brand-a.com,12", "m.brand-a.com,12", "track.brand-a.com,12", "brand-a.com,12"]
+        "click.brand-a.com,12", "http.brand-a.com,12", "m.brand-a.com,12", "track.brand-a.com,12", "brand-a.com,12",
+        "brand-a.com,12"]
 
 
 def test_the_environment_is_the_processs_unless_given(emu: Emulator, tmp_path: Path,
@@ -158,12 +160,12 @@ def test_the_report_as_text_and_as_json(emu: Emulator, tmp_path: Path) -> None:
     report = run(emu, stack_config=str(tmp_path / "s.yaml"), subaccounts=frozenset({12}))
     lines = report.text().splitlines()
     assert lines[0].startswith(f"Read {emu.base_url} in ") and lines[0].endswith(
-        " s (one list call of each kind): 4 tracking domains, 1 associations selected.")
+        " s (one list call of each kind): 4 tracking domains, 1 associations, 1 sending domains selected.")
     assert lines[1] == f"Wrote {tmp_path / 's.yaml'}"
     assert lines[2].startswith("  LEFT OUT: http.brand-a.com (subaccount 12): --stack-config: secure: false")
     document = report.to_json()
     assert {k: v for k, v in document.items() if k not in ("seconds", "findings")} == {
-        "api_base": emu.base_url, "domains": 4, "associations": 1, "stack_entries": 2,
+        "api_base": emu.base_url, "domains": 4, "associations": 1, "sending_domains": 1, "stack_entries": 2,
         "written": [str(tmp_path / "s.yaml")], "error": None}
     assert document["seconds"] == round(report.seconds, 3)
     assert document["findings"][0] == {"domain": "http.brand-a.com", "subaccount_id": 12, "left_out": True,

@@ -2,7 +2,8 @@
 
     .venv/bin/python -m tests.check.demo_chain
 
-Runs the console script four times: a passing chain (with SparkPost's verify against the emulator), a chain
+Runs the console script four times: a passing chain (with SparkPost's verify against the emulator, and the DKIM
+record of a sending domain), a chain
 broken in four places, a Cloudflare zone in "Full (strict)" (526), and a managed-HTTPS host whose parent domain's
 CAA record forbids Let's Encrypt, with a 45-day certificate past its renewal time. Ports and the CA file are shown as
 placeholders, so the output is the same from run to run except for dates.
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import trustme
 
+from sparkpost_tracking.dynamic_providers.dkim import DkimRecord
 from sparkpost_tracking.emulator import Emulator
 from tests.check.conftest import CDN_ADDRESS, DOMAIN, TARGET, correct_records
 from tests.check.fake_chain import CdnBehaviour, FakeCdn, FakeSparkPost
@@ -27,6 +29,7 @@ from tests.check.fake_dns import FakeDns, Records
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "sparkpost-tracking"
 KEY = "demo-key-never-printed"
+SENDING_DOMAIN = "example.com"
 
 
 def show(ca: trustme.CA, ca_file: Path, leaf: trustme.LeafCert, records: Records, *extra: str,
@@ -62,7 +65,10 @@ def main() -> None:
 
     with Emulator(api_keys=[KEY]) as emulator:
         emulator.add_domain(DOMAIN, secure=True)
-        show(ca, ca_file, leaf(-1, 89), correct_records(), "--sparkpost-verify", "--api-url", emulator.base_url,
+        dkim = emulator.add_sending_domain(SENDING_DOMAIN, tracking_domain=DOMAIN)["dkim"]
+        record = DkimRecord.for_key(dkim["selector"], SENDING_DOMAIN, dkim["public"])
+        show(ca, ca_file, leaf(-1, 89), {**correct_records(), record.name: [("TXT", record.quoted)]},
+             "--sparkpost-verify", "--dkim", SENDING_DOMAIN, "--api-url", emulator.base_url,
              env={"SPARKPOST_API_KEY": KEY})
     show(ca, ca_file, leaf(-93, -4), {DOMAIN: [("CNAME", "spgo.io")], "spgo.io": [("A", "192.0.2.99")]},
          behaviour=CdnBehaviour(rewrite_host=True))

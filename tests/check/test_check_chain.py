@@ -17,8 +17,8 @@ from tests.check.conftest import CDN_ADDRESS, DOMAIN, TARGET, MakeChain, Outcome
 from tests.check.fake_chain import CdnBehaviour, Hang
 
 Run = Callable[[list[str]], Outcome]
-ALL_STEPS = ["dns", "caa", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost"]
-NOT_ASKED = {"caa": "skip", "sparkpost": "skip"}  # caa: managed HTTPS only
+ALL_STEPS = ["dns", "caa", "tls.chain", "tls.name", "tls.expiry", "https", "http", "sparkpost", "dkim"]
+NOT_ASKED = {"caa": "skip", "sparkpost": "skip", "dkim": "skip"}  # caa: managed HTTPS only
 
 
 def test_a_correct_chain_passes_every_step(make_chain: MakeChain, run_check: Run) -> None:

@@ -143,11 +143,11 @@ def test_the_all_table_has_a_row_per_domain_and_the_failures_below() -> None:
                                         else passed(n, "fine") for n in names))
     assert render_all_table([good, bad]).splitlines() == [
         "DOMAIN         TARGET             CDN         dns   caa   tls.chain  tls.name  tls.expiry  https  http  "
-        "sparkpost  RESULT",
+        "sparkpost  dkim  RESULT",
         "a.example.com  d1.cloudfront.net  cloudfront  pass  -     pass       pass      pass        pass   pass  -"
-        "          PASS",
+        "          -     PASS",
         "b.example.com  -                  -           fail  pass  pass       pass      pass        fail   pass  "
-        "pass       FAIL",
+        "pass       -     FAIL",
         "b.example.com dns: broken (hint: point it)",
         "b.example.com https: gone",
         "FAIL: 1 of 2 tracking domains did not pass: b.example.com"]

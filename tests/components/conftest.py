@@ -14,6 +14,7 @@ changes through ``pulumi_run(..., invokes={token: answer})``; every invoke made 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.sync_await import _sync_await
 
+from sparkpost_tracking.dynamic_providers.dkim import DkimRecord
+from sparkpost_tracking.dynamic_providers.hosts import bounce_cname_target
 from tests.components.cloud_answers import INVOKE_ANSWERS
 
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
@@ -35,6 +38,22 @@ ACM_VALIDATION_VALUE = "_9c1b.abcdefghij.acm-validations.aws."
 CLOUDFRONT_DOMAIN = "d111111abcdef8.cloudfront.net"
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
 FASTLY_CHALLENGE_VALUE = "k9x2m4.fastly-validations.com"
+SENDING_DOMAIN = "pulumi-python:dynamic/sparkpost:SendingDomain"
+DKIM_SELECTOR = "scph1208"
+#: A public key as long as a 2048-bit one (392 base64 characters): its TXT value needs two strings.
+DKIM_PUBLIC_KEY = base64.b64encode(bytes(range(256)) + bytes(range(38))).decode()
+
+
+def sending_domain_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """What a SendingDomain's create reports: its generated key, the records it needs (as the provider derives
+    them), unverified."""
+    record = DkimRecord.for_key(DKIM_SELECTOR, inputs["domain"], DKIM_PUBLIC_KEY)
+    return {"dkim_selector": DKIM_SELECTOR, "dkim_public_key": DKIM_PUBLIC_KEY, "dkim_record_name": record.name,
+            "dkim_record_value": record.value, "dkim_status": "unverified", "cname_status": "unverified",
+            "bounce_record_name": inputs["domain"],
+            "bounce_record_value": bounce_cname_target(inputs.get("region") or "us")}
+
+
 def computed_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """What the real provider would add to the inputs after a create."""
     if typ == "aws:acm/certificate:Certificate":
@@ -67,6 +86,8 @@ def computed_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, A
                 "uses_managed_certificate": bool(inputs.get("managed_certificate")),
                 **({"certificate_issued_at": CERTIFICATE_ISSUED_AT, "certificate_expires_at": CERTIFICATE_EXPIRES_AT}
                    if inputs.get("managed_certificate") else {})}
+    if typ == SENDING_DOMAIN:
+        return sending_domain_outputs(inputs)
     if typ == NATIVE_TRACKING_DOMAIN:  # the plugin's resource: the same outputs under their wire names
         return {"port": 443, "verified": bool(inputs.get("verify", True)), "cnameStatus": "valid",
                 "usesManagedCertificate": bool(inputs.get("managedCertificate")),

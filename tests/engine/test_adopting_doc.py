@@ -78,7 +78,7 @@ def test_the_yaml_walkthrough(cli_dir: Path, emu: Emulator, tmp_path: Path) -> N
     (project.workdir / "Pulumi.yaml").unlink()  # the walkthrough writes its own
     done = run_block("adopting-yaml", project, emu)
     program = yaml.safe_load((project.workdir / "Pulumi.yaml").read_text())
-    resources = len(DOMAINS) + len(SENDING)
+    resources = len(DOMAINS) + 2 * len(SENDING)  # the tracking domains, the associations, the sending domains
     assert program["runtime"] == "yaml" and len(program["resources"]) == resources
     # Adopted resources show as import steps; the one domain that is not steady was named, with its write, first.
     assert f"= {resources} imported" in done.stdout

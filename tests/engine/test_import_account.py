@@ -95,10 +95,11 @@ def test_bulk_import_then_the_first_up_writes_only_what_was_announced(yaml_cli_d
     program.init(emu.base_url, KEY, verifyInterval="0")
     generated = tmp_path / "generated.yaml"
     imported = program.run("import", "-f", str(tmp_path / "import.json"), "--yes", "--out", str(generated))
-    assert f"= {len(KINDS) + len(SENDING)} imported" in imported.stdout  # adopted resources are import steps
+    # adopted resources are import steps: the tracking domains, the associations and the sending domains
+    assert f"= {len(KINDS) + 2 * len(SENDING)} imported" in imported.stdout
     assert writes(emu.requests()) == []
     code = yaml.safe_load(generated.read_text())["resources"]
-    assert len(code) == len(KINDS) + len(SENDING)
+    assert len(code) == len(KINDS) + 2 * len(SENDING)
     assert all(resource["options"]["protect"] is True for resource in code.values())  # Pulumi's convention
     # The program takes in what `pulumi import` generated, as it printed it; its preview (no SparkPost request)
     # updates exactly the domains the import named.
@@ -123,6 +124,11 @@ def test_bulk_import_then_the_first_up_writes_only_what_was_announced(yaml_cli_d
     assert {(r["inputs"]["sendingDomain"], r["inputs"].get("subaccountId"), r["inputs"]["trackingDomain"])
             for r in state.values() if r["type"] == ASSOCIATION_TYPE} == {
         (s, sub, t) for s, (sub, t) in SENDING.items()}
+    sending = {r["id"]: r for r in program.export()["deployment"]["resources"]
+               if r["type"] == "sparkpost-tracking:index:SendingDomain"}
+    assert set(sending) == {import_id(s, sub) for s, (sub, _) in SENDING.items()}
+    assert all(r.get("protect") and r["outputs"]["dkimRecordValue"].startswith("v=DKIM1; k=rsa; h=sha256; p=")
+               for r in sending.values())
     declared = {r["inputs"]["domain"]: r["inputs"] for r in state.values() if r["type"] == DOMAIN_TYPE}
     for domain, (sub, fields) in KINDS.items():
         assert declared[domain].get("subaccountId") == sub, domain

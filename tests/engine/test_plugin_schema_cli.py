@@ -42,6 +42,8 @@ def test_tokens_and_required_inputs(served: dict[str, Any]) -> None:
         "CloudFrontTrackingPolicies": [],
         "TrackingDomain": ["domain"],
         "TrackingDomainAssociation": ["sendingDomain", "trackingDomain"],
+        "SendingDomain": ["domain"],
+        "SendingDomainVerification": ["sendingDomain"],
     }
     native = served["resources"]["sparkpost-tracking:index:TrackingDomain"]
     assert sorted(native["inputProperties"]) == sorted([

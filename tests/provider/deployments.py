@@ -16,16 +16,20 @@ from typing import Any, Protocol, TypeVar
 from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental.property_value import PropertyValue
 
-from sparkpost_tracking.dynamic_providers import TrackingDomainAssociationProvider, TrackingDomainProvider
+from sparkpost_tracking.dynamic_providers import (
+    SendingDomainProvider,
+    TrackingDomainAssociationProvider,
+    TrackingDomainProvider,
+)
 from sparkpost_tracking.dynamic_providers.provider_base import SparkPostProvider
-from sparkpost_tracking.plugin.native import ASSOCIATION, TRACKING_DOMAIN, NativeResource
+from sparkpost_tracking.plugin.native import ASSOCIATION, SENDING_DOMAIN, TRACKING_DOMAIN, NativeResource
 from sparkpost_tracking.plugin.provider import NativeProvider
 from sparkpost_tracking.plugin.wire import from_python, to_python
 
 T = TypeVar("T")
 #: The tunables both paths get: fast retries and polls.
 FAST = {"retry_backoff": "0.01", "verify_interval": "0", "verify_timeout": "0", "request_timeout": "2"}
-KINDS = ("tracking_domain", "association")
+KINDS = ("tracking_domain", "association", "sending_domain")
 
 
 def run(call: Coroutine[Any, Any, T]) -> T:
@@ -50,7 +54,8 @@ class DynamicDeployment:
 
     def __init__(self) -> None:
         self.providers: dict[str, SparkPostProvider] = {"tracking_domain": TrackingDomainProvider(),
-                                                        "association": TrackingDomainAssociationProvider()}
+                                                        "association": TrackingDomainAssociationProvider(),
+                                                        "sending_domain": SendingDomainProvider()}
         self.warnings: list[str] = []
 
     def _checked(self, kind: str, declared: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +104,8 @@ class _Log:
 class NativeDeployment:
     """The plugin process: one ``NativeProvider``, configured once with the key as a secret."""
 
-    RESOURCES: dict[str, NativeResource] = {"tracking_domain": TRACKING_DOMAIN, "association": ASSOCIATION}
+    RESOURCES: dict[str, NativeResource] = {"tracking_domain": TRACKING_DOMAIN, "association": ASSOCIATION,
+                                            "sending_domain": SENDING_DOMAIN}
 
     def __init__(self, api_url: str, key: str) -> None:
         self._log = _Log()

@@ -145,8 +145,21 @@ def test_a_5xx_is_read_back_then_posted_again(emu: Emulator) -> None:
     with client(emu) as api:
         made = api.create_sending_domain(D)
     assert made.read_back is None and made.dkim is not None
+    # Read back after the 500, and again right before the retry (the name must still be free then).
     assert calls(emu) == [("GET", f"/sending-domains/{D}", 404), ("POST", "/sending-domains", 500),
-                          ("GET", f"/sending-domains/{D}", 404), ("POST", "/sending-domains", 200)]
+                          ("GET", f"/sending-domains/{D}", 404), ("GET", f"/sending-domains/{D}", 404),
+                          ("POST", "/sending-domains", 200)]
+
+
+def test_a_409_after_a_read_showed_the_name_free_is_someone_elses(emu: Emulator) -> None:
+    emu.fail_next(1, status=500, method="POST")  # our first POST is refused with a 500: nothing made
+    emu.create_sending_domain_on_next(D, skip=1)  # someone else's create lands as our retried POST arrives
+    with client(emu) as api, pytest.raises(errors.NotOurDomain, match="the retried POST heard 409") as caught:
+        api.create_sending_domain(D)
+    # Exactly as our POST makes it (unverified, a generated key): still not ours, as the read showed the name free.
+    assert sending_domain_made_by_create(caught.value.found, subaccount_id=None)
+    assert [(m, s) for m, _, s in calls(emu)] == [("GET", 404), ("POST", 500), ("GET", 404), ("GET", 404),
+                                                  ("POST", 409), ("GET", 200)]
 
 
 def test_a_lost_answer_and_someone_elses_domain_is_not_ours(emu: Emulator) -> None:

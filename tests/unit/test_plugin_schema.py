@@ -14,7 +14,13 @@ from sparkpost_tracking.dynamic_providers.schema import (
     TrackingDomainAttributes,
 )
 from sparkpost_tracking.dynamic_providers.settings import TUNABLES
-from sparkpost_tracking.plugin.native import ASSOCIATION, NATIVE_RESOURCES, TRACKING_DOMAIN
+from sparkpost_tracking.plugin.native import (
+    ASSOCIATION,
+    NATIVE_RESOURCES,
+    SENDING_DOMAIN,
+    SENDING_DOMAIN_VERIFICATION,
+    TRACKING_DOMAIN,
+)
 from sparkpost_tracking.plugin.resources import TrackingDomain, TrackingDomainAssociation
 from sparkpost_tracking.plugin.schema import resource_schema
 from sparkpost_tracking.plugin.server import schema_json
@@ -42,7 +48,8 @@ def test_tokens_are_the_components_and_the_native_resource() -> None:
     assert schema["name"] == "sparkpost-tracking"
     assert sorted(schema["resources"]) == [f"sparkpost-tracking:index:{name}" for name in (
         "CloudFrontTrackingDomain", "CloudFrontTrackingPolicies", "CloudflareTrackingDomain", "FastlyTrackingDomain",
-        "ManagedTrackingDomain", "TrackingDomain", "TrackingDomainAssociation")]
+        "ManagedTrackingDomain", "SendingDomain", "SendingDomainVerification", "TrackingDomain",
+        "TrackingDomainAssociation")]
     components = {k.rsplit(":", 1)[1] for k, v in schema["resources"].items() if v.get("isComponent")}
     assert components == {"CloudFrontTrackingDomain", "CloudFrontTrackingPolicies", "CloudflareTrackingDomain",
                           "FastlyTrackingDomain", "ManagedTrackingDomain"}
@@ -85,7 +92,7 @@ def test_secrets_are_marked_and_config_follows_the_settings() -> None:
 
 
 def test_every_native_resource_has_a_python_class_with_its_attributes() -> None:
-    assert NATIVE_RESOURCES == (TRACKING_DOMAIN, ASSOCIATION)
+    assert NATIVE_RESOURCES == (TRACKING_DOMAIN, ASSOCIATION, SENDING_DOMAIN, SENDING_DOMAIN_VERIFICATION)
     # The native classes share their typed attributes with the dynamic ones (one declaration, in schema).
     assert issubclass(TrackingDomain, TrackingDomainAttributes)
     assert issubclass(TrackingDomainAssociation, TrackingDomainAssociationAttributes)
