@@ -139,6 +139,8 @@ class SparkPostProvider(ResourceProvider):
     @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         found = self.service.read(id_, props)
+        if found.warning:
+            pulumi.log.warn(found.warning)
         return ReadResult(found.id, found.outputs, found.inputs or None) if found.id else ReadResult("", {})
 
     @reported

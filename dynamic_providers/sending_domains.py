@@ -164,6 +164,17 @@ class SendingDomainService(Service):
 
         return recreation_evidence(last_seen, now)
 
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str | None:
+        """SparkPost removes a sending domain that stays unverified for two weeks: say so when state last saw it
+        unverified, and what the next up does."""
+        if state.get("ownership_verified") is True:
+            return (f"Sending domain {name!r} is gone from SparkPost: it was verified, so someone deleted it. This "
+                    "refresh forgets it; the next 'pulumi up' makes it again, with a new DKIM key to publish.")
+        return (f"Sending domain {name!r} is gone from SparkPost: it was not verified yet, and SparkPost removes a "
+                "sending domain that stays unverified for two weeks. This refresh forgets it; the next 'pulumi up' "
+                "makes it again, with a new DKIM key: publish its new DKIM record (dkim_record_name, "
+                "dkim_record_value) so that SparkPost can verify it.")
+
     def refused_change(self, key: str, old: Any, new: Any) -> str:
         # The engine carries numbers as floats: 2048.0 is said as 2048.
         old, new = (int(v) if isinstance(v, float) and v.is_integer() else v for v in (old, new))

@@ -65,6 +65,8 @@ class Found:
     id: str
     outputs: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
+    #: What the user should hear about this read (a sending domain SparkPost removed, and what happens next).
+    warning: str | None = None
 
 
 GONE = Found("")
@@ -158,6 +160,10 @@ class Service:
         same_name = self.schema.id_key not in changes.replaces
         return Diff(changes.changed, changes.replaces, changes.drifted, bool(changes.replaces) and same_name)
 
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str | None:
+        """What a refresh that finds the object gone tells the user, beyond Pulumi's own line (None: nothing)."""
+        return None
+
     def refused_change(self, key: str, old: Any, new: Any) -> str:
         """The message for a change of ``key`` that the schema refuses."""
         return (f"{self.noun} property {key} cannot change from {old!r} to {new!r}: "
@@ -183,7 +189,7 @@ class Service:
         try:
             outputs = self.observe(name, inputs)
         except errors.NotFound:
-            return GONE
+            return GONE if importing else Found("", warning=self.gone_warning(name, state))
         if not importing:
             self.refuse_without_proof(name, state, outputs)
         if importing:

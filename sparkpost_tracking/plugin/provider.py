@@ -130,6 +130,8 @@ class NativeProvider(api.Provider):
         secret = secret_names(request.properties, names) | secret_names(request.inputs, names)
         # An import has no state: the provider's region/apiUrl say where to look.
         found = await self._blocking(service.read, request.resource_id, state, self._inputs(resource, {}))
+        if found.warning and self._engine:
+            self._engine.warn(request.urn, in_wire_words(found.warning))
         if not found.id:
             return api.ReadResponse()  # gone: the engine drops it from state
         return api.ReadResponse(resource_id=found.id, properties=names.to_wire(found.outputs, secret),
