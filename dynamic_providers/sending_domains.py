@@ -167,12 +167,12 @@ class SendingDomainService(Service):
     def gone_warning(self, name: str, state: dict[str, Any]) -> str | None:
         """SparkPost removes a sending domain that stays unverified for two weeks: say so when state last saw it
         unverified, and what the next up does."""
-        if state.get("ownership_verified") is True:
-            return (f"Sending domain {name!r} is gone from SparkPost: it was verified, so someone deleted it. This "
-                    "refresh forgets it; the next 'pulumi up' makes it again, with a new DKIM key to publish.")
-        return (f"Sending domain {name!r} is gone from SparkPost: it was not verified yet, and SparkPost removes a "
-                "sending domain that stays unverified for two weeks. This refresh forgets it; the next 'pulumi up' "
-                "makes it again, with a new DKIM key: publish its new DKIM record (dkim_record_name, "
+        verified = state.get("ownership_verified")
+        why = ("it was verified, so someone deleted it" if verified is True else
+               "it was not verified yet, and SparkPost removes a sending domain that stays unverified for two weeks"
+               if verified is False else "deleted, or removed by SparkPost after two weeks unverified")
+        return (f"Sending domain {name!r} is gone from SparkPost: {why}. This refresh forgets it; the next "
+                "'pulumi up' makes it again, with a new DKIM key: publish its new DKIM record (dkim_record_name, "
                 "dkim_record_value) so that SparkPost can verify it.")
 
     def refused_change(self, key: str, old: Any, new: Any) -> str:
