@@ -159,19 +159,22 @@ class SendingDomainService(Service):
         with self.client(inputs) as client:
             return outputs_for(inputs, observed_from_api(client.get_sending_domain(id_), inputs))
 
-    def gone_warning(self, name: str, state: dict[str, Any]) -> str:
-        """Why a sending domain in state is gone: SparkPost removes one left unverified for two weeks."""
-        again = ("Pulumi forgets it now, and 'pulumi up' makes it again with a new DKIM key; publish the new "
-                 "dkim_record_value (a SendingIdentity with a DNS strategy republishes it itself)")
-        if not state.get("ownership_verified"):
-            return (f"Sending domain {name!r} no longer exists in SparkPost: this stack never saw it verified, and "
-                    f"SparkPost removes a sending domain left unverified for two weeks. {again}.")
-        return f"Sending domain {name!r} no longer exists in SparkPost (deleted outside this stack). {again}."
-
     def evidence(self, last_seen: dict[str, Any], now: dict[str, Any]) -> str | None:
         from .sending_ownership import recreation_evidence
 
         return recreation_evidence(last_seen, now)
+
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str | None:
+        """SparkPost removes a sending domain that stays unverified for two weeks: say so when state last saw it
+        unverified, and what the next up does."""
+        verified = state.get("ownership_verified")
+        why = ("it was verified, so someone deleted it" if verified is True else
+               "it was not verified yet, and SparkPost removes a sending domain that stays unverified for two weeks"
+               if verified is False else "deleted, or removed by SparkPost after two weeks unverified")
+        return (f"Sending domain {name!r} is gone from SparkPost: {why}. This refresh forgets it; the next "
+                "'pulumi up' makes it again, with a new DKIM key: publish its new DKIM record (dkim_record_name, "
+                "dkim_record_value) so that SparkPost can verify it (a SendingIdentity with a DNS strategy "
+                "republishes it itself).")
 
     def refused_change(self, key: str, old: Any, new: Any) -> str:
         # The engine carries numbers as floats: 2048.0 is said as 2048.

@@ -65,8 +65,8 @@ class Found:
     id: str
     outputs: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
-    #: What to tell the user about the read (e.g. why an object is gone), or empty.
-    warning: str = ""
+    #: What the user should hear about this read (a sending domain SparkPost removed, and what happens next).
+    warning: str | None = None
 
 
 GONE = Found("")
@@ -160,6 +160,10 @@ class Service:
         same_name = self.schema.id_key not in changes.replaces
         return Diff(changes.changed, changes.replaces, changes.drifted, bool(changes.replaces) and same_name)
 
+    def gone_warning(self, name: str, state: dict[str, Any]) -> str | None:
+        """What a refresh that finds the object gone tells the user, beyond Pulumi's own line (None: nothing)."""
+        return None
+
     def refused_change(self, key: str, old: Any, new: Any) -> str:
         """The message for a change of ``key`` that the schema refuses."""
         return (f"{self.noun} property {key} cannot change from {old!r} to {new!r}: "
@@ -192,10 +196,6 @@ class Service:
             inputs = self.declared_from(outputs)
             outputs = {**outputs, **inputs}
         return Found(id_, outputs, inputs)
-
-    def gone_warning(self, name: str, state: dict[str, Any]) -> str:
-        """What a refresh says when the object in state no longer exists (the engine forgets it); none by default."""
-        return ""
 
     # ---- ownership beyond the create ------------------------------------------------------------
 

@@ -92,6 +92,21 @@ def test_python_a_delete_is_refused_by_protection_then_retired(python_stack: Pul
     assert KEY not in "".join(result.text for result in python_stack.transcript)
 
 
+def test_python_refresh_forgets_a_domain_sparkpost_removed_saying_why(python_stack: PulumiProject,
+                                                                       emu: Emulator) -> None:
+    python_stack.run("config", "set", "sending-engine-test:protect", "false")
+    python_stack.up()  # made again after the retirement above
+    first = stored(emu)["dkim"]["public"]
+    assert emu.expire_unverified(D) == [D]  # SparkPost's two-week removal
+    refreshed = python_stack.run("refresh", "--yes", "--skip-preview")
+    assert "is gone from SparkPost: it was not verified yet, and SparkPost removes a sending domain that stays " \
+           "unverified for two weeks" in " ".join(refreshed.text.split())
+    python_stack.up()
+    assert stored(emu)["dkim"]["public"] != first  # made again, with a new key to publish
+    python_stack.run("destroy", "--yes")
+    assert emu.get_sending_domain(D) is None
+
+
 # ---- the YAML program (the plugin's native resource) -------------------------------------------------------------
 
 NATIVE = {"type": "sparkpost-tracking:index:SendingDomain", "properties": {"domain": "mail.brand.example"}}

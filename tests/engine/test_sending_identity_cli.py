@@ -107,7 +107,7 @@ def test_a_domain_sparkpost_removed_unverified_is_made_again_and_its_record_repu
     assert emu.expire_unverified(SENDING) == [SENDING]  # SparkPost's two-week removal, now
     publisher = Publisher(emu, dns_server, replacing=old["dkim"]["public"])
     text = up_publishing(stack, publisher, "--refresh")
-    assert "SparkPost removes a sending domain left unverified for two weeks" in text
+    assert "SparkPost removes a sending domain that stays unverified for two weeks" in text
     again = emu.get_sending_domain(SENDING)
     assert again is not None and publisher.published is not None
     assert again["dkim"]["public"] != old["dkim"]["public"]  # a new key, published again

@@ -69,7 +69,14 @@ class DynamicDeployment:
         return dict(outs)
 
     def read(self, kind: str, id_: str, state: dict[str, Any]) -> dict[str, Any] | None:
-        result = self.providers[kind].read(id_, state)
+        import pulumi
+
+        original = pulumi.log.warn
+        pulumi.log.warn = self.warnings.append  # type: ignore[assignment]
+        try:
+            result = self.providers[kind].read(id_, state)
+        finally:
+            pulumi.log.warn = original  # type: ignore[assignment]
         return dict(result.outs) if result.id else None
 
     def update(self, kind: str, id_: str, olds: dict[str, Any], declared: dict[str, Any]) -> dict[str, Any]:

@@ -173,3 +173,25 @@ def test_a_signing_domain_names_where_the_record_is_published(emu: Emulator,
                                        "signing_domain": "sign.example"})
     found = deployment().read(KIND, D, {**outs, "creation_time": emu.get_sending_domain(D)["creation_time"]})  # type: ignore[index]
     assert found is not None and found["dkim_record_name"] == f"{key['selector']}._domainkey.sign.example"
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_a_domain_sparkpost_removed_is_forgotten_by_refresh_saying_why(emu: Emulator,
+                                                                     deployment: Callable[[], Deployment],
+                                                                     verified: bool) -> None:
+    outs = deployment().create(KIND, declared(emu))
+    if verified:
+        emu.mutate_sending_domain(D, dkim_status="valid")
+        outs = deployment().read(KIND, D, outs) or {}
+        emu.remove_sending_domain(D)
+    else:
+        assert emu.expire_unverified(D) == [D]  # SparkPost's two-week removal
+    refresh = deployment()
+    assert refresh.read(KIND, D, outs) is None
+    [warning] = [w.replace("dkimRecordName", "dkim_record_name") for w in refresh.warnings]
+    assert warning.startswith(f"Sending domain '{D}' is gone from SparkPost: ")
+    assert ("someone deleted it" in warning) is verified
+    assert ("removes a sending domain that stays unverified for two weeks" in warning) is not verified
+    assert "the next 'pulumi up' makes it again, with a new DKIM key" in warning
+    again = deployment().create(KIND, declared(emu))  # the next up
+    assert again["dkim_public_key"] != outs["dkim_public_key"]

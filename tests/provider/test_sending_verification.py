@@ -165,11 +165,11 @@ def test_a_refresh_says_why_a_sending_domain_is_gone(emu: Emulator) -> None:
     created = sending.create({"domain": "new.brand.example", "api_url": emu.base_url})
     assert emu.expire_unverified() == [D, BOUNCE, "new.brand.example"]
     gone = sending.read("new.brand.example", created.outputs)
-    assert gone.id == "" and "removes a sending domain left unverified for two weeks" in gone.warning
+    assert gone.id == "" and "removes a sending domain that stays unverified for two weeks" in gone.warning
     assert "new DKIM key" in gone.warning
     verified = sending.read("new.brand.example", {**created.outputs, "ownership_verified": True})
-    assert verified.id == "" and "deleted outside this stack" in verified.warning
-    assert sending.read("new.brand.example", {}, {"api_url": emu.base_url}).warning == ""  # an import: nothing to say
+    assert verified.id == "" and "it was verified, so someone deleted it" in verified.warning
+    assert sending.read("new.brand.example", {}, {"api_url": emu.base_url}).warning is None  # an import: nothing to say
 
 
 # ---- both paths: the dynamic provider and the plugin's native resource ----------------------------------------------
@@ -220,4 +220,4 @@ def test_both_paths_say_why_a_sending_domain_is_gone(deployment: Any, emu: Emula
     emu.expire_unverified("new.brand.example")
     assert deployment.read("sending_domain", "new.brand.example", made) is None
     [warning] = deployment.warnings
-    assert "SparkPost removes a sending domain left unverified for two weeks" in warning
+    assert "SparkPost removes a sending domain that stays unverified for two weeks" in warning

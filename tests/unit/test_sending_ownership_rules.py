@@ -143,3 +143,18 @@ def test_the_sending_domain_schema() -> None:
     assert [(f.prop, f.reason.split(":")[0]) for f in failures] == [
         ("dkim_status", "is an output reported by SparkPost and cannot be set"),
         ("tracking_domain", "is not set on a sending domain")]
+
+
+@pytest.mark.parametrize(("state", "why"), [
+    ({"ownership_verified": False}, "it was not verified yet, and SparkPost removes a sending domain that stays "
+                                    "unverified for two weeks"),
+    ({"ownership_verified": True}, "it was verified, so someone deleted it"),
+    ({}, "deleted, or removed by SparkPost after two weeks unverified"),
+])
+def test_a_refresh_that_finds_a_sending_domain_gone_says_why(state: dict[str, bool], why: str) -> None:
+    from sparkpost_tracking.dynamic_providers.sending_domains import SendingDomainService
+
+    assert SendingDomainService().gone_warning("brand.example", state) == (
+        f"Sending domain 'brand.example' is gone from SparkPost: {why}. This refresh forgets it; the next 'pulumi up' "
+        "makes it again, with a new DKIM key: publish its new DKIM record (dkim_record_name, dkim_record_value) so "
+        "that SparkPost can verify it (a SendingIdentity with a DNS strategy republishes it itself).")
