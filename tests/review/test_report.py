@@ -4,7 +4,14 @@ the notes, the closing hint) and the JSON of schema ``sparkpost-tracking/review/
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+
+import pytest
+
 from sparkpost_tracking.components.serving import Link
+from sparkpost_tracking.review import command
 from sparkpost_tracking.review.report import render_json, render_markdown
 from sparkpost_tracking.review.review import Change, DomainReview, Review
 from sparkpost_tracking.review.verdicts import NO_CHANGE, Verdict
@@ -105,3 +112,25 @@ def test_the_json_of_a_review_whole() -> None:
     "A note."
   ]
 }""".replace("THE-URN", review.domains[0].changes[0].urn)
+
+
+def test_a_closed_pipe_points_standard_output_at_nothing_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``review | head``: the write fails with a broken pipe; the output is pointed at the null device, so Python's
+    flush at exit finds nothing to complain about, and nothing is raised."""
+    read, write = os.pipe()
+    os.close(read)
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+        def fileno(self) -> int:
+            return write
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    try:
+        command._emit("report\n")
+        assert os.path.samestat(os.fstat(write), os.stat(os.devnull))
+        assert os.write(write, b"more") == 4  # writes go nowhere, without a broken pipe
+    finally:
+        os.close(write)
