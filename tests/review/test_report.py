@@ -134,3 +134,15 @@ def test_a_closed_pipe_points_standard_output_at_nothing_in_process(monkeypatch:
         assert os.write(write, b"more") == 4  # writes go nowhere, without a broken pipe
     finally:
         os.close(write)
+
+
+def test_a_safe_domain_s_details_show_its_changes_and_a_protect_flip() -> None:
+    updated = DomainReview("u.example.com", [change("u-cdn", Link.CDN, "update", "updates priceClass", Verdict.SAFE)])
+    flipped = DomainReview("p.example.com", [change("p-host", Link.DNS, "same", "protection turned off", Verdict.SAFE,
+                                                    unprotects=True)])
+    lines = render_markdown(Review([flipped, updated, UNCHANGED], [])).splitlines()
+    assert "### ✅ u.example.com: safe" in lines and "| CDN | `u-cdn` | update | safe | updates priceClass |" in lines
+    assert "### ✅ p.example.com: safe" in lines and "| DNS record | `p-host` | same | safe | protection turned off |" \
+        in lines
+    assert "| p.example.com | ✅ safe | protection off on 1 |" in lines
+    assert "### ✅ ma.example.com: safe" not in lines

@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 
+from sparkpost_tracking.components.serving import UNKNOWN
 from sparkpost_tracking.review.review import UNPLACED
 from tests.review.engine_plan import Resource
 from tests.review.previews import (
     CF,
+    FA,
     MA,
     STACK,
     both,
@@ -240,3 +242,40 @@ def test_a_replacement_that_keeps_the_name_adds_no_domain() -> None:
     doc = planned(with_entry(CF, region="eu"))
     assert set(verdicts(doc)) == set(OTHERS_SAFE)
     assert verdicts(doc)[CF] == "breaks-links"
+
+
+# ---- an update judged on the program's inputs: each finding once, and what was so before ---------------------
+
+DISTRIBUTION = "cf-example-com-distribution"
+SERVICE = "fa-example-com-service"
+DISABLED = "the distribution is enabled: enabled is not true: CloudFront serves nothing for it"
+
+
+def test_an_update_that_stops_serving_has_that_finding_alone() -> None:
+    doc = planned(edit=inputs(DISTRIBUTION, lambda i: i.update(enabled=False)))
+    assert reasons(doc, CF) == [("cdn", "update", "breaks-links",
+                                 f"the CDN no longer serves cf.example.com: {DISABLED}")]
+
+
+def test_a_requirement_that_already_failed_before_is_risky_not_breaking() -> None:
+    doc = planned(edit=inputs(DISTRIBUTION, lambda i: i.update(enabled=False, priceClass="PriceClass_100")),
+                  old_edit=inputs(DISTRIBUTION, lambda i: i.update(enabled=False)))
+    assert verdicts(doc) == only(CF, "risky")
+    assert reasons(doc, CF) == [("cdn", "update", "risky", f"{DISABLED} (already so before: review cannot tell how "
+                                                           "the chain serves)")]
+
+
+def test_what_review_cannot_see_is_each_finding_alone() -> None:
+    doc = planned(edit=inputs(SERVICE, lambda i: i["backends"][0].update(address=UNKNOWN)))
+    found = reasons(doc, FA)
+    assert found and all(v == "risky" and why.startswith("cannot see whether ") for _l, _o, v, why in found), found
+
+
+def test_what_sparkpost_asks_for_is_reported_when_it_newly_fails_and_not_when_it_failed_before() -> None:
+    doc = planned(edit=inputs(SERVICE, lambda i: i.update(defaultTtl=300)))
+    assert reasons(doc, FA) == [("cdn", "update", "risky", "SparkPost requires cache TTL at most 10 s: default TTL is "
+                                                           "300 s")]
+    before = planned(edit=inputs(SERVICE, lambda i: i.update(defaultTtl=300, comment="tracking")),
+                     old_edit=inputs(SERVICE, lambda i: i.update(defaultTtl=300)))
+    assert verdicts(before) == OTHERS_SAFE
+    assert reasons(before, FA) == [("cdn", "update", "safe", "updates comment")]
