@@ -7,6 +7,7 @@ were sent with, and the new name is a new domain."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import Any
 import pytest
 
 from sparkpost_tracking.components.serving import UNKNOWN
+from sparkpost_tracking.review import command
 from sparkpost_tracking.review.review import UNPLACED
+from tests.cli_help import options_of
 from tests.review.engine_plan import Resource
 from tests.review.previews import (
     CF,
@@ -279,3 +282,23 @@ def test_what_sparkpost_asks_for_is_reported_when_it_newly_fails_and_not_when_it
                      old_edit=inputs(SERVICE, lambda i: i.update(defaultTtl=300)))
     assert verdicts(before) == OTHERS_SAFE
     assert reasons(before, FA) == [("cdn", "update", "safe", "updates comment")]
+
+
+# ---- the command line as --help and the docs name it -------------------------------------------------------
+
+
+def test_review_s_options_are_named_as_the_docs_name_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    assert options_of("review") == {"--file": "PATH", "--json": None, "--fail-on": "VERDICT"}
+    docs = (Path(__file__).parents[2] / "docs" / "pull-requests.md").read_text()
+    assert "`--file PATH`" in docs and "`--json`" in docs and "`--fail-on breaks-links` (or `risky`)" in docs
+    parser = argparse.ArgumentParser(prog="review")
+    command.add_arguments(parser)
+    text = parser.format_help()
+    assert ("the preview document (default: standard input, as in `pulumi preview --json --show-sames "
+            "--show-replacement-steps | sparkpost-tracking review`)") in text
+    assert "print JSON (schema sparkpost-tracking/review/1) instead of Markdown" in text
+    assert "exit 1 when the worst verdict reaches this level: breaks-links or risky" in text
+    with pytest.raises(SystemExit) as refused:
+        parser.parse_args(["--fail-on", "safe"])
+    assert refused.value.code == 2
