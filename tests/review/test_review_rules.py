@@ -302,3 +302,18 @@ def test_review_s_options_are_named_as_the_docs_name_them(monkeypatch: pytest.Mo
     with pytest.raises(SystemExit) as refused:
         parser.parse_args(["--fail-on", "safe"])
     assert refused.value.code == 2
+
+
+# ---- associations: new mail moves, links already sent stay --------------------------------------------------
+
+
+def test_an_association_created_dropped_or_moved_names_its_sending_domain_and_where_its_mail_goes() -> None:
+    doc = planned(with_entry(CF, sendingDomains=["other-brand.com"]))
+    assert verdicts(doc) == only(CF, "risky")
+    assert reasons(doc, CF) == [
+        ("association", "delete", "risky", "sending domain mail.cf-brand.com stops using cf.example.com: its mail "
+         "falls back to the default tracking domain (the engine refused it: the resource is protected)"),
+        ("association", "create", "safe", "sending domain other-brand.com starts using cf.example.com")]
+    moved = planned(with_entry(CF, domain="new-cf.example.com", name="cf-example-com"))
+    assert ("association", "update", "risky", "sending domain mail.cf-brand.com moves from cf.example.com to "
+            "new-cf.example.com") in reasons(moved, CF)
