@@ -153,3 +153,10 @@ def test_an_unknown_origin_is_left_unjudged_and_never_reported_as_a_value() -> N
     assert reported(policies._serves, stack(origin(UNKNOWN_STRING_VALUE))) == []
     [(message, urn)] = reported(policies._serves, stack(origin("example.net")))
     assert "example.net" in message and urn == named(every_chain(), "cf-distribution").urn
+
+
+def test_a_resource_without_a_parent_is_read_as_one() -> None:
+    """pulumi-policy gives a resource validation no ``parent`` of its own, only its options'."""
+    domain = rules.Declared("urn:pulumi:dev::p::pulumi-python:dynamic/sparkpost:TrackingDomain::td",
+                            "pulumi-python:dynamic/sparkpost:TrackingDomain", None, {"domain": "td.example.com"}, True)
+    assert policies._declared(validation(domain)) == domain
