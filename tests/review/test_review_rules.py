@@ -317,3 +317,14 @@ def test_an_association_created_dropped_or_moved_names_its_sending_domain_and_wh
     moved = planned(with_entry(CF, domain="new-cf.example.com", name="cf-example-com"))
     assert ("association", "update", "risky", "sending domain mail.cf-brand.com moves from cf.example.com to "
             "new-cf.example.com") in reasons(moved, CF)
+
+
+def test_an_update_that_keeps_serving_names_every_input_it_changes_or_says_it_changes_outputs_only() -> None:
+    doc = planned(edit=inputs(DISTRIBUTION, lambda i: i.update(priceClass="PriceClass_100", comment="tracking")))
+    assert reasons(doc, CF) == [("cdn", "update", "safe", "updates comment, priceClass")]
+    same = planned()
+    for raw in same["steps"]:
+        if raw["urn"].endswith(f"::{DISTRIBUTION}"):
+            raw["op"] = "update"  # the provider saw only outputs drift
+    same["changeSummary"] = {**same["changeSummary"], "update": 1, "same": same["changeSummary"]["same"] - 1}
+    assert reasons(same, CF) == [("cdn", "update", "safe", "outputs only")]
