@@ -84,3 +84,9 @@ def test_a_replacement_without_reasons_of_the_program_says_only_that_it_is_repla
     doc = replaced(given)
     assert ("sparkpost", "replace", "breaks-links", "replaced: SparkPost deletes it first, and links sent through "
             "cf.example.com break") in reasons(doc, CF)
+
+
+def test_only_the_sentence_s_stop_is_taken_off_the_urn() -> None:
+    urn = "urn:pulumi:dev::sparkpost-tracking::aws:route53/record:Record::HOST-X"
+    doc = document([], [{"severity": "error", "message": f"refusing to delete protected resource {urn}."}])
+    assert read_preview(json.dumps(doc)).refusals == [Refusal(urn, "delete")]
