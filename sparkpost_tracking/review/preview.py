@@ -42,14 +42,13 @@ _URN_TEXT = r"urn:pulumi:[^\s\"']+"
 #: The engine's refusals of a protected resource (CLI 3.274, pkg/resource/deploy): a delete, a replacement, and
 #: a protected dependent of a delete-before-replace, which stops the plan where it stands.
 REFUSALS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    ("dependent", re.compile(rf"unable to replace resource \"?({_URN_TEXT}?)\"? as part of replacing", re.I)),
-    ("replace", re.compile(rf"unable to replace resource \"?({_URN_TEXT}?)\"?\s+as it is currently marked for "
+    ("dependent", re.compile(rf"unable to replace resource \"?({_URN_TEXT})\"? as part of replacing", re.I)),
+    ("replace", re.compile(rf"unable to replace resource \"?({_URN_TEXT})\"?\s+as it is currently marked for "
                            r"protection", re.I)),
-    ("delete", re.compile(rf"resource \"?({_URN_TEXT}?)\"? cannot be deleted\s+because it is protected", re.I)),
+    ("delete", re.compile(rf"resource \"?({_URN_TEXT})\"? cannot be deleted\s+because it is protected", re.I)),
     # Older engines: "refusing to delete protected resource" and "... cannot be replaced because it is protected".
-    # (Nothing follows its URN, so the URN is matched whole: a lazy match would stop at its first character.)
-    ("delete", re.compile(rf"refusing to delete protected resource \"?({_URN_TEXT})", re.I)),
-    ("replace", re.compile(rf"resource \"?({_URN_TEXT}?)\"? cannot be replaced\s+because it is protected", re.I)),
+    ("delete", re.compile(rf"refusing to delete protected resource \"?({_URN_TEXT})\"?", re.I)),
+    ("replace", re.compile(rf"resource \"?({_URN_TEXT})\"? cannot be replaced\s+because it is protected", re.I)),
 )
 #: The engine's closing line of a failed run ("preview failed", "update failed"): it adds nothing to the errors.
 _SUMMARY = re.compile(r"^(error: )?(preview|update|destroy) failed\s*$", re.IGNORECASE)
@@ -212,11 +211,12 @@ def _load(text: str) -> Any:
         raise BadPreview(f"the input is JSON nested deeper than any preview: {HINT}") from None
 
 
-def _refusal(message: str, urn: Any) -> Refusal | None:
+def _refusal(message: str) -> Refusal | None:
     for kind, pattern in REFUSALS:
         found = pattern.search(message)
         if found:
-            return Refusal((found.group(1) or (urn if isinstance(urn, str) else "")).rstrip(".,:"), kind)
+            # The whole URN (a lazy match took "urn:pulumi:d" from an unquoted one), without the sentence's stop.
+            return Refusal(found.group(1).rstrip(".,:"), kind)
     return None
 
 
@@ -231,7 +231,7 @@ def _read_diagnostics(document: Mapping[str, Any], preview: Preview) -> None:
         message = message if isinstance(message, str) else ""
         if _SUMMARY.match(message.strip()):
             continue
-        refusal = _refusal(message, diagnostic.get("urn"))
+        refusal = _refusal(message)
         if refusal is not None and refusal.urn:
             preview.refusals.append(refusal)
             continue

@@ -14,7 +14,9 @@ changes through ``pulumi_run(..., invokes={token: answer})``; every invoke made 
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,12 @@ from pulumi.runtime.sync_await import _sync_await
 from sparkpost_tracking.dynamic_providers.dkim import DkimRecord
 from sparkpost_tracking.dynamic_providers.hosts import bounce_cname_target
 from tests.components.cloud_answers import INVOKE_ANSWERS
+
+# A mutation run (scripts/mutation) tests each mutant in a forked child of the process that ran every test first.
+# The SDK runs its calls on the event loop's default executor, whose threads do not survive a fork, so a program
+# run under mocks in the child would wait on them forever (and count as a timeout, not a test): a forked child
+# starts on a new loop.
+os.register_at_fork(after_in_child=lambda: asyncio.set_event_loop(asyncio.new_event_loop()))
 
 TRACKING_DOMAIN = "pulumi-python:dynamic/sparkpost:TrackingDomain"
 NATIVE_TRACKING_DOMAIN = "sparkpost-tracking:index:TrackingDomain"

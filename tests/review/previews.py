@@ -58,8 +58,15 @@ def _state(key: str) -> tuple[Resource, ...]:
         return tuple(record(program(json.loads(key))))
     path = Path(CACHE) / (hashlib.sha256(key.encode()).hexdigest() + ".state.pickle")
     if not path.exists():
-        path.write_bytes(pickle.dumps(tuple(record(program(json.loads(key))))))
+        _write(path, tuple(record(program(json.loads(key)))))
     return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
+
+
+def _write(path: Path, value: Any) -> None:
+    """Whole or not at all: the mutants are tested in parallel, and one may read what another is writing."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(value))
+    partial.replace(path)
 
 
 def state(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]] = STACK) -> list[Resource]:
@@ -67,18 +74,19 @@ def state(domains: tuple[dict[str, Any], ...] | list[dict[str, Any]] = STACK) ->
     return copy.deepcopy(list(_state(json.dumps(list(domains), sort_keys=True))))
 
 
-_calls: Counter[str] = Counter()
+calls: Counter[str] = Counter()
 
 
 def cached(make: Callable[[], T]) -> T:
-    """``make()``, kept on disk between the test runs of a mutation run (``CACHE``), by test and call."""
+    """``make()``, kept on disk between the test runs of a mutation run (``CACHE``), by test and call (counted
+    from each test's start: ``conftest.py``)."""
     if not CACHE:
         return make()
     test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-    _calls[test] += 1
-    path = Path(CACHE) / (hashlib.sha256(f"{test}#{_calls[test]}".encode()).hexdigest() + ".pickle")
+    calls[test] += 1
+    path = Path(CACHE) / (hashlib.sha256(f"{test}#{calls[test]}".encode()).hexdigest() + ".pickle")
     if not path.exists():
-        path.write_bytes(pickle.dumps(make()))
+        _write(path, make())
     return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
 
 
