@@ -12,7 +12,7 @@ import pytest
 
 from sparkpost_tracking.review import read_preview
 from sparkpost_tracking.review.preview import Refusal
-from sparkpost_tracking.review.review import UNPLACED
+from sparkpost_tracking.review.review import DOCUMENT, UNPLACED
 from tests.review.previews import CF, document, named, reasons, sames, state, step, verdicts
 from tests.review.test_review import OTHERS_SAFE, only
 
@@ -47,7 +47,7 @@ def test_a_refused_delete_in_the_older_words_is_judged_on_the_domain_it_names(me
     td = named(olds, TD)
     doc = document(sames([r for r in olds if r is not td]),
                    [{"severity": "error", "message": message.format(urn=td.urn)}])
-    assert verdicts(doc) == only(CF, "breaks-links")
+    assert verdicts(doc) == {**only(CF, "breaks-links"), DOCUMENT: "breaks-links"}
     assert UNPLACED not in verdicts(doc)
     assert ("sparkpost", "delete", "breaks-links", "deleted: every link sent through cf.example.com stops working "
             "(the engine refused it: the resource is protected)") in reasons(doc, CF)
