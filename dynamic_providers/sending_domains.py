@@ -208,18 +208,8 @@ class SendingDomainService(Service):
                 "to publish).") from None
         return outputs_for(inputs, now)
 
-    def delete(self, id_: str, state: dict[str, Any]) -> str | None:
-        """One read, then the DELETE: only of the domain state describes (no evidence that it was made again), and
-        never of one another resource of this deployment created or adopted."""
-        name = self.name_of(id_)
-        inputs = self.state_inputs(name, state)
-        elsewhere = self.claimed_elsewhere(inputs, name)
-        if elsewhere:
-            return elsewhere
-        try:
-            with self.client(inputs) as client:
-                self.refuse_without_proof(name, state, observed_from_api(client.get_sending_domain(name), inputs))
-                client.delete_sending_domain(name)
-        except errors.NotFound:
-            pass  # already gone: that is what delete wants
-        return None
+    def read_for_delete(self, client: SparkPostClient, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return observed_from_api(client.get_sending_domain(name), inputs)
+
+    def delete_object(self, client: SparkPostClient, name: str) -> None:
+        client.delete_sending_domain(name)

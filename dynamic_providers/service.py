@@ -250,5 +250,29 @@ class Service:
 
     def delete(self, id_: str, state: dict[str, Any]) -> str | None:
         """Delete the object; returns a warning for the user when it deliberately left the object in place (the
-        engine drops the resource from state all the same)."""
+        engine drops the resource from state all the same).
+
+        By default one read, then the DELETE: only of the object state describes (no evidence that it was made
+        again), and never of one another resource of this deployment created or adopted. SparkPost has no
+        conditional DELETE: a re-creation between the two requests (one round trip) is not seen."""
+        name = self.name_of(id_)
+        inputs = self.state_inputs(name, state)
+        elsewhere = self.claimed_elsewhere(inputs, name)
+        if elsewhere:
+            return elsewhere
+        try:
+            with self.client(inputs) as client:
+                self.refuse_without_proof(name, state, self.read_for_delete(client, name, inputs))
+                self.delete_object(client, name)
+        except errors.NotFound:
+            pass  # already gone: that is what delete wants
+        return None
+
+    def read_for_delete(self, client: SparkPostClient, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The object as SparkPost reports it, in the form ``evidence`` compares with state (for the default
+        ``delete``)."""
+        raise NotImplementedError
+
+    def delete_object(self, client: SparkPostClient, name: str) -> None:
+        """The DELETE itself (for the default ``delete``)."""
         raise NotImplementedError

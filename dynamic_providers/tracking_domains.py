@@ -12,6 +12,7 @@ from .schema import OUTPUT_KEYS, TRACKING_DOMAIN
 from .service import Created, Service
 
 if TYPE_CHECKING:
+    from .client import SparkPostClient
     from .lifecycle import TrackingDomainLifecycle
 
 #: What SparkPost reports of a domain that state keeps and the lifecycle starts an update from.
@@ -94,21 +95,10 @@ class TrackingDomainService(Service):
 
         return recreation_evidence(last_seen, now)
 
-    def delete(self, id_: str, state: dict[str, Any]) -> str | None:
-        """One read, then the DELETE: only of the domain state describes (no evidence that it was made again), and
-        never of one another resource of this deployment created or adopted. SparkPost has no conditional DELETE:
-        a re-creation between the two requests (one round trip) is not seen."""
+    def read_for_delete(self, client: SparkPostClient, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         from .lifecycle import observed_from_api
 
-        name = self.name_of(id_)
-        inputs = self.state_inputs(name, state)
-        elsewhere = self.claimed_elsewhere(inputs, name)
-        if elsewhere:
-            return elsewhere
-        try:
-            with self.client(inputs) as client:
-                self.refuse_without_proof(name, state, observed_from_api(client.get_domain(name)))
-                client.delete_domain(name)
-        except errors.NotFound:
-            pass  # already gone: that is what delete wants
-        return None
+        return observed_from_api(client.get_domain(name))
+
+    def delete_object(self, client: SparkPostClient, name: str) -> None:
+        client.delete_domain(name)
